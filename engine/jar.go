@@ -1,0 +1,176 @@
+package engine
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ErrCookiesBlocked is returned by a CookieJar that refuses to store cookies.
+var ErrCookiesBlocked = errors.New("cookies are blocked by this client")
+
+// CookieJar is a client's cookie store. The engine reads the Cookie request
+// header from it before each request and hands it every Set-Cookie response
+// header. A MemoryJar keeps cookies in memory; the browser lab stores them in
+// the page's real document.cookie.
+type CookieJar interface {
+	// Header returns the Cookie request header the client sends at now, or
+	// "" when it sends no cookie.
+	Header(now time.Time) string
+	// Store applies one Set-Cookie response header received at now. It
+	// returns an error when the cookie was not stored.
+	Store(now time.Time, setCookie string) error
+	// Clear deletes every cookie in the jar.
+	Clear()
+}
+
+// StoredCookie is one cookie held by a jar, with the attributes it was set
+// with.
+type StoredCookie struct {
+	Name     string
+	Value    string
+	Expires  time.Time // zero for a session cookie
+	Path     string
+	SameSite string
+	Secure   bool
+}
+
+// MemoryJar is a CookieJar that keeps cookies in memory and expires them by
+// the simulated clock, as a browser would. The zero value is ready to use.
+type MemoryJar struct {
+	cookies []StoredCookie
+	header  string
+	dirty   bool
+	// Blocked makes Store refuse every cookie, like a browser with cookies
+	// disabled.
+	Blocked bool
+}
+
+var _ CookieJar = (*MemoryJar)(nil)
+
+// Header returns the Cookie header for the cookies that have not expired at
+// now, in the order they were first set.
+func (j *MemoryJar) Header(now time.Time) string {
+	n := 0
+	for _, c := range j.cookies {
+		if c.Expires.IsZero() || c.Expires.After(now) {
+			j.cookies[n] = c
+			n++
+		}
+	}
+	if n != len(j.cookies) {
+		clear(j.cookies[n:])
+		j.cookies = j.cookies[:n]
+		j.dirty = true
+	}
+	if j.dirty {
+		j.header = joinCookies(j.cookies)
+		j.dirty = false
+	}
+	return j.header
+}
+
+func joinCookies(cs []StoredCookie) string {
+	switch len(cs) {
+	case 0:
+		return ""
+	case 1:
+		return cs[0].Name + "=" + cs[0].Value
+	}
+	size := 0
+	for _, c := range cs {
+		size += len(c.Name) + len(c.Value) + 3
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
+	}
+	return b.String()
+}
+
+// Store parses setCookie and stores, replaces or (when it is already expired)
+// deletes the cookie it names.
+func (j *MemoryJar) Store(now time.Time, setCookie string) error {
+	if j.Blocked {
+		return ErrCookiesBlocked
+	}
+	c, err := ParseSetCookie(now, setCookie)
+	if err != nil {
+		return err
+	}
+	j.Put(now, c)
+	return nil
+}
+
+// Put stores c as if a Set-Cookie header carrying it had been received at
+// now; a cookie that expires at or before now deletes its namesake.
+func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
+	j.dirty = true
+	for i := range j.cookies {
+		if j.cookies[i].Name == c.Name {
+			if !c.Expires.IsZero() && !c.Expires.After(now) {
+				j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
+				return
+			}
+			j.cookies[i] = c
+			return
+		}
+	}
+	if !c.Expires.IsZero() && !c.Expires.After(now) {
+		return
+	}
+	j.cookies = append(j.cookies, c)
+}
+
+// Delete removes the cookie called name, if the jar holds one.
+func (j *MemoryJar) Delete(name string) {
+	for i := range j.cookies {
+		if j.cookies[i].Name == name {
+			j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
+			j.dirty = true
+			return
+		}
+	}
+}
+
+// Clear deletes every cookie.
+func (j *MemoryJar) Clear() {
+	if len(j.cookies) > 0 {
+		clear(j.cookies)
+		j.cookies = j.cookies[:0]
+		j.dirty = true
+	}
+}
+
+// Cookies returns a copy of the cookies that have not expired at now, sorted
+// by name.
+func (j *MemoryJar) Cookies(now time.Time) []StoredCookie {
+	out := make([]StoredCookie, 0, len(j.cookies))
+	for _, c := range j.cookies {
+		if c.Expires.IsZero() || c.Expires.After(now) {
+			out = append(out, c)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+	return out
+}
+
+// InspectableJar is a CookieJar whose cookies can be listed and deleted one
+// by one, as in the browser's DevTools. MemoryJar is one; the browser lab's
+// document.cookie jar is another.
+type InspectableJar interface {
+	CookieJar
+	// Cookies returns the cookies held at now, sorted by name.
+	Cookies(now time.Time) []StoredCookie
+	// Delete removes the cookie called name, if the jar holds one.
+	Delete(name string)
+}
+
+var _ InspectableJar = (*MemoryJar)(nil)
