@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// CookieBehavior is how a client treats the cookies it receives.
+type CookieBehavior uint8
+
+// The cookie behaviours.
+const (
+	// KeepCookies stores cookies and sends them back, like a browser.
+	KeepCookies CookieBehavior = iota
+	// ClearCookies deletes every cookie before every ClearEvery-th request,
+	// like a user who clears cookies or opens a private window.
+	ClearCookies
+	// BlockCookies refuses every cookie.
+	BlockCookies
+)
+
+// ClearEvery is how many requests a ClearCookies client makes between two
+// clearings of its cookies.
+const ClearEvery = 3
+
+var behaviorNames = [...]string{"keeps cookies", "clears cookies", "blocks cookies"}
+
+// String returns the behaviour in words, e.g. "clears cookies".
+func (b CookieBehavior) String() string {
+	if int(b) < len(behaviorNames) {
+		return behaviorNames[b]
+	}
+	return fmt.Sprintf("behavior(%d)", b)
+}
+
+// Client is a user's browser: a name, a source IP, a cookie jar and a way
+// of treating cookies. The learner's own browser is one; a crowd adds many.
+type Client struct {
+	Name     string
+	IP       string
+	Jar      CookieJar
+	Behavior CookieBehavior
+	// Requests counts the requests the client sent.
+	Requests int
+
+	crowdIndex int // position in the crowd, -1 for a client of its own
+}
+
+// NewClient returns a client with a source IP drawn from the seeded source.
+// A nil jar gets a MemoryJar; a BlockCookies client's jar is wrapped so it
+// refuses every cookie.
+func (lb *LoadBalancer) NewClient(name string, jar CookieJar, behavior CookieBehavior) *Client {
+	if jar == nil {
+		jar = &MemoryJar{}
+	}
+	if behavior == BlockCookies {
+		jar = blockingJar{jar}
+	}
+	ip := fmt.Sprintf("198.51.%d.%d", lb.rng.IntN(256), 1+lb.rng.IntN(254))
+	return &Client{Name: name, IP: ip, Jar: jar, Behavior: behavior, crowdIndex: -1}
+}
+
+// blockingJar is a jar whose Store always refuses.
+type blockingJar struct{ CookieJar }
+
+func (blockingJar) Store(time.Time, string) error { return ErrCookiesBlocked }

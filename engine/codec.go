@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// A stickiness cookie value is
+//
+//	base64( version | key epoch (4) | nonce (12) | AES-GCM( target group (4) | target (4) | issued (8) ) )
+//
+// sealed with the load balancer's key for that epoch and, as additional
+// data, the load balancer's name and the cookie's kind. Keys rotate every
+// KeyRotation of simulated time and are kept for keyEpochs rotations, which
+// covers the longest stickiness duration (7 days).
+const (
+	// KeyRotation is how often the load balancer rotates its cookie key.
+	KeyRotation   = 24 * time.Hour
+	keyEpochs     = 8
+	cookieVersion = 1
+	plainLen      = 16
+	sealedLen     = 1 + 4 + 12 + plainLen + 16
+	b64Len        = (sealedLen + 2) / 3 * 4
+)
+
+// cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
+// replayed as the other.
+type cookieKind byte
+
+const (
+	kindLB  cookieKind = 'L'
+	kindApp cookieKind = 'A'
+)
+
+// Cookie decoding errors. All of them make the load balancer treat the
+// cookie as absent.
+var (
+	ErrCookieMalformed = errors.New("not a load balancer cookie (bad encoding or length)")
+	ErrCookieKey       = errors.New("sealed with a key this load balancer does not hold (too old, or another load balancer)")
+	ErrCookieForged    = errors.New("authentication failed: tampered with, or from another load balancer")
+)
+
+// CookieInfo is what the load balancer reads from one of its cookies.
+type CookieInfo struct {
+	TargetGroup uint32
+	Target      uint32
+	Issued      time.Time
+	KeyEpoch    uint32
+}
+
+// codec seals and opens stickiness cookies. It is not safe for concurrent
+// use; neither is the rest of the engine.
+type codec struct {
+	secret [32]byte
+	rng    *rand.Rand
+	aad    [2][]byte // by kind: lb, app
+	keys   [keyEpochs]struct {
+		epoch uint32
+		aead  cipher.AEAD
+	}
+	buf [sealedLen + 8]byte
+	b64 [b64Len]byte
+	in  [b64Len]byte
+}
+
+func newCodec(name string, secret [32]byte, rng *rand.Rand) *codec {
+	c := &codec{secret: secret, rng: rng}
+	c.aad[0] = []byte(name + "|" + string(kindLB))
+	c.aad[1] = []byte(name + "|" + string(kindApp))
+	return c
+}
+
+func (c *codec) aadFor(k cookieKind) []byte {
+	if k == kindApp {
+		return c.aad[1]
+	}
+	return c.aad[0]
+}
+
+func epochOf(now time.Time) uint32 { return uint32(now.Unix() / int64(KeyRotation/time.Second)) }
+
+// key returns the AEAD for epoch, deriving it on first use.
+func (c *codec) key(epoch uint32) cipher.AEAD {
+	slot := &c.keys[epoch%keyEpochs]
+	if slot.aead != nil && slot.epoch == epoch {
+		return slot.aead
+	}
+	var in [36]byte
+	copy(in[:32], c.secret[:])
+	binary.BigEndian.PutUint32(in[32:], epoch)
+	sum := sha256.Sum256(in[:])
+	block, err := aes.NewCipher(sum[:16])
+	if err != nil {
+		panic(err) // a 16-byte key never fails
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	slot.epoch, slot.aead = epoch, aead
+	return aead
+}
+
+// seal returns the cookie value naming target tgt of target group tg,
+// issued at now, in a buffer reused by the next call.
+func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
+	epoch := epochOf(now)
+	b := c.buf[:0]
+	b = append(b, cookieVersion)
+	b = binary.BigEndian.AppendUint32(b, epoch)
+	b = binary.BigEndian.AppendUint64(b, c.rng.Uint64())
+	b = binary.BigEndian.AppendUint32(b, c.rng.Uint32())
+	var plain [plainLen]byte
+	binary.BigEndian.PutUint32(plain[0:], tg)
+	binary.BigEndian.PutUint32(plain[4:], tgt)
+	binary.BigEndian.PutUint64(plain[8:], uint64(now.Unix()))
+	b = c.key(epoch).Seal(b, b[5:17], plain[:], c.aadFor(k))
+	base64.StdEncoding.Encode(c.b64[:], b)
+	return c.b64[:]
+}
+
+// open decodes a cookie value sealed by this load balancer at or before now.
+func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, error) {
+	if len(value) != len(c.b64) {
+		return CookieInfo{}, ErrCookieMalformed
+	}
+	copy(c.in[:], value)
+	n, err := base64.StdEncoding.Decode(c.buf[:], c.in[:])
+	if err != nil || n != sealedLen || c.buf[0] != cookieVersion {
+		return CookieInfo{}, ErrCookieMalformed
+	}
+	b := c.buf[:n]
+	epoch := binary.BigEndian.Uint32(b[1:5])
+	cur := epochOf(now)
+	if epoch > cur || cur-epoch >= keyEpochs {
+		return CookieInfo{}, ErrCookieKey
+	}
+	plain, err := c.key(epoch).Open(b[17:17], b[5:17], b[17:], c.aadFor(k))
+	if err != nil || len(plain) != plainLen {
+		return CookieInfo{}, ErrCookieForged
+	}
+	return CookieInfo{
+		TargetGroup: binary.BigEndian.Uint32(plain[0:]),
+		Target:      binary.BigEndian.Uint32(plain[4:]),
+		Issued:      time.Unix(int64(binary.BigEndian.Uint64(plain[8:])), 0).UTC(),
+		KeyEpoch:    epoch,
+	}, nil
+}

@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reason says why a request went to its target. The UI shows it beside
+// every request, the way a learner would explain it.
+type Reason uint8
+
+// The routing reasons.
+const (
+	// ReasonNoStickiness: stickiness is off and no cookie was sent; the
+	// algorithm picked.
+	ReasonNoStickiness Reason = iota
+	// ReasonNewClient: stickiness is on but the client sent no stickiness
+	// cookie (first visit, or it deleted it); the algorithm picked.
+	ReasonNewClient
+	// ReasonSticky: a valid cookie named a healthy target.
+	ReasonSticky
+	// ReasonCookieExpired: the cookie was older than the stickiness duration.
+	ReasonCookieExpired
+	// ReasonCookieInvalid: the cookie did not decrypt (tampered, garbage or
+	// another load balancer's).
+	ReasonCookieInvalid
+	// ReasonTargetUnhealthy: the cookie named a target that is not healthy.
+	ReasonTargetUnhealthy
+	// ReasonTargetDraining: the cookie named a target being deregistered.
+	ReasonTargetDraining
+	// ReasonTargetDeregistered: the cookie named a target no longer in the
+	// target group.
+	ReasonTargetDeregistered
+	// ReasonStickinessDisabled: the client sent a stickiness cookie but
+	// stickiness is off for the target group, so it was ignored.
+	ReasonStickinessDisabled
+	// ReasonAppCookieMissing: AWSALBAPP-0 was sent without the application
+	// cookie it belongs to.
+	ReasonAppCookieMissing
+	// ReasonNoTargets: no target is registered; 503.
+	ReasonNoTargets
+	// ReasonDirect: the instance was opened directly, not through the load
+	// balancer.
+	ReasonDirect
+	numReasons
+)
+
+var reasonNames = [numReasons]string{
+	"no-stickiness", "new-client", "sticky", "cookie-expired", "cookie-invalid",
+	"target-unhealthy", "target-draining", "target-deregistered",
+	"stickiness-disabled", "app-cookie-missing", "no-targets", "direct",
+}
+
+var reasonTexts = [numReasons]string{
+	"stickiness off: the algorithm picked",
+	"no stickiness cookie: the algorithm picked, cookie set",
+	"sticky: the cookie names this target",
+	"cookie expired (older than the stickiness duration): picked anew",
+	"cookie invalid (does not decrypt: tampered or foreign): treated as absent",
+	"the cookie's target is unhealthy: picked anew, cookie rewritten",
+	"the cookie's target is draining: picked anew, cookie rewritten",
+	"the cookie's target is deregistered: picked anew, cookie rewritten",
+	"stickiness disabled: the cookie sent was ignored",
+	"application cookie missing: stickiness re-established by a fresh pick",
+	"no registered targets: 503 Service Unavailable",
+	"opened directly, not through the load balancer",
+}
+
+// String returns the reason's short name, e.g. "sticky".
+func (r Reason) String() string {
+	if r < numReasons {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("reason(%d)", r)
+}
+
+// Text returns a sentence explaining the reason to a learner.
+func (r Reason) Text() string {
+	if r < numReasons {
+		return reasonTexts[r]
+	}
+	return r.String()
+}
+
+// SessionOutcome is what the application did with the user's session.
+type SessionOutcome uint8
+
+// The session outcomes.
+const (
+	SessionNone    SessionOutcome = iota // no application answer (502, 503)
+	SessionNew                           // no session cookie: a new session
+	SessionResumed                       // the session was found
+	SessionLost                          // the session cookie named a session this store does not hold: a new one replaces it
+)
+
+var sessionOutcomeNames = [...]string{"none", "new", "resumed", "lost"}
+
+// String returns the outcome's name, e.g. "lost".
+func (o SessionOutcome) String() string {
+	if int(o) < len(sessionOutcomeNames) {
+		return sessionOutcomeNames[o]
+	}
+	return fmt.Sprintf("outcome(%d)", o)
+}
+
+// Request is one HTTP request from a client to the load balancer's
+// listener.
+type Request struct {
+	Client   *Client
+	SourceIP string
+	Path     string
+	Cookie   string // the Cookie header, "" when none
+}
+
+// Exchange is one request and its response, with everything the load
+// balancer decided on the way: the record the UI's request log shows.
+type Exchange struct {
+	Seq      uint64
+	Time     time.Time
+	Client   string
+	SourceIP string
+	Path     string
+	Cookie   string // Cookie request header
+
+	Status     int
+	TargetID   string // "" when no target answered
+	TargetName string
+	Reason     Reason
+	Algorithm  Algorithm // the algorithm that picked, "" for a sticky hit
+	FailOpen   bool      // no target was healthy: routed to all of them
+	// SetCookie holds the Set-Cookie response headers, one per line.
+	SetCookie string
+	// StoreError is set when the client's jar refused a Set-Cookie.
+	StoreError string
+
+	Session     SessionOutcome
+	SessionID   string
+	Visits      int
+	Cart        int
+	User        string
+	LostSession string // the session id the target did not know
+	LostOrigin  string // the instance that had created the lost session
+}
+
+// SetCookies returns the Set-Cookie headers one by one.
+func (e *Exchange) SetCookies() []string {
+	if e.SetCookie == "" {
+		return nil
+	}
+	return strings.Split(e.SetCookie, "\n")
+}
+
+// Sticky reports whether a valid stickiness cookie routed the request.
+func (e *Exchange) Sticky() bool { return e.Reason == ReasonSticky }
+
+// StatusText returns the HTTP status line text, e.g. "502 Bad Gateway".
+func (e *Exchange) StatusText() string {
+	switch e.Status {
+	case 200:
+		return "200 OK"
+	case 502:
+		return "502 Bad Gateway"
+	case 503:
+		return "503 Service Unavailable"
+	}
+	return fmt.Sprint(e.Status)
+}
+
+// Page returns the body the application answered, as the learner's
+// browser shows it.
+func (e *Exchange) Page() string {
+	switch {
+	case e.Status == 502:
+		return "502 Bad Gateway: the target did not answer"
+	case e.Status == 503:
+		return "503 Service Unavailable: no registered targets"
+	case e.TargetName == "":
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s", strings.Replace(e.TargetName, "Instance ", "Instance Number ", 1))
+	switch e.Session {
+	case SessionNew:
+		fmt.Fprintf(&b, " · new session for %s", e.User)
+	case SessionLost:
+		fmt.Fprintf(&b, " · session lost! new session for %s", e.User)
+	case SessionResumed:
+		fmt.Fprintf(&b, " · logged in as %s, visit %d, cart: %d items", e.User, e.Visits, e.Cart)
+	}
+	return b.String()
+}

@@ -1,0 +1,473 @@
+package engine
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// Epoch is the simulated clock's default start: an ordinary Monday morning.
+var Epoch = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+
+// MaxInstances is the most instances a load balancer can launch.
+const MaxInstances = 20
+
+// Config sets up a load balancer. The zero value is the article's lab:
+// three healthy instances behind "my-alb", default target group attributes.
+type Config struct {
+	Name      string // load balancer name, default "my-alb"
+	Region    string // default "us-east-1"
+	Seed      uint64 // every random choice derives from it
+	Instances int    // instances registered and healthy at the start, default 3
+	// Attributes of the target group; nil means DefaultAttributes.
+	Attributes *Attributes
+	// ExternalSessionStore makes every instance keep sessions in one shared
+	// store instead of its own memory.
+	ExternalSessionStore bool
+	Start                time.Time     // default Epoch
+	Latency              time.Duration // each instance's answer time, default 20ms
+}
+
+// Listener is the load balancer's listener: it forwards every request to
+// the target group (the default action).
+type Listener struct {
+	Protocol string // "HTTP"
+	Port     int    // 80
+}
+
+// LoadBalancer is a simulated Application Load Balancer with one listener
+// and one target group. It is not safe for concurrent use.
+type LoadBalancer struct {
+	Name     string
+	Region   string
+	DNSName  string // e.g. my-alb-1234567890.us-east-1.elb.amazonaws.com
+	Listener Listener
+	// TargetGroup is the listener's default forward target group.
+	TargetGroup *TargetGroup
+
+	now       time.Time
+	rng       *rand.Rand
+	codec     *codec
+	instances []*Target
+	external  *SessionStore
+	useExt    bool
+	latency   time.Duration
+	sched     schedule
+	log       eventLog
+	ex        Exchange
+	setCookie []byte
+	origins   map[string]string // session id → instance that created it
+	metrics   Metrics
+	recent    recentCounter
+	crowd     *Crowd
+}
+
+// Metrics are the load balancer's CloudWatch-like counters.
+type Metrics struct {
+	Requests              int64 // RequestCount
+	Sticky                int64
+	NonStickyRequestCount int64 // stickiness on, but a new target was picked
+	SessionsCreated       int64
+	SessionsLost          int64
+	ELB502                int64 // HTTPCode_ELB_502_Count
+	ELB503                int64 // HTTPCode_ELB_503_Count
+}
+
+// TargetGroup is a set of targets with attributes that decide how requests
+// are routed to them.
+type TargetGroup struct {
+	Name string
+	ARN  string
+
+	id       uint32
+	attrs    Attributes
+	selector Selector
+	targets  []*Target // registered and draining, in registration order
+	pool     Pool
+	lb       *LoadBalancer
+}
+
+// New returns a load balancer set up by cfg, at cfg.Start.
+func New(cfg Config) (*LoadBalancer, error) {
+	if cfg.Name == "" {
+		cfg.Name = "my-alb"
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Instances == 0 {
+		cfg.Instances = 3
+	}
+	if cfg.Instances < 0 || cfg.Instances > MaxInstances {
+		return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, cfg.Instances)
+	}
+	attrs := DefaultAttributes()
+	if cfg.Attributes != nil {
+		attrs = *cfg.Attributes
+	}
+	if err := attrs.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Start.IsZero() {
+		cfg.Start = Epoch
+	}
+	if cfg.Latency == 0 {
+		cfg.Latency = 20 * time.Millisecond
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	var secret [32]byte
+	for i := 0; i < 4; i++ {
+		binary.LittleEndian.PutUint64(secret[i*8:], rng.Uint64())
+	}
+	lb := &LoadBalancer{
+		Name:     cfg.Name,
+		Region:   cfg.Region,
+		Listener: Listener{Protocol: "HTTP", Port: 80},
+		now:      cfg.Start.UTC(),
+		rng:      rng,
+		latency:  cfg.Latency,
+		useExt:   cfg.ExternalSessionStore,
+		origins:  make(map[string]string),
+	}
+	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
+	lb.codec = newCodec(lb.DNSName, secret, rng)
+	lb.external = newSessionStore("external session store", true)
+	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
+	tg := &TargetGroup{
+		Name:  "my-target-group",
+		id:    1,
+		attrs: attrs,
+		lb:    lb,
+	}
+	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
+	tg.selector = newSelector(attrs.Algorithm, rng)
+	lb.TargetGroup = tg
+	for i := 0; i < cfg.Instances; i++ {
+		t := lb.launch()
+		t.State = StateHealthy
+		t.ConsecutivePasses = attrs.HealthyThresholdCount
+		tg.targets = append(tg.targets, t)
+		lb.scheduleHealthCheck(t, time.Duration(rng.Int64N(int64(attrs.HealthCheckInterval))))
+	}
+	tg.pool.Targets = tg.targets
+	return lb, nil
+}
+
+var zones = [...]string{"a", "b", "c"}
+
+// launch creates a running instance that is not registered yet.
+func (lb *LoadBalancer) launch() *Target {
+	n := len(lb.instances) + 1
+	t := &Target{
+		ID:      fmt.Sprintf("i-0%016x", lb.rng.Uint64())[:19],
+		Name:    "Instance " + strconv.Itoa(n),
+		Number:  n,
+		Zone:    lb.Region + zones[(n-1)%len(zones)],
+		State:   StateUnused,
+		Running: true,
+		Latency: lb.latency,
+		uid:     uint32(n),
+	}
+	t.own = newSessionStore(t.Name, false)
+	t.sessions = t.own
+	if lb.useExt {
+		t.sessions = lb.external
+	}
+	lb.instances = append(lb.instances, t)
+	return t
+}
+
+// Now returns the simulated time.
+func (lb *LoadBalancer) Now() time.Time { return lb.now }
+
+// Metrics returns the load balancer's counters.
+func (lb *LoadBalancer) Metrics() Metrics { return lb.metrics }
+
+// Instances returns every instance ever launched, registered or not, in
+// launch order.
+func (lb *LoadBalancer) Instances() []*Target { return append([]*Target(nil), lb.instances...) }
+
+// Instance returns the instance with the given id or name ("i-…" or
+// "Instance 2"), or nil.
+func (lb *LoadBalancer) Instance(idOrName string) *Target {
+	for _, t := range lb.instances {
+		if t.ID == idOrName || t.Name == idOrName {
+			return t
+		}
+	}
+	return nil
+}
+
+// ExternalSessionStore returns the shared store, and whether the instances
+// use it.
+func (lb *LoadBalancer) ExternalSessionStore() (*SessionStore, bool) { return lb.external, lb.useExt }
+
+// SetExternalSessionStore switches every instance's application to the
+// shared external store (on) or back to its own memory (off). Sessions are
+// not migrated: users whose session lives in the other store lose it once.
+func (lb *LoadBalancer) SetExternalSessionStore(on bool) {
+	if on == lb.useExt {
+		return
+	}
+	lb.useExt = on
+	for _, t := range lb.instances {
+		t.sessions = t.own
+		if on {
+			t.sessions = lb.external
+		}
+	}
+	detail := "off: sessions live in each instance's memory"
+	if on {
+		detail = "on: every instance reads and writes sessions in one external store"
+	}
+	lb.emit(Event{Kind: EventSessionStore, Detail: detail})
+}
+
+// Attributes returns the target group's attributes.
+func (tg *TargetGroup) Attributes() Attributes { return tg.attrs }
+
+// Targets returns the registered and draining targets, in registration
+// order.
+func (tg *TargetGroup) Targets() []*Target { return append([]*Target(nil), tg.targets...) }
+
+// SetAttributes validates a and applies it to the running target group, as
+// ModifyTargetGroupAttributes does. On error nothing changes.
+func (tg *TargetGroup) SetAttributes(a Attributes) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	old := tg.attrs
+	tg.attrs = a
+	if old.Algorithm != a.Algorithm {
+		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
+	}
+	var changed []byte
+	for _, k := range AttributeKeys {
+		if old.Value(k) != a.Value(k) {
+			if len(changed) > 0 {
+				changed = append(changed, ", "...)
+			}
+			changed = append(changed, k+"="+a.Value(k)...)
+		}
+	}
+	if len(changed) > 0 {
+		tg.lb.emit(Event{Kind: EventAttributesChanged, Detail: string(changed)})
+	}
+	return nil
+}
+
+// ErrNoInstance is returned for an instance id or name that does not exist.
+var ErrNoInstance = errors.New("no such instance")
+
+func (lb *LoadBalancer) instance(idOrName string) (*Target, error) {
+	t := lb.Instance(idOrName)
+	if t == nil {
+		return nil, fmt.Errorf("%w: %q", ErrNoInstance, idOrName)
+	}
+	return t, nil
+}
+
+// LaunchInstance launches a new instance and registers it with the target
+// group (scale out). It starts in state initial and receives traffic once
+// it passes HealthyThresholdCount health checks.
+func (lb *LoadBalancer) LaunchInstance() (*Target, error) {
+	if len(lb.instances) >= MaxInstances {
+		return nil, fmt.Errorf("the lab runs at most %d instances", MaxInstances)
+	}
+	t := lb.launch()
+	return t, lb.RegisterTarget(t.ID)
+}
+
+// RegisterTarget registers an unused or draining instance with the target
+// group; it starts in state initial.
+func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	tg := lb.TargetGroup
+	switch t.State {
+	case StateUnused:
+		tg.targets = append(tg.targets, t)
+		tg.pool.Targets = tg.targets
+	case StateDraining:
+	default:
+		return fmt.Errorf("%s is already registered", t.Name)
+	}
+	from := t.State
+	t.State = StateInitial
+	t.DrainingUntil = time.Time{}
+	t.ConsecutivePasses, t.ConsecutiveFailures = 0, 0
+	lb.emit(Event{Kind: EventTargetRegistered, Target: t.Name, From: from, To: StateInitial, Detail: "registered: health checks start"})
+	lb.scheduleHealthCheck(t, 0)
+	return nil
+}
+
+// DeregisterTarget starts deregistering a target: it drains for the
+// deregistration delay, finishing in-flight requests while new ones (sticky
+// ones included) go elsewhere, then becomes unused.
+func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	if !t.registered() {
+		return fmt.Errorf("%s is not registered", t.Name)
+	}
+	t.hcGen++ // draining targets are not health checked
+	t.NextHealthCheck = time.Time{}
+	delay := lb.TargetGroup.attrs.DeregistrationDelay
+	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
+	t.DrainingUntil = lb.now.Add(delay)
+	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, target: t, gen: t.hcGen})
+	if delay == 0 {
+		lb.finishDraining(t)
+	}
+	return nil
+}
+
+func (lb *LoadBalancer) finishDraining(t *Target) {
+	if t.State != StateDraining {
+		return
+	}
+	tg := lb.TargetGroup
+	for i, x := range tg.targets {
+		if x == t {
+			tg.targets = append(tg.targets[:i:i], tg.targets[i+1:]...)
+			break
+		}
+	}
+	tg.pool.Targets = tg.targets
+	t.DrainingUntil = time.Time{}
+	lb.setState(t, StateUnused, "deregistration complete")
+	lb.emit(Event{Kind: EventTargetDeregistered, Target: t.Name, Detail: "deregistration complete"})
+}
+
+// StopInstance stops an instance. Its in-memory sessions are gone. The load
+// balancer keeps sending it requests, answered 502 Bad Gateway, until
+// health checks mark it unhealthy.
+func (lb *LoadBalancer) StopInstance(idOrName string) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	if !t.Running {
+		return fmt.Errorf("%s is already stopped", t.Name)
+	}
+	t.Running = false
+	lost := t.own.Len()
+	t.own.reset()
+	lb.emit(Event{Kind: EventInstanceStopped, Target: t.Name, Detail: fmt.Sprintf("stopped: %d in-memory sessions gone", lost)})
+	return nil
+}
+
+// StartInstance starts a stopped instance with an empty memory; health
+// checks bring it back to healthy.
+func (lb *LoadBalancer) StartInstance(idOrName string) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	if t.Running {
+		return fmt.Errorf("%s is already running", t.Name)
+	}
+	t.Running = true
+	lb.emit(Event{Kind: EventInstanceStarted, Target: t.Name, Detail: "started with an empty session memory"})
+	return nil
+}
+
+// SetFailHealthChecks makes an instance's health check endpoint fail (or
+// pass again) while it keeps serving requests.
+func (lb *LoadBalancer) SetFailHealthChecks(idOrName string, fail bool) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	t.FailHealthChecks = fail
+	detail := "health checks pass again"
+	if fail {
+		detail = "health checks now fail"
+	}
+	lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: detail})
+	return nil
+}
+
+// SetLatency sets how long an instance takes to answer (a slowed instance).
+// A latency at or above the health check timeout fails health checks.
+func (lb *LoadBalancer) SetLatency(idOrName string, d time.Duration) error {
+	t, err := lb.instance(idOrName)
+	if err != nil {
+		return err
+	}
+	if d < 0 || d > time.Minute {
+		return fmt.Errorf("latency must be between 0 and 60s, not %s", d)
+	}
+	t.Latency = d
+	lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: "answers in " + d.String()})
+	return nil
+}
+
+func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
+	if t.State == to {
+		return
+	}
+	from := t.State
+	t.State = to
+	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
+}
+
+func (lb *LoadBalancer) emit(e Event) {
+	e.Time = lb.now
+	lb.log.emit(e)
+}
+
+// DecodeCookie reads a stickiness cookie value the way the load balancer
+// does (name is AWSALB, AWSALBCORS or AWSALBAPP-0), for the UI's decoded
+// view. It reports why a value is not accepted.
+func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
+	k := kindLB
+	if name == CookieAWSALBAPP {
+		k = kindApp
+	}
+	return lb.codec.open(k, value, lb.now)
+}
+
+// TargetByUID returns the instance a decoded cookie names, or nil.
+func (lb *LoadBalancer) TargetByUID(uid uint32) *Target {
+	if uid == 0 || int(uid) > len(lb.instances) {
+		return nil
+	}
+	return lb.instances[uid-1]
+}
+
+// RecentRequests returns the requests t received in the last window seconds
+// (at most 60) of simulated time.
+func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
+	return t.buckets.sum(lb.now.Unix(), window)
+}
+
+// Imbalance returns max/mean of the requests each in-service target got in
+// the last window seconds (at most 60): 1 is perfectly even. It returns 0
+// when no in-service target got a request.
+func (lb *LoadBalancer) Imbalance(window int) float64 {
+	var sum, max int64
+	n := 0
+	for _, t := range lb.TargetGroup.targets {
+		if !t.InService() {
+			continue
+		}
+		r := lb.RecentRequests(t, window)
+		sum += r
+		n++
+		if r > max {
+			max = r
+		}
+	}
+	if sum == 0 {
+		return 0
+	}
+	return float64(max) / (float64(sum) / float64(n))
+}

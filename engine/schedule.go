@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+type schedKind uint8
+
+const (
+	evHealthCheck schedKind = iota
+	evRequestDone
+	evDrainDone
+	evCrowdRequest
+)
+
+// scheduled is one future happening on the simulated clock.
+type scheduled struct {
+	at     int64 // UnixNano
+	seq    uint64
+	kind   schedKind
+	gen    uint32
+	target *Target
+	client *Client
+}
+
+// schedule is a min-heap of happenings ordered by time, then by the order
+// they were scheduled, so equal times replay identically.
+type schedule struct {
+	items []scheduled
+	seq   uint64
+}
+
+func (s *schedule) less(i, j int) bool {
+	a, b := &s.items[i], &s.items[j]
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+func (s *schedule) push(x scheduled) {
+	s.seq++
+	x.seq = s.seq
+	s.items = append(s.items, x)
+	s.up(len(s.items) - 1)
+}
+
+func (s *schedule) pop() scheduled {
+	top := s.items[0]
+	last := len(s.items) - 1
+	s.items[0] = s.items[last]
+	s.items[last] = scheduled{}
+	s.items = s.items[:last]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(s.items) && s.less(l, m) {
+			m = l
+		}
+		if r < len(s.items) && s.less(r, m) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s.items[i], s.items[m] = s.items[m], s.items[i]
+		i = m
+	}
+	return top
+}
+
+// Advance moves the simulated clock forward by d, running every health
+// check, request completion, end of draining and crowd request due on the
+// way, in time order.
+func (lb *LoadBalancer) Advance(d time.Duration) {
+	if d < 0 {
+		return
+	}
+	lb.AdvanceTo(lb.now.Add(d))
+}
+
+// AdvanceTo moves the simulated clock forward to t (never backward).
+func (lb *LoadBalancer) AdvanceTo(t time.Time) {
+	end := t.UnixNano()
+	for len(lb.sched.items) > 0 && lb.sched.items[0].at <= end {
+		x := lb.sched.pop()
+		if x.at > lb.now.UnixNano() {
+			lb.now = time.Unix(0, x.at).UTC()
+		}
+		lb.run(x)
+	}
+	if t.After(lb.now) {
+		lb.now = t.UTC()
+	}
+}
+
+// Pending returns the time of the next scheduled happening, and whether
+// there is one.
+func (lb *LoadBalancer) Pending() (time.Time, bool) {
+	if len(lb.sched.items) == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, lb.sched.items[0].at).UTC(), true
+}
+
+func (lb *LoadBalancer) run(x scheduled) {
+	switch x.kind {
+	case evHealthCheck:
+		if x.gen == x.target.hcGen {
+			lb.healthCheck(x.target)
+		}
+	case evRequestDone:
+		x.target.InFlight--
+	case evDrainDone:
+		if x.gen == x.target.hcGen {
+			lb.finishDraining(x.target)
+		}
+	case evCrowdRequest:
+		if lb.crowd != nil && x.gen == lb.crowd.gen {
+			lb.crowd.request(lb, x.client)
+		}
+	}
+}
+
+func (lb *LoadBalancer) scheduleHealthCheck(t *Target, after time.Duration) {
+	t.hcGen++
+	at := lb.now.Add(after)
+	t.NextHealthCheck = at
+	lb.sched.push(scheduled{at: at.UnixNano(), kind: evHealthCheck, target: t, gen: t.hcGen})
+}
+
+// healthCheck sends one health check to t and applies the thresholds
+// (REFERENCE.md §4).
+func (lb *LoadBalancer) healthCheck(t *Target) {
+	a := lb.TargetGroup.attrs
+	t.LastHealthCheck = lb.now
+	if t.passesHealthCheck(a.HealthCheckTimeout) {
+		t.ConsecutivePasses++
+		t.ConsecutiveFailures = 0
+		if t.State != StateHealthy && t.ConsecutivePasses >= a.HealthyThresholdCount {
+			lb.setState(t, StateHealthy, fmt.Sprintf("%d consecutive health checks passed", t.ConsecutivePasses))
+		}
+	} else {
+		t.ConsecutiveFailures++
+		t.ConsecutivePasses = 0
+		if t.State != StateUnhealthy && t.ConsecutiveFailures >= a.UnhealthyThresholdCount {
+			lb.setState(t, StateUnhealthy, fmt.Sprintf("%d consecutive health checks failed: %s", t.ConsecutiveFailures, t.healthCheckFailure(a.HealthCheckTimeout)))
+		}
+	}
+	lb.scheduleHealthCheck(t, a.HealthCheckInterval)
+}
+
+// healthCheckFailure says why a health check fails, as the console's
+// health status details do.
+func (t *Target) healthCheckFailure(timeout time.Duration) string {
+	switch {
+	case !t.Running:
+		return "Target.Timeout (instance stopped)"
+	case t.Latency >= timeout:
+		return "Target.Timeout (slower than the health check timeout)"
+	default:
+		return "Target.ResponseCodeMismatch (health checks fail)"
+	}
+}
+
+// heapify restores the heap order after items were removed in place.
+func (s *schedule) heapify() {
+	items := s.items
+	s.items = s.items[:0:len(items)]
+	for _, x := range items {
+		s.items = append(s.items, x)
+		s.up(len(s.items) - 1)
+	}
+}
+
+func (s *schedule) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !s.less(i, p) {
+			break
+		}
+		s.items[i], s.items[p] = s.items[p], s.items[i]
+		i = p
+	}
+}
