@@ -360,7 +360,7 @@ func (lb *LoadBalancer) StopInstance(idOrName string) error {
 	t.Running = false
 	lost := t.own.Len()
 	t.own.reset()
-	lb.emit(Event{Kind: EventInstanceStopped, Target: t.Name, Detail: fmt.Sprintf("stopped: %d in-memory sessions gone", lost)})
+	lb.emit(Event{Kind: EventInstanceStopped, Target: t.Name, Detail: fmt.Sprintf("stopped: %s in memory gone", plural(lost, "session"))})
 	return nil
 }
 
@@ -470,4 +470,12 @@ func (lb *LoadBalancer) Imbalance(window int) float64 {
 		return 0
 	}
 	return float64(max) / (float64(sum) / float64(n))
+}
+
+// plural returns "1 session", "2 sessions".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
