@@ -7,8 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"math/rand/v2"
 	"time"
+	"unsafe"
 )
 
 // A stickiness cookie value is
@@ -28,6 +28,12 @@ const (
 	sealedLen     = 1 + 4 + 12 + plainLen + 16
 	b64Len        = (sealedLen + 2) / 3 * 4
 )
+
+// strictBase64 decodes cookie values. Strict mode rejects a last character
+// whose unused low bits are not zero: without it every cookie value has
+// other spellings that decode to the same bytes, and the load balancer
+// would accept values it never issued.
+var strictBase64 = base64.StdEncoding.Strict()
 
 // cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
 // replayed as the other.
@@ -58,19 +64,21 @@ type CookieInfo struct {
 // use; neither is the rest of the engine.
 type codec struct {
 	secret [32]byte
-	rng    *rand.Rand
+	nonceKey cipher.Block
 	aad    [2][]byte // by kind: lb, app
 	keys   [keyEpochs]struct {
 		epoch uint32
 		aead  cipher.AEAD
 	}
-	buf [sealedLen + 8]byte
+	buf   [sealedLen + 8]byte
+	plain [plainLen]byte
 	b64 [b64Len]byte
-	in  [b64Len]byte
 }
 
-func newCodec(name string, secret [32]byte, rng *rand.Rand) *codec {
-	c := &codec{secret: secret, rng: rng}
+func newCodec(name string, secret [32]byte) *codec {
+	c := &codec{secret: secret}
+	nk := sha256.Sum256(append([]byte("nonce|"), secret[:]...))
+	c.nonceKey, _ = aes.NewCipher(nk[:16])
 	c.aad[0] = []byte(name + "|" + string(kindLB))
 	c.aad[1] = []byte(name + "|" + string(kindApp))
 	return c
@@ -114,13 +122,20 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 	b := c.buf[:0]
 	b = append(b, cookieVersion)
 	b = binary.BigEndian.AppendUint32(b, epoch)
-	b = binary.BigEndian.AppendUint64(b, c.rng.Uint64())
-	b = binary.BigEndian.AppendUint32(b, c.rng.Uint32())
-	var plain [plainLen]byte
+	plain := c.plain[:]
 	binary.BigEndian.PutUint32(plain[0:], tg)
 	binary.BigEndian.PutUint32(plain[4:], tgt)
 	binary.BigEndian.PutUint64(plain[8:], uint64(now.Unix()))
-	b = c.key(epoch).Seal(b, b[5:17], plain[:], c.aadFor(k))
+	// The nonce is a pseudorandom function of what is sealed (and its
+	// kind): the same target, group and second always give the same
+	// value, which lets the load balancer seal once per target and second,
+	// and never reuses a nonce for different plaintexts.
+	var nb [16]byte
+	copy(nb[:], plain)
+	nb[15] ^= byte(k)
+	c.nonceKey.Encrypt(nb[:], nb[:])
+	b = append(b, nb[:12]...)
+	b = c.key(epoch).Seal(b, b[5:17], plain, c.aadFor(k))
 	base64.StdEncoding.Encode(c.b64[:], b)
 	return c.b64[:]
 }
@@ -130,8 +145,7 @@ func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, err
 	if len(value) != len(c.b64) {
 		return CookieInfo{}, ErrCookieMalformed
 	}
-	copy(c.in[:], value)
-	n, err := base64.StdEncoding.Decode(c.buf[:], c.in[:])
+	n, err := strictBase64.Decode(c.buf[:], unsafe.Slice(unsafe.StringData(value), len(value)))
 	if err != nil || n != sealedLen || c.buf[0] != cookieVersion {
 		return CookieInfo{}, ErrCookieMalformed
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,23 +32,16 @@ const CookieExpiry = 7 * 24 * time.Hour
 // CookieValue returns the value of the first cookie called name in a Cookie
 // request header, and whether there is one. It does not allocate.
 func CookieValue(header, name string) (string, bool) {
-	for header != "" {
-		var part string
-		part, header, _ = strings.Cut(header, ";")
-		part = strings.TrimSpace(part)
-		k, v, ok := strings.Cut(part, "=")
+	for {
+		n, v, rest, ok := nextCookie(header)
 		if !ok {
-			continue
+			return "", false
 		}
-		if strings.TrimSpace(k) == name {
-			v = strings.TrimSpace(v)
-			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-				v = v[1 : len(v)-1]
-			}
+		if n == name {
 			return v, true
 		}
+		header = rest
 	}
-	return "", false
 }
 
 // ParseCookieHeader splits a Cookie request header into its name=value
@@ -74,44 +68,89 @@ var ErrBadSetCookie = errors.New("malformed Set-Cookie header")
 // attributes the load balancer and the simulated application use: Expires,
 // Max-Age (counted from now), Path, SameSite and Secure; others are ignored.
 func ParseSetCookie(now time.Time, h string) (StoredCookie, error) {
-	first, rest, _ := strings.Cut(h, ";")
-	name, value, ok := strings.Cut(strings.TrimSpace(first), "=")
-	name = strings.TrimSpace(name)
-	if !ok || name == "" || strings.ContainsAny(name, " \t\",\\") {
+	first, rest := h, ""
+	if i := strings.IndexByte(h, ';'); i >= 0 {
+		first, rest = h[:i], h[i+1:]
+	}
+	eq := strings.IndexByte(first, '=')
+	if eq < 0 {
 		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
 	}
-	c := StoredCookie{Name: name, Value: strings.TrimSpace(value)}
-	var maxAge *int
+	name := trimSpace(first[:eq])
+	if name == "" || strings.ContainsAny(name, " \t\",\\;=") {
+		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
+	}
+	c := StoredCookie{Name: name, Value: trimSpace(first[eq+1:])}
+	maxAge, hasMaxAge := 0, false
 	for rest != "" {
-		var attr string
-		attr, rest, _ = strings.Cut(rest, ";")
-		k, v, _ := strings.Cut(strings.TrimSpace(attr), "=")
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "expires":
-			if t, err := time.Parse(TimeFormat, strings.TrimSpace(v)); err == nil {
+		attr := rest
+		if i := strings.IndexByte(rest, ';'); i >= 0 {
+			attr, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		k, v := attr, ""
+		if i := strings.IndexByte(attr, '='); i >= 0 {
+			k, v = attr[:i], trimSpace(attr[i+1:])
+		}
+		switch k = trimSpace(k); {
+		case strings.EqualFold(k, "expires"):
+			if t, ok := parseHTTPDate(v); ok {
 				c.Expires = t
 			}
-		case "max-age":
-			var n int
-			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%d", &n); err == nil {
-				maxAge = &n
+		case strings.EqualFold(k, "max-age"):
+			if n, err := strconv.Atoi(v); err == nil {
+				maxAge, hasMaxAge = n, true
 			}
-		case "path":
-			c.Path = strings.TrimSpace(v)
-		case "samesite":
-			c.SameSite = strings.TrimSpace(v)
-		case "secure":
+		case strings.EqualFold(k, "path"):
+			c.Path = v
+		case strings.EqualFold(k, "samesite"):
+			c.SameSite = v
+		case strings.EqualFold(k, "secure"):
 			c.Secure = true
 		}
 	}
-	if maxAge != nil {
+	if hasMaxAge {
 		// Max-Age wins over Expires (RFC 6265 §5.3). A non-positive
 		// Max-Age expires the cookie at once.
-		if *maxAge <= 0 {
+		if maxAge <= 0 {
 			c.Expires = time.Unix(0, 0).UTC()
 		} else {
-			c.Expires = now.Add(time.Duration(*maxAge) * time.Second)
+			c.Expires = now.Add(time.Duration(maxAge) * time.Second)
 		}
 	}
 	return c, nil
+}
+
+var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// parseHTTPDate parses an IMF-fixdate ("Mon, 02 Jan 2006 15:04:05 GMT")
+// without allocating, falling back to time.Parse for anything unusual.
+func parseHTTPDate(s string) (time.Time, bool) {
+	if len(s) == len(TimeFormat) && s[3] == ',' && s[4] == ' ' && s[7] == ' ' && s[11] == ' ' &&
+		s[16] == ' ' && s[19] == ':' && s[22] == ':' && s[25:] == " GMT" {
+		num := func(b string) int {
+			n := 0
+			for i := 0; i < len(b); i++ {
+				if b[i] < '0' || b[i] > '9' {
+					return -1
+				}
+				n = n*10 + int(b[i]-'0')
+			}
+			return n
+		}
+		day, year, hh, mm, ss := num(s[5:7]), num(s[12:16]), num(s[17:19]), num(s[20:22]), num(s[23:25])
+		month := 0
+		for i, m := range months {
+			if s[8:11] == m {
+				month = i + 1
+			}
+		}
+		if day >= 1 && day <= 31 && year >= 0 && month > 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 61 {
+			return time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.UTC), true
+		}
+		return time.Time{}, false
+	}
+	t, err := time.Parse(TimeFormat, s)
+	return t, err == nil
 }

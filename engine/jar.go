@@ -42,6 +42,9 @@ type MemoryJar struct {
 	cookies []StoredCookie
 	header  string
 	dirty   bool
+	// nextExpiry is the earliest Expires among the cookies (zero: none
+	// expires), so Header skips the expiry scan until then.
+	nextExpiry time.Time
 	// Blocked makes Store refuse every cookie, like a browser with cookies
 	// disabled.
 	Blocked bool
@@ -52,17 +55,24 @@ var _ CookieJar = (*MemoryJar)(nil)
 // Header returns the Cookie header for the cookies that have not expired at
 // now, in the order they were first set.
 func (j *MemoryJar) Header(now time.Time) string {
-	n := 0
-	for _, c := range j.cookies {
-		if c.Expires.IsZero() || c.Expires.After(now) {
-			j.cookies[n] = c
-			n++
+	if !j.nextExpiry.IsZero() && !now.Before(j.nextExpiry) {
+		n := 0
+		j.nextExpiry = time.Time{}
+		for i := range j.cookies {
+			c := &j.cookies[i]
+			if c.Expires.IsZero() || c.Expires.After(now) {
+				if n != i {
+					j.cookies[n] = *c
+				}
+				n++
+				j.noteExpiry(c.Expires)
+			}
 		}
-	}
-	if n != len(j.cookies) {
-		clear(j.cookies[n:])
-		j.cookies = j.cookies[:n]
-		j.dirty = true
+		if n != len(j.cookies) {
+			clear(j.cookies[n:])
+			j.cookies = j.cookies[:n]
+			j.dirty = true
+		}
 	}
 	if j.dirty {
 		j.header = joinCookies(j.cookies)
@@ -109,17 +119,29 @@ func (j *MemoryJar) Store(now time.Time, setCookie string) error {
 	return nil
 }
 
+func (j *MemoryJar) noteExpiry(t time.Time) {
+	if !t.IsZero() && (j.nextExpiry.IsZero() || t.Before(j.nextExpiry)) {
+		j.nextExpiry = t
+	}
+}
+
 // Put stores c as if a Set-Cookie header carrying it had been received at
 // now; a cookie that expires at or before now deletes its namesake.
 func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 	j.dirty = true
 	for i := range j.cookies {
 		if j.cookies[i].Name == c.Name {
-			if !c.Expires.IsZero() && !c.Expires.After(now) {
+			old := j.cookies[i].Expires
+			if !c.Expires.IsZero() && !c.Expires.After(now) || !old.IsZero() && !old.After(now) {
+				// Deleted; or the namesake has expired, so a browser
+				// has evicted it and the new cookie goes last. Either
+				// way the order does not depend on whether Header ran
+				// since the namesake expired.
 				j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
-				return
+				break
 			}
 			j.cookies[i] = c
+			j.noteExpiry(c.Expires)
 			return
 		}
 	}
@@ -127,6 +149,7 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 		return
 	}
 	j.cookies = append(j.cookies, c)
+	j.noteExpiry(c.Expires)
 }
 
 // Delete removes the cookie called name, if the jar holds one.

@@ -59,6 +59,8 @@ type LoadBalancer struct {
 	log       eventLog
 	ex        Exchange
 	setCookie []byte
+	expSec    int64
+	expBuf    []byte
 	origins   map[string]string // session id → instance that created it
 	metrics   Metrics
 	recent    recentCounter
@@ -133,7 +135,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		origins:  make(map[string]string),
 	}
 	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
-	lb.codec = newCodec(lb.DNSName, secret, rng)
+	lb.codec = newCodec(lb.DNSName, secret)
 	lb.external = newSessionStore("external session store", true)
 	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
 	tg := &TargetGroup{

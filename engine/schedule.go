@@ -9,7 +9,6 @@ type schedKind uint8
 
 const (
 	evHealthCheck schedKind = iota
-	evRequestDone
 	evDrainDone
 	evCrowdRequest
 )
@@ -90,6 +89,9 @@ func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	if t.After(lb.now) {
 		lb.now = t.UTC()
 	}
+	for _, x := range lb.instances {
+		x.settle(lb.now.UnixNano())
+	}
 }
 
 // Pending returns the time of the next scheduled happening, and whether
@@ -107,8 +109,6 @@ func (lb *LoadBalancer) run(x scheduled) {
 		if x.gen == x.target.hcGen {
 			lb.healthCheck(x.target)
 		}
-	case evRequestDone:
-		x.target.InFlight--
 	case evDrainDone:
 		if x.gen == x.target.hcGen {
 			lb.finishDraining(x.target)

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Do sends one request from client c to the load balancer's listener at the
 // current simulated time and returns the exchange: the Cookie header the
@@ -52,6 +55,9 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	t, reason := tg.route(ex.Cookie, now)
 	ex.Reason = reason
 	if t == nil {
+		if a.Algorithm == LeastOutstandingRequests {
+			tg.settle(now.UnixNano())
+		}
 		tg.pool.FailOpen = !tg.anyHealthy()
 		ex.FailOpen = tg.pool.FailOpen
 		t = tg.selector.Select(&tg.pool, nil)
@@ -87,56 +93,50 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	}
 	ex.Status = 200
 	if t.Latency > 0 {
-		t.InFlight++
-		lb.sched.push(scheduled{at: now.Add(t.Latency).UnixNano(), kind: evRequestDone, target: t})
+		t.settle(now.UnixNano())
+		t.begin(now.UnixNano() + int64(t.Latency))
 	}
 
 	// The application: find or create the user's session.
-	buf := lb.setCookie[:0]
-	buf = lb.application(t, c, ex, buf)
+	buf := lb.application(t, c, ex, lb.setCookie[:0])
+	lb.setCookie = buf
 
-	// The load balancer's stickiness cookies.
+	// The load balancer's stickiness cookies, sealed once per target and
+	// second (see codec.seal).
+	var lbLines string
 	if a.StickinessEnabled {
 		switch a.StickinessType {
 		case LBCookie:
-			v := lb.codec.seal(kindLB, tg.id, t.uid, now)
-			buf = appendLBCookie(buf, CookieAWSALB, v, now, false)
-			buf = appendLBCookie(buf, CookieAWSALBCORS, v, now, true)
+			lbLines = t.cookieLines(lb, kindLB, now)
 		case AppCookie:
 			if reason == ReasonSticky || setsCookie(buf, a.AppCookieName) {
-				v := lb.codec.seal(kindApp, tg.id, t.uid, now)
-				buf = appendLBCookie(buf, CookieAWSALBAPP, v, now, false)
+				lbLines = t.cookieLines(lb, kindApp, now)
 			}
 		}
 	}
-	lb.setCookie = buf
-	if len(buf) > 0 {
+	switch {
+	case len(buf) == 0:
+		ex.SetCookie = lbLines
+	case lbLines == "":
 		ex.SetCookie = string(buf)
-		rest := ex.SetCookie
-		for rest != "" {
-			line := rest
-			if i := indexNL(rest); i >= 0 {
-				line, rest = rest[:i], rest[i+1:]
-			} else {
-				rest = ""
-			}
-			if err := c.Jar.Store(now, line); err != nil && ex.StoreError == "" {
-				ex.StoreError = err.Error()
-			}
+	default:
+		ex.SetCookie = string(buf) + "\n" + lbLines
+	}
+	for rest := ex.SetCookie; rest != ""; {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if err := c.Jar.Store(now, line); err != nil && ex.StoreError == "" {
+			ex.StoreError = err.Error()
 		}
 	}
 	lb.emit(Event{Kind: EventRequest, Client: c.Name, Target: t.Name, Exchange: ex})
 	return ex
 }
 
-func indexNL(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			return i
-		}
-	}
-	return -1
-}
 
 // setsCookie reports whether the Set-Cookie lines in buf set cookie name.
 func setsCookie(buf []byte, name string) bool {
@@ -166,18 +166,51 @@ func appendLine(buf []byte) []byte {
 // appendLBCookie appends a Set-Cookie header shaped like AWS's: the value,
 // a 7-day Expires and Path=/, plus SameSite=None; Secure for the CORS
 // cookie (REFERENCE.md §2).
-func appendLBCookie(buf []byte, name string, value []byte, now time.Time, cors bool) []byte {
+func appendLBCookie(buf []byte, name string, value, expires []byte, cors bool) []byte {
 	buf = appendLine(buf)
 	buf = append(buf, name...)
 	buf = append(buf, '=')
 	buf = append(buf, value...)
 	buf = append(buf, "; Expires="...)
-	buf = now.Add(CookieExpiry).AppendFormat(buf, TimeFormat)
+	buf = append(buf, expires...)
 	buf = append(buf, "; Path=/"...)
 	if cors {
 		buf = append(buf, "; SameSite=None; Secure"...)
 	}
 	return buf
+}
+
+// cookieLines returns the load balancer's Set-Cookie headers naming t,
+// issued at now: AWSALB and AWSALBCORS, or AWSALBAPP-0.
+func (t *Target) cookieLines(lb *LoadBalancer, k cookieKind, now time.Time) string {
+	c := &t.cookies[0]
+	if k == kindApp {
+		c = &t.cookies[1]
+	}
+	tg := lb.TargetGroup
+	if sec := now.Unix(); c.sec != sec || c.tg != tg.id || c.lines == "" {
+		v := lb.codec.seal(k, tg.id, t.uid, now)
+		exp := lb.expires(now)
+		var b []byte
+		if k == kindApp {
+			b = appendLBCookie(nil, CookieAWSALBAPP, v, exp, false)
+		} else {
+			b = appendLBCookie(nil, CookieAWSALB, v, exp, false)
+			b = appendLBCookie(b, CookieAWSALBCORS, v, exp, true)
+		}
+		c.sec, c.tg, c.lines = sec, tg.id, string(b)
+	}
+	return c.lines
+}
+
+// expires returns the Expires date of a cookie issued at now, formatted
+// once per simulated second.
+func (lb *LoadBalancer) expires(now time.Time) []byte {
+	if sec := now.Unix(); sec != lb.expSec || lb.expBuf == nil {
+		lb.expSec = sec
+		lb.expBuf = now.Add(CookieExpiry).AppendFormat(lb.expBuf[:0], TimeFormat)
+	}
+	return lb.expBuf
 }
 
 // application runs the legacy application on t: it looks the session
@@ -241,25 +274,28 @@ func (tg *TargetGroup) route(cookie string, now time.Time) (*Target, Reason) {
 		}
 		return nil, ReasonNoStickiness
 	}
-	var value string
-	var ok bool
 	kind := kindLB
-	switch a.StickinessType {
-	case AppCookie:
+	var value string
+	if a.StickinessType == AppCookie {
 		kind = kindApp
-		value, ok = CookieValue(cookie, CookieAWSALBAPP)
-		if !ok {
+		v, appOK, nameOK := scanCookies(cookie, CookieAWSALBAPP, a.AppCookieName)
+		if !appOK {
 			return nil, ReasonNewClient
 		}
-		if _, has := CookieValue(cookie, a.AppCookieName); !has {
+		if !nameOK {
 			return nil, ReasonAppCookieMissing
 		}
-	default:
+		value = v
+	} else {
 		// Both sent: AWSALBCORS wins (REFERENCE.md §2).
-		if value, ok = CookieValue(cookie, CookieAWSALBCORS); !ok {
-			if value, ok = CookieValue(cookie, CookieAWSALB); !ok {
-				return nil, ReasonNewClient
-			}
+		cors, alb, corsOK, albOK := scanLBCookies(cookie)
+		switch {
+		case corsOK:
+			value = cors
+		case albOK:
+			value = alb
+		default:
+			return nil, ReasonNewClient
 		}
 	}
 	info, err := tg.lb.codec.open(kind, value, now)
@@ -295,6 +331,13 @@ func hasStickinessCookie(cookie string) bool {
 	return false
 }
 
+// settle brings every target's in-flight count up to now (UnixNano).
+func (tg *TargetGroup) settle(now int64) {
+	for _, t := range tg.targets {
+		t.settle(now)
+	}
+}
+
 // anyHealthy reports whether any registered target is healthy.
 func (tg *TargetGroup) anyHealthy() bool {
 	for _, t := range tg.targets {
@@ -303,4 +346,82 @@ func (tg *TargetGroup) anyHealthy() bool {
 		}
 	}
 	return false
+}
+
+// nextCookie splits the first name=value pair off a Cookie header, trimming
+// spaces, without allocating. ok is false when the header is exhausted.
+func nextCookie(h string) (name, value, rest string, ok bool) {
+	for len(h) > 0 {
+		for len(h) > 0 && (h[0] == ' ' || h[0] == ';' || h[0] == '\t') {
+			h = h[1:]
+		}
+		if h == "" {
+			return "", "", "", false
+		}
+		end := strings.IndexByte(h, ';')
+		part := h
+		if end >= 0 {
+			part, h = h[:end], h[end+1:]
+		} else {
+			h = ""
+		}
+		eq := strings.IndexByte(part, '=')
+		if eq < 0 {
+			continue
+		}
+		name, value = trimSpace(part[:eq]), trimSpace(part[eq+1:])
+		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+			value = value[1 : len(value)-1]
+		}
+		return name, value, h, true
+	}
+	return "", "", "", false
+}
+
+// scanLBCookies finds AWSALBCORS and AWSALB in one pass over a Cookie
+// header; the first of each name counts.
+func scanLBCookies(h string) (cors, alb string, corsOK, albOK bool) {
+	for {
+		name, value, rest, ok := nextCookie(h)
+		if !ok {
+			return
+		}
+		h = rest
+		switch {
+		case name == CookieAWSALBCORS && !corsOK:
+			cors, corsOK = value, true
+		case name == CookieAWSALB && !albOK:
+			alb, albOK = value, true
+		}
+	}
+}
+
+// scanCookies finds cookie a's value and whether cookie b is present, in
+// one pass.
+func scanCookies(h, a, b string) (aValue string, aOK, bOK bool) {
+	for {
+		name, value, rest, ok := nextCookie(h)
+		if !ok {
+			return
+		}
+		h = rest
+		if name == a && !aOK {
+			aValue, aOK = value, true
+		}
+		if name == b {
+			bOK = true
+		}
+	}
+}
+
+// trimSpace trims spaces and tabs, cheaper than strings.TrimSpace for the
+// short ASCII parts of a Cookie header.
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

@@ -64,6 +64,37 @@ type Target struct {
 	own      *SessionStore // the instance's in-memory store
 	hcGen    uint32        // bumps to cancel scheduled health checks
 	buckets  recentCounter
+	done     []int64 // completion times of in-flight requests, ascending
+	doneHead int
+	cookies  [2]struct { // last sealed Set-Cookie lines, by kind (lb, app)
+		sec   int64
+		tg    uint32
+		lines string
+	}
+}
+
+// begin records a request that completes at (UnixNano).
+func (t *Target) begin(at int64) {
+	t.done = append(t.done, at)
+	// Latencies change rarely; keep the queue sorted when one shrinks.
+	for i := len(t.done) - 1; i > t.doneHead && t.done[i] < t.done[i-1]; i-- {
+		t.done[i], t.done[i-1] = t.done[i-1], t.done[i]
+	}
+	t.InFlight = len(t.done) - t.doneHead
+}
+
+// settle completes the requests due at or before now (UnixNano).
+func (t *Target) settle(now int64) {
+	for t.doneHead < len(t.done) && t.done[t.doneHead] <= now {
+		t.doneHead++
+	}
+	if t.doneHead == len(t.done) {
+		t.done, t.doneHead = t.done[:0], 0
+	} else if t.doneHead > 1024 && t.doneHead > len(t.done)/2 {
+		n := copy(t.done, t.done[t.doneHead:])
+		t.done, t.doneHead = t.done[:n], 0
+	}
+	t.InFlight = len(t.done) - t.doneHead
 }
 
 // Sessions returns the session store the target's application uses now:

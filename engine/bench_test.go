@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"encoding/base64"
+	"testing"
+	"time"
+)
+
+// benchLB returns a load balancer with lb_cookie stickiness and a learner
+// who already holds a valid cookie.
+func benchLB(b *testing.B) (*LoadBalancer, *Client) {
+	b.Helper()
+	a := DefaultAttributes()
+	a.StickinessEnabled = true
+	lb, err := New(Config{Seed: 1, Attributes: &a})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	if ex := lb.Do(c, "/"); ex.Status != 200 {
+		b.Fatal(ex.StatusText())
+	}
+	return lb, c
+}
+
+// BenchmarkStickyDecision measures the routing decision for a request
+// carrying a valid AWSALB/AWSALBCORS cookie: header scan, base64, AES-GCM
+// open, duration and target checks.
+func BenchmarkStickyDecision(b *testing.B) {
+	lb, c := benchLB(b)
+	header := c.Jar.Header(lb.Now())
+	tg := lb.TargetGroup
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, r := tg.route(header, lb.now); r != ReasonSticky {
+			b.Fatal(r)
+		}
+	}
+}
+
+// BenchmarkAESGCMOpen measures one AES-GCM open of the same cookie: the
+// physical floor of an encrypted cookie's decision.
+func BenchmarkAESGCMOpen(b *testing.B) {
+	lb, c := benchLB(b)
+	v, _ := CookieValue(c.Jar.Header(lb.Now()), CookieAWSALBCORS)
+	cd := lb.codec
+	sealed, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(sealed) != sealedLen {
+		b.Fatal(err)
+	}
+	aead := cd.key(epochOf(lb.now))
+	aad := cd.aadFor(kindLB)
+	scratch := make([]byte, 0, plainLen)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := aead.Open(scratch, sealed[5:17], sealed[17:], aad); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStickyRequest measures a whole request of a returning user:
+// cookie jar, decision, application session, cookie re-issue, jar update.
+func BenchmarkStickyRequest(b *testing.B) {
+	lb, c := benchLB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		// 50 ms between requests: the previous one (20 ms) completes.
+		lb.Advance(50 * time.Millisecond)
+		if ex := lb.serve(c, "/"); ex.Reason != ReasonSticky {
+			b.Fatal(ex.Reason)
+		}
+	}
+}
+
+// BenchmarkNewClient measures a first visit: algorithm pick, new session,
+// new cookies.
+func BenchmarkNewClient(b *testing.B) {
+	lb, c := benchLB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		lb.Advance(50 * time.Millisecond)
+		c.Jar.Clear()
+		if ex := lb.serve(c, "/"); ex.Reason != ReasonNewClient {
+			b.Fatal(ex.Reason)
+		}
+	}
+}
+
+// BenchmarkCrowd runs 1,000,000 requests from 10,000 sticky clients (10%
+// clear their cookies) and reports requests per second of wall time.
+func BenchmarkCrowd(b *testing.B) {
+	const requests = 1_000_000
+	for b.Loop() {
+		b.StopTimer()
+		a := DefaultAttributes()
+		a.StickinessEnabled = true
+		lb, err := New(Config{Seed: 7, Attributes: &a, Instances: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := lb.StartCrowd(CrowdConfig{Clients: 10000, ThinkTime: 10 * time.Second, ClearShare: 0.1}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		// 10,000 clients at one request per 10 s is 1,000 requests per
+		// simulated second.
+		for lb.metrics.Requests < requests {
+			lb.Advance(time.Second)
+		}
+	}
+	b.ReportMetric(float64(requests)*float64(b.N)/b.Elapsed().Seconds(), "req/s")
+}

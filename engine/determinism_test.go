@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// replay runs one fixed script — the learner's refreshes, configuration
+// changes, failures and a crowd — and returns everything observable: every
+// exchange with its raw Cookie and Set-Cookie headers, and every event.
+func replay(t *testing.T, seed uint64) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	lb, err := New(Config{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb.Subscribe(func(e Event) {
+		fmt.Fprintf(&out, "%d %s %s\n", e.Seq, e.Time.Format(time.RFC3339Nano), e)
+		if x := e.Exchange; x != nil {
+			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, x.Cookie, x.SetCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
+		}
+	})
+	learner := lb.NewClient("learner", nil, KeepCookies)
+	step := func(n int) {
+		for i := 0; i < n; i++ {
+			lb.Do(learner, "/")
+			lb.Advance(700 * time.Millisecond)
+		}
+	}
+	step(4)
+	a := lb.TargetGroup.Attributes()
+	a.StickinessEnabled = true
+	a.LBCookieDuration = 20 * time.Second
+	if err := lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	step(5)
+	if _, err := lb.StartCrowd(CrowdConfig{Clients: 200, ThinkTime: 2 * time.Second, ClearShare: 0.2, BlockShare: 0.1}); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(30 * time.Second)
+	if err := lb.StopInstance("Instance 2"); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(90 * time.Second)
+	a.Algorithm = LeastOutstandingRequests
+	if err := lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lb.LaunchInstance(); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(200 * time.Second)
+	step(3)
+	a.StickinessType, a.AppCookieName = AppCookie, SessionCookie
+	if err := lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(60 * time.Second)
+	step(3)
+	return out.Bytes()
+}
+
+// TestDeterminism checks that the same seed and script give the same trace,
+// byte for byte, and that another seed gives another trace.
+func TestDeterminism(t *testing.T) {
+	a, b := replay(t, 42), replay(t, 42)
+	if len(a) < 50000 {
+		t.Fatalf("trace suspiciously short: %d bytes", len(a))
+	}
+	if !bytes.Equal(a, b) {
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		lo := max(0, i-200)
+		t.Fatalf("same seed, different traces; first difference at byte %d:\n%s\n---\n%s", i, a[lo:min(len(a), i+200)], b[lo:min(len(b), i+200)])
+	}
+	if c := replay(t, 43); bytes.Equal(a, c) {
+		t.Fatal("seeds 42 and 43 gave the same trace")
+	}
+}
