@@ -63,16 +63,16 @@ type CookieInfo struct {
 // codec seals and opens stickiness cookies. It is not safe for concurrent
 // use; neither is the rest of the engine.
 type codec struct {
-	secret [32]byte
+	secret   [32]byte
 	nonceKey cipher.Block
-	aad    [2][]byte // by kind: lb, app
-	keys   [keyEpochs]struct {
+	aad      [2][]byte // by kind: lb, app
+	keys     [keyEpochs]struct {
 		epoch uint32
 		aead  cipher.AEAD
 	}
 	buf   [sealedLen + 8]byte
 	plain [plainLen]byte
-	b64 [b64Len]byte
+	b64   [b64Len]byte
 }
 
 func newCodec(name string, secret [32]byte) *codec {

@@ -137,7 +137,6 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	return ex
 }
 
-
 // setsCookie reports whether the Set-Cookie lines in buf set cookie name.
 func setsCookie(buf []byte, name string) bool {
 	for len(buf) > 0 {
