@@ -77,7 +77,9 @@ func ParseSetCookie(now time.Time, h string) (StoredCookie, error) {
 		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
 	}
 	name := trimSpace(first[:eq])
-	if name == "" || strings.ContainsAny(name, " \t\",\\;=") {
+	// A control character makes browsers ignore the whole line (RFC
+	// 6265bis §5.6); in a name it could not be sent back intact.
+	if name == "" || strings.ContainsAny(name, " \t\",\\;=") || strings.ContainsFunc(name, isCTL) {
 		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
 	}
 	c := StoredCookie{Name: name, Value: trimSpace(first[eq+1:])}
@@ -116,19 +118,36 @@ func ParseSetCookie(now time.Time, h string) (StoredCookie, error) {
 		if maxAge <= 0 {
 			c.Expires = time.Unix(0, 0).UTC()
 		} else {
-			c.Expires = now.Add(time.Duration(maxAge) * time.Second)
+			// Capped at 400 days as browsers do (RFC 6265bis), which
+			// also keeps a huge Max-Age from overflowing into the past.
+			c.Expires = now.Add(time.Duration(min(maxAge, maxCookieAge)) * time.Second)
 		}
 	}
 	return c, nil
 }
 
+// isCTL reports whether r is an ASCII control character.
+func isCTL(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// maxCookieAge is the longest Max-Age, in seconds, a cookie keeps.
+const maxCookieAge = 400 * 24 * 60 * 60
+
 var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// isWeekday reports whether s is a day name as IMF-fixdate spells it.
+func isWeekday(s string) bool {
+	switch s {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+		return true
+	}
+	return false
+}
 
 // parseHTTPDate parses an IMF-fixdate ("Mon, 02 Jan 2006 15:04:05 GMT")
 // without allocating, falling back to time.Parse for anything unusual.
 func parseHTTPDate(s string) (time.Time, bool) {
 	if len(s) == len(TimeFormat) && s[3] == ',' && s[4] == ' ' && s[7] == ' ' && s[11] == ' ' &&
-		s[16] == ' ' && s[19] == ':' && s[22] == ':' && s[25:] == " GMT" {
+		s[16] == ' ' && s[19] == ':' && s[22] == ':' && s[25:] == " GMT" && isWeekday(s[:3]) {
 		num := func(b string) int {
 			n := 0
 			for i := 0; i < len(b); i++ {
@@ -146,10 +165,13 @@ func parseHTTPDate(s string) (time.Time, bool) {
 				month = i + 1
 			}
 		}
-		if day >= 1 && day <= 31 && year >= 0 && month > 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 61 {
-			return time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.UTC), true
+		if day >= 1 && day <= 31 && year >= 0 && month > 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60 {
+			// time.Date normalizes 31 Feb to 3 Mar: a date that does
+			// not exist is left to time.Parse, which rejects it.
+			if t := time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.UTC); t.Day() == day {
+				return t, true
+			}
 		}
-		return time.Time{}, false
 	}
 	t, err := time.Parse(TimeFormat, s)
 	return t, err == nil
