@@ -1,0 +1,69 @@
+# stickylab: build, serve and test the browser lab.
+#
+#   make serve                      build and serve at http://localhost:8080/
+#   make site BASE_PATH=/stickylab  write the static site to dist/ for that sub-path
+#   make test                       vet + every test (native, e2e in Chromium, wasm in Chromium)
+#   make bench                      benchmarks as "name: value" lines
+
+GO        ?= go
+BASE_PATH ?=
+ADDR      ?= :8080
+DIST      ?= dist
+WASM      := bin/app.wasm
+
+WASMBROWSERTEST         := $(CURDIR)/bin/wasmbrowsertest
+WASMBROWSERTEST_VERSION := v0.11.0
+
+SHELL       := bash
+.SHELLFLAGS := -euo pipefail -c
+
+# The browser binary: never links go-app's server side (see wasm/main_js.go).
+.PHONY: wasm
+wasm:
+	@mkdir -p bin
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+
+.PHONY: site
+site: wasm
+	$(GO) run ./cmd/site -wasm $(WASM) -out $(DIST) -base "$(BASE_PATH)"
+
+.PHONY: serve
+serve: wasm
+	$(GO) run ./cmd/site -wasm $(WASM) -out $(DIST) -base "$(BASE_PATH)" -serve $(ADDR)
+
+# wasmbrowsertest runs GOOS=js GOARCH=wasm test binaries in headless Chromium.
+# It is installed apart: it does not compile in this module (chromedp v0.23).
+bin/wasmbrowsertest:
+	@mkdir -p bin
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/agnivade/wasmbrowsertest@$(WASMBROWSERTEST_VERSION)
+
+# Go passes the whole environment into a wasm test; more than ~8 KB of it
+# (a CI runner's) fails with "total length of command line and environment
+# variables exceeds limit". The wasm tests get only what go needs.
+WASM_TEST_ENV := env -i PATH="$$PATH" HOME="$$HOME" $(foreach v,GOROOT GOPATH GOCACHE GOMODCACHE GOFLAGS GOPROXY GOSUMDB GONOSUMDB GOPRIVATE GOTOOLCHAIN TMPDIR CI,$(if $($(v)),$(v)="$$$(v)"))
+
+.PHONY: test
+test: bin/wasmbrowsertest
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+	$(GO) test ./...
+	$(WASM_TEST_ENV) GOOS=js GOARCH=wasm $(GO) test -timeout 5m -exec=$(WASMBROWSERTEST) ./wasm/... 2>&1 \
+		| { grep -v 'could not unmarshal event' || true; }
+
+# Benchmark lines "BenchmarkX-N  n  v1 unit1  v2 unit2 ..." become "unit: value"
+# for custom metrics and "BenchmarkX.unit: value" for ns/op, B/op, allocs/op.
+BENCH_FILTER := awk '/^Benchmark/ { name = $$1; sub(/-[0-9]+$$/, "", name); \
+	for (i = 3; i < NF; i += 2) { u = $$(i+1); \
+		if (u ~ /\//) print name "." u ": " $$i; else print u ": " $$i } }'
+
+# Prints the go test output instead when a benchmark fails.
+.PHONY: bench
+bench:
+	@out=$$($(GO) test -run '^$$' -bench . -benchmem ./engine/... 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | $(BENCH_FILTER)
+	@out=$$($(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | $(BENCH_FILTER) | { grep -v '^BenchmarkLoad\.' || true; }
+
+.PHONY: clean
+clean:
+	rm -rf $(DIST) bin
