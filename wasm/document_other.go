@@ -1,0 +1,265 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// NewBrowserJar returns a DocumentJar for the page. Outside the browser there
+// is no page, so its cookies go to an emulated document.cookie for a page
+// under basePath, on the wall clock.
+func NewBrowserJar(basePath string) *DocumentJar {
+	page := cookiePath(basePath)
+	if page != "/" {
+		page += "/"
+	}
+	return NewDocumentJar(newMemoryDocument(page, time.Now), basePath)
+}
+
+// memoryDocument emulates a page's document.cookie well enough for native
+// tests: host-only cookies keyed by name, Path and partitioning; Path scoping
+// and default Path (RFC 6265 §5.1.4); expiry by Expires or Max-Age on a
+// clock; deletion by an expiry in the past; refusal of HttpOnly (a script
+// cannot set it), of SameSite=None or Partitioned without Secure, of Secure
+// on an insecure page, of control characters and of cookies over 4096 bytes;
+// order by longer Path first, then creation (as in Chromium, overwriting a
+// cookie with a new value makes it new; the same value keeps its place).
+// Like a browser, it ignores a
+// cookie it refuses without an error. Documents made by at share one cookie
+// store, like pages of one origin (or tabs).
+type memoryDocument struct {
+	store    *cookieStore
+	now      func() time.Time // the browser's clock; nil means time.Now
+	pagePath string           // the page URL's path
+
+	// insecure makes the page plain http on a host that is not potentially
+	// trustworthy (not localhost): Secure cookies are refused.
+	insecure bool
+	// blocked emulates cookies blocked in the browser: writes are
+	// ignored, reads give "" and CookieEnabled reports false.
+	blocked bool
+	// partitionedOnly emulates a cross-site frame with third-party cookies
+	// blocked: only SameSite=None; Secure; Partitioned cookies are stored,
+	// and only partitioned cookies are read.
+	partitionedOnly bool
+	// err, when set, is returned by every read and write, as document.cookie
+	// throws SecurityError in a sandboxed frame without allow-same-origin.
+	err error
+}
+
+// cookieStore is the cookies of one origin.
+type cookieStore struct {
+	mu      sync.Mutex
+	cookies []docCookie
+	seq     int
+}
+
+type docCookie struct {
+	name, value, path   string
+	expires             time.Time // zero for a session cookie
+	sameSite            string
+	secure, partitioned bool
+	created             int
+}
+
+var _ cookieEnabler = (*memoryDocument)(nil)
+
+// newMemoryDocument returns an empty document for a page at pagePath on the
+// clock now.
+func newMemoryDocument(pagePath string, now func() time.Time) *memoryDocument {
+	return &memoryDocument{store: new(cookieStore), now: now, pagePath: pagePath}
+}
+
+// at returns a document for a page at pagePath on the same origin, sharing
+// d's cookies and clock.
+func (d *memoryDocument) at(pagePath string) *memoryDocument {
+	return &memoryDocument{store: d.store, now: d.now, pagePath: pagePath}
+}
+
+func (d *memoryDocument) clock() time.Time {
+	if d.now == nil {
+		return time.Now()
+	}
+	return d.now()
+}
+
+// CookieEnabled reports whether cookies are not blocked.
+func (d *memoryDocument) CookieEnabled() (bool, error) {
+	if d.err != nil {
+		return false, d.err
+	}
+	return !d.blocked, nil
+}
+
+// Cookie returns the name=value pairs visible to the page.
+func (d *memoryDocument) Cookie() (string, error) {
+	if d.err != nil {
+		return "", d.err
+	}
+	if d.blocked {
+		return "", nil
+	}
+	s := d.store
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expire(d.clock())
+	var vis []docCookie
+	for _, c := range s.cookies {
+		if pathMatch(d.pagePath, c.path) && (!d.partitionedOnly || c.partitioned) {
+			vis = append(vis, c)
+		}
+	}
+	sort.SliceStable(vis, func(a, b int) bool {
+		if len(vis[a].path) != len(vis[b].path) {
+			return len(vis[a].path) > len(vis[b].path)
+		}
+		return vis[a].created < vis[b].created
+	})
+	var b strings.Builder
+	for i, c := range vis {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if c.name != "" {
+			b.WriteString(c.name)
+			b.WriteByte('=')
+		}
+		b.WriteString(c.value)
+	}
+	return b.String(), nil
+}
+
+// SetCookie applies one Set-Cookie string as a browser applies an assignment
+// to document.cookie.
+func (d *memoryDocument) SetCookie(h string) error {
+	if d.err != nil {
+		return d.err
+	}
+	if d.blocked {
+		return nil
+	}
+	now := d.clock()
+	first, rest, _ := strings.Cut(h, ";")
+	name, value, ok := strings.Cut(first, "=")
+	if !ok {
+		name, value = "", first
+	}
+	c := docCookie{name: strings.TrimSpace(name), value: strings.TrimSpace(value)}
+	if c.name == "" && c.value == "" || hasCTL(c.name) || hasCTL(c.value) ||
+		len(c.name)+len(c.value) > maxCookieSize {
+		return nil
+	}
+	var maxAge *int
+	for rest != "" {
+		var attr string
+		attr, rest, _ = strings.Cut(rest, ";")
+		k, v, _ := strings.Cut(attr, "=")
+		v = strings.TrimSpace(v)
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "expires":
+			if t, err := time.Parse(engine.TimeFormat, v); err == nil {
+				c.expires = t
+			}
+		case "max-age":
+			if n, err := strconv.Atoi(v); err == nil {
+				maxAge = &n
+			}
+		case "path":
+			if strings.HasPrefix(v, "/") {
+				c.path = v
+			}
+		case "samesite":
+			c.sameSite = v
+		case "secure":
+			c.secure = true
+		case "partitioned":
+			c.partitioned = true
+		case "httponly":
+			return nil // a script may not set an HttpOnly cookie
+		}
+	}
+	if maxAge != nil {
+		if *maxAge <= 0 {
+			c.expires = time.Unix(0, 0)
+		} else {
+			c.expires = now.Add(time.Duration(*maxAge) * time.Second)
+		}
+	}
+	if c.path == "" {
+		c.path = defaultPath(d.pagePath)
+	}
+	none := strings.EqualFold(c.sameSite, "none")
+	switch {
+	case c.secure && d.insecure,
+		none && !c.secure,
+		c.partitioned && !c.secure,
+		d.partitionedOnly && !(c.partitioned && c.secure && none):
+		return nil
+	}
+	s := d.store
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	expired := !c.expires.IsZero() && !c.expires.After(now)
+	for i, old := range s.cookies {
+		if old.name == c.name && old.path == c.path && old.partitioned == c.partitioned {
+			if expired {
+				s.cookies = append(s.cookies[:i], s.cookies[i+1:]...)
+				return nil
+			}
+			if c.value == old.value {
+				c.created = old.created
+			} else {
+				s.seq++
+				c.created = s.seq
+			}
+			s.cookies[i] = c
+			return nil
+		}
+	}
+	if !expired {
+		s.seq++
+		c.created = s.seq
+		s.cookies = append(s.cookies, c)
+	}
+	return nil
+}
+
+func (s *cookieStore) expire(now time.Time) {
+	n := 0
+	for _, c := range s.cookies {
+		if c.expires.IsZero() || c.expires.After(now) {
+			s.cookies[n] = c
+			n++
+		}
+	}
+	s.cookies = s.cookies[:n]
+}
+
+// pathMatch reports whether a cookie with Path cookiePath is visible at
+// requestPath (RFC 6265 §5.1.4).
+func pathMatch(requestPath, cookiePath string) bool {
+	if requestPath == cookiePath {
+		return true
+	}
+	if !strings.HasPrefix(requestPath, cookiePath) {
+		return false
+	}
+	return strings.HasSuffix(cookiePath, "/") || requestPath[len(cookiePath)] == '/'
+}
+
+// defaultPath is the Path of a cookie set without one from a page at
+// pagePath (RFC 6265 §5.1.4).
+func defaultPath(pagePath string) string {
+	i := strings.LastIndexByte(pagePath, '/')
+	if !strings.HasPrefix(pagePath, "/") || i <= 0 {
+		return "/"
+	}
+	return pagePath[:i]
+}
