@@ -1,29 +1,128 @@
 package app
 
-import "github.com/maxence-charriere/go-app/v9/pkg/app"
+import (
+	"fmt"
+	"time"
 
-// Lab is a placeholder for the lab's main page: a Refresh button and the name
-// of the instance that served the last request.
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// Lab is the lab's page: the learner's browser, the target group's
+// attributes, its targets, the browser's cookies and the request log, all
+// driven by one simulated load balancer.
 type Lab struct {
 	app.Compo
 
-	servedBy string
+	opts    Options
+	m       *model
+	notices []string // URL problems, said once at start
+	err     string   // the latest failed action
 }
 
-// Render renders the placeholder page.
+// OnMount starts the simulation from the page URL and keeps it in step
+// with the wall clock.
+func (l *Lab) OnMount(ctx app.Context) {
+	l.start(ctx.Page().URL().Query())
+	if app.IsServer {
+		return
+	}
+	ctx.Async(func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				ctx.Dispatch(func(ctx app.Context) { l.m.sync() })
+			}
+		}
+	})
+}
+
+// start builds the model from URL parameters, falling back to the
+// defaults when the setup is refused.
+func (l *Lab) start(q map[string][]string) {
+	setup, msgs := ParseSetup(q)
+	m, err := newModel(setup, l.opts)
+	if err != nil {
+		msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
+		m, _ = newModel(DefaultSetup(), l.opts)
+	}
+	l.m, l.notices = m, msgs
+}
+
+// Render draws the page.
 func (l *Lab) Render() app.UI {
+	if l.m == nil {
+		l.start(nil)
+	}
+	m := l.m
+	lb := m.lb
+	notices := append([]string(nil), l.notices...)
+	if l.err != "" {
+		notices = append(notices, l.err)
+	}
+	var names []string
+	for _, t := range lb.Instances() {
+		names = append(names, t.Name)
+	}
 	return app.Main().Class("lab").Body(
-		app.H1().Body(
-			app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab"),
+		app.Header().Class("lab-header").Body(
+			app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab")),
+			app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."),
+			app.If(len(notices) > 0,
+				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
+					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
+				),
+			),
 		),
-		app.Button().
-			DataSet("testid", "refresh").
-			Text("Refresh").
-			OnClick(l.onRefresh),
-		app.P().DataSet("testid", "served-by").Text(l.servedBy),
+		&ClockBar{INow: lb.Now(), IAhead: m.skipped, IOnFastForward: l.fastForward},
+		app.Div().Class("grid").Body(
+			app.Div().Class("col").Body(
+				&BrowserPane{
+					IDNSName: lb.DNSName, IInstances: names,
+					IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+					IOnRefresh: l.refresh, IOnDirect: l.openDirect,
+				},
+				&CookiePanel{ICookies: viewCookies(lb, m.cookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
+				&RequestLog{IEntries: m.log},
+			),
+			app.Div().Class("col").Body(
+				&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
+				&TargetsPanel{ITargets: viewTargets(lb), IOnStop: l.stopInstance, IOnStart: l.startInstance, IOnFailChecks: l.failChecks},
+			),
+		),
+		app.Footer().Class("muted").Body(
+			app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
+				lb.Name, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name, m.setup.Seed)),
+		),
 	)
 }
 
-func (l *Lab) onRefresh(ctx app.Context, e app.Event) {
-	l.servedBy = "Instance Number 1"
+func (l *Lab) refresh()                          { l.m.refresh(); l.err = "" }
+func (l *Lab) fastForward(d time.Duration)       { l.m.fastForward(d) }
+func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
+func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
+func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }
+func (l *Lab) failChecks(name string, fail bool) { l.act(l.m.lb.SetFailHealthChecks(name, fail)) }
+
+func (l *Lab) openDirect(name string) {
+	_, err := l.m.openDirect(name)
+	l.act(err)
+}
+
+func (l *Lab) saveAttributes(a engine.Attributes) error {
+	l.m.sync()
+	return l.m.lb.TargetGroup.SetAttributes(a)
+}
+
+func (l *Lab) act(err error) {
+	l.m.sync()
+	l.err = ""
+	if err != nil {
+		l.err = err.Error()
+	}
 }

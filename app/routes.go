@@ -15,9 +15,13 @@ const Title = "stickylab — sticky sessions lab"
 
 // Routes registers the lab's pages with go-app. Call it before
 // app.RunWhenOnBrowser in the browser and before generating the static site.
-func Routes() {
-	app.Route("/", &Lab{})
+func Routes(opts Options) {
+	app.RouteFunc("/", func() app.Composer { return &Lab{opts: opts} })
 }
+
+// BasePath returns the path the site is served under ("" at the root,
+// "/stickylab" on a GitHub Pages project site).
+func BasePath() string { return app.Getenv("GOAPP_ROOT_PREFIX") }
 
 // Href returns the URL path of the page at p ("/", "/about", ...) under the
 // base path the site is served from (GOAPP_ROOT_PREFIX, e.g. "/stickylab").

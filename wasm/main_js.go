@@ -14,6 +14,7 @@ import (
 )
 
 func main() {
-	app.Routes()
+	jar := NewBrowserJar(app.BasePath())
+	app.Routes(app.Options{Jar: jar})
 	goapp.RunWhenOnBrowser()
 }

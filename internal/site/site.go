@@ -177,7 +177,7 @@ func setDefaults(o *Options) {
 		o.Description = DefaultDescription
 	}
 	if o.Routes == nil {
-		o.Routes = stickylab.Routes
+		o.Routes = func() { stickylab.Routes(stickylab.Options{}) }
 	}
 }
 
@@ -253,7 +253,8 @@ func writeWasmExecJS(o Options) error {
 
 // localURL matches the address of the temporary server that
 // app.GenerateStaticWebsite pre-renders the pages with; it ends up in og:url.
-var localURL = regexp.MustCompile(`<meta property="og:url" content="http://127\.0\.0\.1:[0-9]+[^"]*">`)
+// go-app writes the two attributes in either order.
+var localURL = regexp.MustCompile(`<meta (?:property="og:url" content="http://127\.0\.0\.1:[0-9]+[^"]*"|content="http://127\.0\.0\.1:[0-9]+[^"]*" property="og:url")>`)
 
 func stripLocalURLs(out string) error {
 	names, err := filepath.Glob(filepath.Join(out, "*.html"))

@@ -1,0 +1,225 @@
+package app
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// durationUnits are the units of the console's stickiness duration field.
+var durationUnits = []struct {
+	name string
+	d    time.Duration
+}{{"seconds", time.Second}, {"minutes", time.Minute}, {"hours", time.Hour}, {"days", 24 * time.Hour}}
+
+// AttributesForm is the target group's "Edit attributes" form, as in the
+// AWS console: stickiness on or off, its type, duration and app cookie
+// name, and the algorithm. Save applies the attributes to the running load
+// balancer; AWS's validation message appears on a bad value and nothing
+// the learner typed is lost.
+type AttributesForm struct {
+	app.Compo
+
+	IAttributes engine.Attributes
+	// IOnSave applies attributes; its error is shown under the form.
+	IOnSave func(engine.Attributes) error
+
+	draft    formDraft
+	loaded   bool
+	err      string
+	errKey   string
+	saved    bool
+	lastSeen engine.Attributes
+}
+
+// formDraft is what the learner has typed, before Save.
+type formDraft struct {
+	enabled   bool
+	kind      engine.StickinessType
+	amount    string
+	unit      string
+	cookie    string
+	algorithm engine.Algorithm
+}
+
+func draftOf(a engine.Attributes) formDraft {
+	d := a.StickinessDuration()
+	amount, unit := strconv.FormatInt(int64(d/time.Second), 10), "seconds"
+	for i := len(durationUnits) - 1; i > 0; i-- {
+		if u := durationUnits[i]; d%u.d == 0 {
+			amount, unit = strconv.FormatInt(int64(d/u.d), 10), u.name
+			break
+		}
+	}
+	cookie := a.AppCookieName
+	if cookie == "" {
+		cookie = engine.SessionCookie
+	}
+	return formDraft{enabled: a.StickinessEnabled, kind: a.StickinessType, amount: amount, unit: unit, cookie: cookie, algorithm: a.Algorithm}
+}
+
+// OnMount loads the current attributes into the form.
+func (f *AttributesForm) OnMount(ctx app.Context) { f.reload() }
+
+// OnUpdate reloads the form when the running attributes change from
+// elsewhere (not while the learner has unsaved changes).
+func (f *AttributesForm) OnUpdate(ctx app.Context) {
+	if f.IAttributes != f.lastSeen && f.err == "" {
+		f.reload()
+	}
+}
+
+func (f *AttributesForm) reload() {
+	f.draft = draftOf(f.IAttributes)
+	f.lastSeen = f.IAttributes
+	f.loaded = true
+}
+
+// apply returns the attributes the draft describes, or the error of the
+// first bad value.
+func (f *AttributesForm) apply() (engine.Attributes, error) {
+	a := f.IAttributes
+	a.StickinessEnabled = f.draft.enabled
+	a.StickinessType = f.draft.kind
+	a.Algorithm = f.draft.algorithm
+	n, err := strconv.ParseInt(strings.TrimSpace(f.draft.amount), 10, 64)
+	if err != nil {
+		return a, &engine.ValidationError{Key: engine.KeyLBCookieDuration, Message: "Stickiness duration must be a whole number, not \"" + f.draft.amount + "\""}
+	}
+	unit := time.Second
+	for _, u := range durationUnits {
+		if u.name == f.draft.unit {
+			unit = u.d
+		}
+	}
+	if n < 0 || n > int64(8*24*time.Hour/unit) {
+		return a, &engine.ValidationError{Key: engine.KeyLBCookieDuration, Message: "Stickiness duration must be between 1 second and 7 days"}
+	}
+	d := time.Duration(n) * unit
+	if a.StickinessType == engine.AppCookie {
+		a.AppCookieDuration = d
+	} else {
+		a.LBCookieDuration = d
+	}
+	a.AppCookieName = strings.TrimSpace(f.draft.cookie)
+	return a, a.Validate()
+}
+
+// Render draws the form.
+func (f *AttributesForm) Render() app.UI {
+	if !f.loaded {
+		f.reload()
+	}
+	d := f.draft
+	return app.Section().Class("panel", "attributes").Aria("label", "Target group attributes").Body(
+		app.H2().Text("Target group attributes"),
+		app.P().Class("muted").Text("Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."),
+		app.Label().Class("check").Body(
+			app.Input().Type("checkbox").DataSet("testid", "stickiness-enabled").Checked(d.enabled).OnChange(func(ctx app.Context, e app.Event) {
+				f.draft.enabled = ctx.JSSrc().Get("checked").Bool()
+				f.saved = false
+			}),
+			app.Text(" Stickiness (turn on sticky sessions)"),
+		),
+		app.Label().Body(
+			app.Span().Text("Stickiness type"),
+			app.Select().DataSet("testid", "stickiness-type").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })).Body(
+				app.Option().Value(string(engine.LBCookie)).Selected(d.kind == engine.LBCookie).Text("Load balancer generated cookie (lb_cookie)"),
+				app.Option().Value(string(engine.AppCookie)).Selected(d.kind == engine.AppCookie).Text("Application-based cookie (app_cookie)"),
+			),
+		),
+		app.Div().Class("row").Body(
+			app.Label().Body(
+				app.Span().Text("Stickiness duration"),
+				app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).OnInput(f.onInput(func(v string) { f.draft.amount = v })),
+			),
+			app.Label().Body(
+				app.Span().Text("Unit"),
+				app.Select().DataSet("testid", "stickiness-duration-unit").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.unit = v })).Body(
+					app.Range(durationUnits).Slice(func(i int) app.UI {
+						u := durationUnits[i]
+						return app.Option().Value(u.name).Selected(d.unit == u.name).Text(u.name)
+					}),
+				),
+			),
+		),
+		app.If(d.kind == engine.AppCookie,
+			app.Label().Body(
+				app.Span().Text("App cookie name"),
+				app.Input().Type("text").DataSet("testid", "app-cookie-name").Disabled(!d.enabled).Value(d.cookie).OnInput(f.onInput(func(v string) { f.draft.cookie = v })),
+				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+"."),
+			),
+		),
+		app.Label().Body(
+			app.Span().Text("Load balancing algorithm"),
+			app.Select().DataSet("testid", "algorithm").OnChange(f.onSelect(func(v string) { f.draft.algorithm = engine.Algorithm(v) })).Body(
+				app.Range(engine.Algorithms).Slice(func(i int) app.UI {
+					a := engine.Algorithms[i]
+					return app.Option().Value(string(a)).Selected(d.algorithm == a).Text(algorithmLabel(a))
+				}),
+			),
+		),
+		app.Div().Class("row").Body(
+			app.Button().Class("primary").DataSet("testid", "save-attributes").Text("Save changes").OnClick(f.onSave),
+			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
+		),
+		app.If(f.err != "", app.P().Class("error").Role("alert").DataSet("testid", "attributes-error").Text(f.err)),
+	)
+}
+
+func algorithmLabel(a engine.Algorithm) string {
+	switch a {
+	case engine.RoundRobin:
+		return "Round robin"
+	case engine.LeastOutstandingRequests:
+		return "Least outstanding requests"
+	case engine.WeightedRandom:
+		return "Weighted random"
+	}
+	return string(a)
+}
+
+func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		set(ctx.JSSrc().Get("value").String())
+		f.saved = false
+	}
+}
+
+func (f *AttributesForm) onInput(set func(string)) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		set(ctx.JSSrc().Get("value").String())
+		f.saved = false
+	}
+}
+
+func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
+	f.save()
+}
+
+// save validates the draft and hands it to IOnSave; on error the message
+// shows and the draft stays as typed.
+func (f *AttributesForm) save() {
+	a, err := f.apply()
+	if err == nil && f.IOnSave != nil {
+		err = f.IOnSave(a)
+	}
+	if err != nil {
+		var v *engine.ValidationError
+		if errors.As(err, &v) {
+			f.err, f.errKey = v.Message, v.Key
+		} else {
+			f.err, f.errKey = err.Error(), ""
+		}
+		f.saved = false
+		return
+	}
+	f.err, f.errKey, f.saved = "", "", true
+	f.IAttributes = a
+	f.lastSeen = a
+}

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// CookieView is one cookie of the learner's browser, with what the load
+// balancer reads from it.
+type CookieView struct {
+	engine.StoredCookie
+	// Decoded says what the load balancer reads from a stickiness cookie
+	// ("" for other cookies); Accepted reports whether it would honour it.
+	Decoded  string
+	Accepted bool
+}
+
+// viewCookies describes the cookies jar holds at lb's current time.
+func viewCookies(lb *engine.LoadBalancer, cookies []engine.StoredCookie) []CookieView {
+	a := lb.TargetGroup.Attributes()
+	now := lb.Now()
+	out := make([]CookieView, 0, len(cookies))
+	for _, c := range cookies {
+		v := CookieView{StoredCookie: c}
+		switch c.Name {
+		case engine.CookieAWSALB, engine.CookieAWSALBCORS, engine.CookieAWSALBAPP:
+			info, err := lb.DecodeCookie(c.Name, c.Value)
+			if err != nil {
+				v.Decoded = "Not accepted: " + err.Error() + ". The load balancer treats it as no cookie."
+				break
+			}
+			t := lb.TargetByUID(info.Target)
+			age := now.Sub(info.Issued)
+			left := a.StickinessDuration() - age
+			v.Decoded = fmt.Sprintf("Names %s (%s) in %s, issued %s ago", t.Name, t.ID, lb.TargetGroup.Name, age.Round(time.Second))
+			switch {
+			case !a.StickinessEnabled:
+				v.Decoded += "; ignored: stickiness is off."
+			case left < 0:
+				v.Decoded += fmt.Sprintf("; expired: idle longer than the stickiness duration (%s).", a.StickinessDuration())
+			default:
+				v.Accepted = true
+				v.Decoded += fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", left.Round(time.Second))
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// CookiePanel lists the cookies the learner's browser really holds for the
+// lab, like DevTools → Application → Cookies, with delete buttons and the
+// load balancer's reading of its opaque cookies.
+type CookiePanel struct {
+	app.Compo
+
+	ICookies  []CookieView
+	INotice   string // e.g. the browser refused cookies: they live in memory
+	IOnDelete func(name string)
+	IOnClear  func()
+}
+
+// Render draws the cookie table.
+func (p *CookiePanel) Render() app.UI {
+	return app.Section().Class("panel", "cookies").DataSet("testid", "cookie-panel").Aria("label", "Cookies").Body(
+		app.H2().Text("Cookies in your browser"),
+		app.If(p.INotice != "", app.P().Class("warning").Role("status").DataSet("testid", "cookie-notice").Text(p.INotice)),
+		app.P().Class("muted").Text("These are real cookies: DevTools → Application → Cookies shows the same ones for this site. Delete or edit them there and the next Refresh sends what your browser holds."),
+		app.If(len(p.ICookies) == 0,
+			app.P().Class("empty").DataSet("testid", "no-cookies").Text("No cookies yet."),
+		).Else(
+			app.Table().Body(
+				app.THead().Body(app.Tr().Body(
+					app.Th().Text("Name"), app.Th().Text("Value"), app.Th().Text("Expires"), app.Th().Text("Path"), app.Th().Text("SameSite"), app.Th().Text("Secure"), app.Th(),
+				)),
+				app.TBody().Body(
+					app.Range(p.ICookies).Slice(func(i int) app.UI { return p.row(p.ICookies[i]) }),
+				),
+			),
+		),
+	)
+}
+
+func (p *CookiePanel) row(c CookieView) app.UI {
+	name := c.Name
+	expires := "Session"
+	if !c.Expires.IsZero() {
+		expires = c.Expires.Format("2006-01-02 15:04:05")
+	}
+	secure := ""
+	if c.Secure {
+		secure = "✓"
+	}
+	return app.Tr().DataSet("testid", "cookie-"+c.Name).Body(
+		app.Td().Body(app.Code().Text(c.Name)),
+		app.Td().Class("value").Body(
+			app.Code().Title(c.Value).Text(shorten(c.Value, 28)),
+			app.If(c.Decoded != "", app.Div().Class("decoded", map[bool]string{true: "ok", false: "bad"}[c.Accepted]).DataSet("testid", "decoded-"+c.Name).Text(c.Decoded)),
+		),
+		app.Td().Text(expires),
+		app.Td().Text(c.Path),
+		app.Td().Text(c.SameSite),
+		app.Td().Text(secure),
+		app.Td().Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").OnClick(func(ctx app.Context, e app.Event) {
+			call1(p.IOnDelete, name)
+		})),
+	)
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

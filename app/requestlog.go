@@ -1,0 +1,74 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// RequestLog lists the learner's requests like DevTools' Network tab: when,
+// the Cookie header sent, the target chosen and why, and the Set-Cookie
+// headers returned. Newest first.
+type RequestLog struct {
+	app.Compo
+
+	IEntries []engine.Exchange // oldest first
+}
+
+// Render draws the log table.
+func (l *RequestLog) Render() app.UI {
+	n := len(l.IEntries)
+	return app.Section().Class("panel", "log").DataSet("testid", "request-log").Aria("label", "Request log").Body(
+		app.H2().Text("Requests"),
+		app.If(n == 0, app.P().Class("empty").Text("No request yet.")).Else(
+			app.Table().Body(
+				app.THead().Body(app.Tr().Body(
+					app.Th().Text("Time"), app.Th().Text("Cookie sent"), app.Th().Text("Target"), app.Th().Text("Status"), app.Th().Text("Why"), app.Th().Text("Set-Cookie"),
+				)),
+				app.TBody().Body(
+					app.Range(l.IEntries).Slice(func(i int) app.UI { return l.row(&l.IEntries[n-1-i]) }),
+				),
+			),
+		),
+	)
+}
+
+func (l *RequestLog) row(ex *engine.Exchange) app.UI {
+	return app.Tr().Class("reason-"+ex.Reason.String()).DataSet("testid", "log-row").DataSet("reason", ex.Reason.String()).Body(
+		app.Td().Text(ex.Time.Format("15:04:05")),
+		app.Td().Body(app.Code().Title(ex.Cookie).Text(cookieNames(ex.Cookie))),
+		app.Td().DataSet("testid", "log-target").Text(ex.TargetName),
+		app.Td().Text(ex.StatusText()),
+		app.Td().Text(ex.Reason.Text()),
+		app.Td().Body(app.Code().Title(ex.SetCookie).Text(setCookieNames(ex))),
+	)
+}
+
+// cookieNames lists the names in a Cookie header, "—" for none.
+func cookieNames(header string) string {
+	var names []string
+	for _, c := range engine.ParseCookieHeader(header) {
+		names = append(names, c.Name)
+	}
+	if len(names) == 0 {
+		return "—"
+	}
+	return strings.Join(names, ", ")
+}
+
+func setCookieNames(ex *engine.Exchange) string {
+	var names []string
+	for _, h := range ex.SetCookies() {
+		name, _, _ := strings.Cut(h, "=")
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return "—"
+	}
+	if ex.StoreError != "" {
+		return strings.Join(names, ", ") + " (refused: " + ex.StoreError + ")"
+	}
+	return strings.Join(names, ", ")
+}

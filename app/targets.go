@@ -1,0 +1,146 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// TargetView is one instance as the targets panel shows it.
+type TargetView struct {
+	Number        int
+	Name, ID      string
+	Zone          string
+	State         engine.TargetState
+	Running       bool
+	FailingChecks bool
+	Requests      int64
+	Sessions      int
+	SharedStore   bool
+	Passes        int
+	Failures      int
+	HealthyNeed   int
+	UnhealthyNeed int
+	NextCheck     time.Duration // until the next health check, -1 when none
+	DrainLeft     time.Duration
+}
+
+// viewTargets returns the panel's rows for every instance.
+func viewTargets(lb *engine.LoadBalancer) []TargetView {
+	a := lb.TargetGroup.Attributes()
+	_, shared := lb.ExternalSessionStore()
+	now := lb.Now()
+	var out []TargetView
+	for _, t := range lb.Instances() {
+		v := TargetView{
+			Number: t.Number, Name: t.Name, ID: t.ID, Zone: t.Zone, State: t.State,
+			Running: t.Running, FailingChecks: t.FailHealthChecks,
+			Requests: t.Metrics.Requests, Sessions: t.Sessions().Len(), SharedStore: shared,
+			Passes: t.ConsecutivePasses, Failures: t.ConsecutiveFailures,
+			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
+			NextCheck: -1,
+		}
+		if !t.NextHealthCheck.IsZero() {
+			v.NextCheck = t.NextHealthCheck.Sub(now)
+		}
+		if t.State == engine.StateDraining {
+			v.DrainLeft = t.DrainingUntil.Sub(now)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// TargetsPanel lists the target group's instances with their health, the
+// requests they served and their session store, and lets the learner stop,
+// start or break them.
+type TargetsPanel struct {
+	app.Compo
+
+	ITargets      []TargetView
+	IOnStop       func(name string)
+	IOnStart      func(name string)
+	IOnFailChecks func(name string, fail bool)
+}
+
+// Render draws one card per instance.
+func (p *TargetsPanel) Render() app.UI {
+	return app.Section().Class("panel", "targets").Aria("label", "Targets").Body(
+		app.H2().Text("Targets"),
+		app.Div().Class("target-list").Body(
+			app.Range(p.ITargets).Slice(func(i int) app.UI { return p.card(p.ITargets[i]) }),
+		),
+	)
+}
+
+func (p *TargetsPanel) card(t TargetView) app.UI {
+	name := t.Name
+	power := "running"
+	if !t.Running {
+		power = "stopped"
+	}
+	store := plural(t.Sessions, "session") + " in memory"
+	if t.SharedStore {
+		store = plural(t.Sessions, "session") + " in the external store"
+	}
+	return app.Div().Class("target", "state-"+string(t.State)).DataSet("testid", fmt.Sprintf("instance-%d", t.Number)).Body(
+		app.Div().Class("target-head").Body(
+			app.Strong().Text(t.Name),
+			app.Span().Class("badge", "state-"+string(t.State)).DataSet("testid", fmt.Sprintf("instance-%d-state", t.Number)).Text(string(t.State)),
+		),
+		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
+		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),
+		app.Div().Class("health").Text(healthLine(t)),
+		app.Div().Class("row").Body(
+			app.If(t.Running,
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }),
+			).Else(
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }),
+			),
+			app.Button().Class("small").DataSet("testid", fmt.Sprintf("fail-checks-%d", t.Number)).
+				Text(map[bool]string{false: "Fail health checks", true: "Pass health checks"}[t.FailingChecks]).
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.IOnFailChecks != nil {
+						p.IOnFailChecks(name, !t.FailingChecks)
+					}
+				}),
+		),
+	)
+}
+
+// healthLine says where the target stands in its health checks.
+func healthLine(t TargetView) string {
+	next := ""
+	if t.NextCheck >= 0 {
+		next = fmt.Sprintf(", next check in %s", t.NextCheck.Round(time.Second))
+	}
+	switch {
+	case t.State == engine.StateDraining:
+		return fmt.Sprintf("Draining: deregistration completes in %s", t.DrainLeft.Round(time.Second))
+	case t.State == engine.StateUnused:
+		return "Not registered"
+	case t.Failures > 0 && t.State != engine.StateUnhealthy:
+		return fmt.Sprintf("Health checks failing: %d of %d before unhealthy%s", t.Failures, t.UnhealthyNeed, next)
+	case t.Passes > 0 && t.State != engine.StateHealthy:
+		return fmt.Sprintf("Health checks passing: %d of %d before healthy%s", t.Passes, t.HealthyNeed, next)
+	default:
+		return "Health checks: " + string(t.State) + next
+	}
+}
+
+func call1(f func(string), s string) {
+	if f != nil {
+		f(s)
+	}
+}
+
+// plural returns "1 request", "2 requests".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
