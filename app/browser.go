@@ -70,7 +70,7 @@ func (b *BrowserPane) page() []app.UI {
 	case engine.SessionNew:
 		session = app.P().Class("session", "new").DataSet("testid", "session-view").Text("New session: this instance does not know you yet. Logged in as " + ex.User + ", cart empty.")
 	case engine.SessionLost:
-		session = app.P().Class("session", "lost").DataSet("testid", "session-view").Text(fmt.Sprintf("Session lost! This instance does not know your session (it lives on %s). You are logged out and your cart is empty.", orUnknown(ex.LostOrigin)))
+		session = app.P().Class("session", "lost").DataSet("testid", "session-view").Text(fmt.Sprintf("Session lost! This instance does not know your session (created on %s). You are logged out and your cart is empty.", orUnknown(ex.LostOrigin)))
 	case engine.SessionResumed:
 		session = app.P().Class("session", "ok").DataSet("testid", "session-view").Text(fmt.Sprintf("Welcome back, %s. Visit %d in this session, cart: %d items.", ex.User, ex.Visits, ex.Cart))
 	default:

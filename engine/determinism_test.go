@@ -83,3 +83,14 @@ func TestDeterminism(t *testing.T) {
 		t.Fatal("seeds 42 and 43 gave the same trace")
 	}
 }
+
+// TestPutCookieMatchesStore checks that handing jars parsed cookies
+// (CookiePutter) gives the same run as handing them Set-Cookie headers.
+func TestPutCookieMatchesStore(t *testing.T) {
+	put := replay(t, 7)
+	parseSetCookies = true
+	defer func() { parseSetCookies = false }()
+	if parsed := replay(t, 7); !bytes.Equal(put, parsed) {
+		t.Fatal("PutCookie and Store paths gave different traces")
+	}
+}

@@ -125,6 +125,27 @@ func (j *MemoryJar) noteExpiry(t time.Time) {
 	}
 }
 
+// CookiePutter is implemented by a jar that can take a cookie the load
+// balancer has already parsed: the engine then hands it the cookie of each
+// Set-Cookie header it sends instead of the header text, which saves a
+// parse per cookie in crowd runs. The header text is in the Exchange all
+// the same.
+type CookiePutter interface {
+	PutCookie(now time.Time, c StoredCookie) error
+}
+
+var _ CookiePutter = (*MemoryJar)(nil)
+
+// PutCookie stores c as Store would store the Set-Cookie header it was
+// parsed from.
+func (j *MemoryJar) PutCookie(now time.Time, c StoredCookie) error {
+	if j.Blocked {
+		return ErrCookiesBlocked
+	}
+	j.Put(now, c)
+	return nil
+}
+
 // Put stores c as if a Set-Cookie header carrying it had been received at
 // now; a cookie that expires at or before now deletes its namesake.
 func (j *MemoryJar) Put(now time.Time, c StoredCookie) {

@@ -57,11 +57,11 @@ type LoadBalancer struct {
 	latency   time.Duration
 	sched     schedule
 	log       eventLog
+	origins   map[string]*Session // every session of the last SessionTimeout, by id
 	ex        Exchange
 	setCookie []byte
 	expSec    int64
 	expBuf    []byte
-	origins   map[string]string // session id → instance that created it
 	metrics   Metrics
 	recent    recentCounter
 	crowd     *Crowd
@@ -132,7 +132,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		rng:      rng,
 		latency:  cfg.Latency,
 		useExt:   cfg.ExternalSessionStore,
-		origins:  make(map[string]string),
+		origins:  make(map[string]*Session),
 	}
 	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
 	lb.codec = newCodec(lb.DNSName, secret)
@@ -147,6 +147,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
 	tg.selector = newSelector(attrs.Algorithm, rng)
 	lb.TargetGroup = tg
+	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	for i := 0; i < cfg.Instances; i++ {
 		t := lb.launch()
 		t.State = StateHealthy

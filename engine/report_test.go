@@ -26,6 +26,7 @@ func TestBenchReport(t *testing.T) {
 	req := testing.Benchmark(BenchmarkStickyRequest)
 	fresh := testing.Benchmark(BenchmarkNewClient)
 	crowd := testing.Benchmark(BenchmarkCrowd)
+	crowd10k := testing.Benchmark(BenchmarkCrowd10k)
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, ns(sticky))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, ns(open))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, ns(sticky)/ns(open))
@@ -34,4 +35,5 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%sallocs_per_request: %d\n", prefix, req.AllocsPerOp())
 	fmt.Printf("%snew_client_allocs: %d\n", prefix, fresh.AllocsPerOp())
 	fmt.Printf("%scrowd_rps: %.0f\n", prefix, crowd.Extra["req/s"])
+	fmt.Printf("%scrowd_10k_clients_rps: %.0f\n", prefix, crowd10k.Extra["req/s"])
 }

@@ -11,6 +11,7 @@ const (
 	evHealthCheck schedKind = iota
 	evDrainDone
 	evCrowdRequest
+	evSessionSweep
 )
 
 // scheduled is one future happening on the simulated clock.
@@ -113,6 +114,9 @@ func (lb *LoadBalancer) run(x scheduled) {
 		if x.gen == x.target.hcGen {
 			lb.finishDraining(x.target)
 		}
+	case evSessionSweep:
+		lb.sweepSessions()
+		lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	case evCrowdRequest:
 		if lb.crowd != nil && x.gen == lb.crowd.gen {
 			lb.crowd.request(lb, x.client)

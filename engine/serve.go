@@ -122,15 +122,29 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	default:
 		ex.SetCookie = string(buf) + "\n" + lbLines
 	}
-	for rest := ex.SetCookie; rest != ""; {
-		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
+	if putter, ok := c.Jar.(CookiePutter); ok && !parseSetCookies {
+		// The same cookies, without parsing the headers again.
+		if ex.Session == SessionNew || ex.Session == SessionLost {
+			lb.storeError(ex, putter.PutCookie(now, StoredCookie{Name: SessionCookie, Value: ex.SessionID, Path: "/"}))
 		}
-		if err := c.Jar.Store(now, line); err != nil && ex.StoreError == "" {
-			ex.StoreError = err.Error()
+		if lbLines != "" {
+			k := kindLB
+			if a.StickinessType == AppCookie {
+				k = kindApp
+			}
+			for _, ck := range t.parsedCookies(k) {
+				lb.storeError(ex, putter.PutCookie(now, ck))
+			}
+		}
+	} else {
+		for rest := ex.SetCookie; rest != ""; {
+			line := rest
+			if i := strings.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
+			lb.storeError(ex, c.Jar.Store(now, line))
 		}
 	}
 	lb.emit(Event{Kind: EventRequest, Client: c.Name, Target: t.Name, Exchange: ex})
@@ -179,6 +193,17 @@ func appendLBCookie(buf []byte, name string, value, expires []byte, cors bool) [
 	return buf
 }
 
+// parseSetCookies makes serve hand every jar the Set-Cookie header text,
+// even a CookiePutter; tests use it to check both paths store the same.
+var parseSetCookies = false
+
+// storeError records the first error a jar gave.
+func (lb *LoadBalancer) storeError(ex *Exchange, err error) {
+	if err != nil && ex.StoreError == "" {
+		ex.StoreError = err.Error()
+	}
+}
+
 // cookieLines returns the load balancer's Set-Cookie headers naming t,
 // issued at now: AWSALB and AWSALBCORS, or AWSALBAPP-0.
 func (t *Target) cookieLines(lb *LoadBalancer, k cookieKind, now time.Time) string {
@@ -197,9 +222,28 @@ func (t *Target) cookieLines(lb *LoadBalancer, k cookieKind, now time.Time) stri
 			b = appendLBCookie(nil, CookieAWSALB, v, exp, false)
 			b = appendLBCookie(b, CookieAWSALBCORS, v, exp, true)
 		}
-		c.sec, c.tg, c.lines = sec, tg.id, string(b)
+		c.sec, c.tg, c.lines, c.n = sec, tg.id, string(b), 0
+		for rest := c.lines; rest != ""; c.n++ {
+			line := rest
+			if i := strings.IndexByte(rest, '\n'); i >= 0 {
+				line, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
+			c.parsed[c.n], _ = ParseSetCookie(now, line)
+		}
 	}
 	return c.lines
+}
+
+// parsedCookies returns the cookies of the lines cookieLines last returned
+// for kind k.
+func (t *Target) parsedCookies(k cookieKind) []StoredCookie {
+	c := &t.cookies[0]
+	if k == kindApp {
+		c = &t.cookies[1]
+	}
+	return c.parsed[:c.n]
 }
 
 // expires returns the Expires date of a cookie issued at now, formatted
@@ -229,7 +273,7 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []by
 	case sent:
 		ex.Session = SessionLost
 		ex.LostSession = id
-		ex.LostOrigin = lb.origins[id]
+		ex.LostOrigin = lb.sessionOrigin(id)
 		t.Metrics.SessionsLost++
 		lb.metrics.SessionsLost++
 		lb.emit(Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin)})
@@ -238,7 +282,7 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []by
 	}
 	if s == nil {
 		s = store.create(lb.rng, c.Name, t.Name, lb.now)
-		lb.origins[s.ID] = t.Name
+		lb.origins[s.ID] = s
 		t.Metrics.SessionsCreated++
 		lb.metrics.SessionsCreated++
 		buf = appendLine(buf)
@@ -256,11 +300,20 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []by
 	return buf
 }
 
+// sessionOrigin returns the instance that created session id, if it was
+// seen in the last SessionTimeout.
+func (lb *LoadBalancer) sessionOrigin(id string) string {
+	if s := lb.origins[id]; s != nil {
+		return s.Origin
+	}
+	return ""
+}
+
 func lostDetail(origin string) string {
 	if origin == "" {
 		return "unknown session id"
 	}
-	return "the session lives on " + origin
+	return "the session was created on " + origin
 }
 
 // route returns the target the request's stickiness cookie sends it to,

@@ -10,6 +10,13 @@ import (
 // It is the natural value of stickiness.app_cookie.cookie_name.
 const SessionCookie = "SESSIONID"
 
+// SessionTimeout is how long the application keeps an idle session, like a
+// servlet container's default session timeout.
+const SessionTimeout = 30 * time.Minute
+
+// sessionSweep is how often the application drops idle sessions.
+const sessionSweep = time.Minute
+
 // Session is what the legacy application remembers about a user: who they
 // are and what is in their cart.
 type Session struct {
@@ -67,6 +74,32 @@ func (s *SessionStore) create(rng *rand.Rand, user, origin string, now time.Time
 }
 
 func (s *SessionStore) reset() { clear(s.sessions) }
+
+// expire drops the sessions idle since before cutoff and returns how many.
+func (s *SessionStore) expire(cutoff time.Time) int {
+	n := 0
+	for id, sess := range s.sessions {
+		if sess.LastSeen.Before(cutoff) {
+			delete(s.sessions, id)
+			n++
+		}
+	}
+	return n
+}
+
+// sweepSessions drops every store's sessions idle for SessionTimeout.
+func (lb *LoadBalancer) sweepSessions() {
+	cutoff := lb.now.Add(-SessionTimeout)
+	for id, s := range lb.origins {
+		if s.LastSeen.Before(cutoff) {
+			delete(lb.origins, id)
+		}
+	}
+	lb.external.expire(cutoff)
+	for _, t := range lb.instances {
+		t.own.expire(cutoff)
+	}
+}
 
 // recentCounter counts events per simulated second over the last
 // len(buckets) seconds, for request rates and imbalance.

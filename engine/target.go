@@ -67,9 +67,11 @@ type Target struct {
 	done     []int64 // completion times of in-flight requests, ascending
 	doneHead int
 	cookies  [2]struct { // last sealed Set-Cookie lines, by kind (lb, app)
-		sec   int64
-		tg    uint32
-		lines string
+		sec    int64
+		tg     uint32
+		lines  string
+		parsed [2]StoredCookie // the lines, parsed once
+		n      int
 	}
 }
 
