@@ -134,7 +134,9 @@ func TestArticle(t *testing.T) {
 	if !strings.Contains(p.Text("session-view"), "Welcome back") {
 		t.Errorf("with stickiness the session is kept: %q", p.Text("session-view"))
 	}
-	p.WaitText("decoded-AWSALB", func(s string) bool { return strings.Contains(s, "Names "+strings.Replace(first, "Instance Number", "Instance", 1)) })
+	p.WaitText("decoded-AWSALB", func(s string) bool {
+		return strings.Contains(s, "Names "+strings.Replace(first, "Instance Number", "Instance", 1))
+	})
 	p.Screenshot("2-sticky")
 
 	// Deleting the cookie, as in DevTools, spreads the requests again.
