@@ -56,11 +56,22 @@ BENCH_FILTER := awk '/^Benchmark/ { name = $$1; sub(/-[0-9]+$$/, "", name); \
 	for (i = 3; i < NF; i += 2) { u = $$(i+1); \
 		if (u ~ /\//) print name "." u ": " $$i; else print u ": " $$i } }'
 
-# Prints the go test output instead when a benchmark fails.
+# The engine prints its own figures (engine/report_test.go), natively and
+# compiled to WebAssembly under Node (Go's go_js_wasm_exec); the ratio of the
+# two is engine_wasm_native_ratio. The site's figures come from BenchmarkLoad.
+# Each step prints the go test output instead when it fails.
+GOROOT_DIR = $(shell $(GO) env GOROOT)
+
 .PHONY: bench
 bench:
-	@out=$$($(GO) test -run '^$$' -bench . -benchmem ./engine/... 2>&1) || { echo "$$out"; exit 1; }; \
-		echo "$$out" | $(BENCH_FILTER)
+	@mkdir -p bin
+	@out=$$(STICKYLAB_BENCH=native $(GO) test -count=1 -v -run '^TestBenchReport$$' ./engine 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E '^engine_[a-z0-9_]+: ' | tee bin/bench-native.txt
+	@out=$$($(WASM_TEST_ENV) STICKYLAB_BENCH=wasm GOOS=js GOARCH=wasm $(GO) test -count=1 -v -run '^TestBenchReport$$' \
+		-exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./engine 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E '^engine_wasm_[a-z0-9_]+: ' | tee bin/bench-wasm.txt
+	@awk -F': ' 'FNR==NR && $$1=="engine_sticky_request_ns" {n=$$2} FNR!=NR && $$1=="engine_wasm_sticky_request_ns" {w=$$2} \
+		END { if (n > 0) printf "engine_wasm_native_ratio: %.2f\n", w/n }' bin/bench-native.txt bin/bench-wasm.txt
 	@out=$$($(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | $(BENCH_FILTER) | { grep -v '^BenchmarkLoad\.' || true; }
 

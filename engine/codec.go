@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
-	"unsafe"
 )
 
 // A stickiness cookie value is
@@ -29,11 +28,6 @@ const (
 	b64Len        = (sealedLen + 2) / 3 * 4
 )
 
-// strictBase64 decodes cookie values. Strict mode rejects a last character
-// whose unused low bits are not zero: without it every cookie value has
-// other spellings that decode to the same bytes, and the load balancer
-// would accept values it never issued.
-var strictBase64 = base64.StdEncoding.Strict()
 
 // cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
 // replayed as the other.
@@ -145,17 +139,16 @@ func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, err
 	if len(value) != len(c.b64) {
 		return CookieInfo{}, ErrCookieMalformed
 	}
-	n, err := strictBase64.Decode(c.buf[:], unsafe.Slice(unsafe.StringData(value), len(value)))
-	if err != nil || n != sealedLen || c.buf[0] != cookieVersion {
+	if !decodeSealed((*[sealedLen]byte)(c.buf[:sealedLen]), value) || c.buf[0] != cookieVersion {
 		return CookieInfo{}, ErrCookieMalformed
 	}
-	b := c.buf[:n]
+	b := c.buf[:sealedLen]
 	epoch := binary.BigEndian.Uint32(b[1:5])
 	cur := epochOf(now)
 	if epoch > cur || cur-epoch >= keyEpochs {
 		return CookieInfo{}, ErrCookieKey
 	}
-	plain, err := c.key(epoch).Open(b[17:17], b[5:17], b[17:], c.aadFor(k))
+	plain, err := c.key(epoch).Open(c.plain[:0], b[5:17], b[17:], c.aadFor(k))
 	if err != nil || len(plain) != plainLen {
 		return CookieInfo{}, ErrCookieForged
 	}
@@ -165,4 +158,43 @@ func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, err
 		Issued:      time.Unix(int64(binary.BigEndian.Uint64(plain[8:])), 0).UTC(),
 		KeyEpoch:    epoch,
 	}, nil
+}
+
+// b64Index maps a standard base64 character to its 6 bits, and every other
+// byte to 0xFF.
+var b64Index = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// decodeSealed decodes a cookie value of exactly b64Len characters into
+// dst, as strict standard base64 does: the unused low bits of the last
+// character must be zero, or every cookie value would have other spellings
+// that decode to the same bytes, and the load balancer would accept values
+// it never issued. One pass, no allocation.
+func decodeSealed(dst *[sealedLen]byte, s string) bool {
+	const quads = sealedLen / 3 // 16 full quads, then 1 byte in "xx=="
+	if len(s) != b64Len || s[b64Len-2] != '=' || s[b64Len-1] != '=' {
+		return false
+	}
+	var bad byte
+	out := dst[:]
+	for in := s[:4*quads]; len(in) >= 4; in = in[4:] {
+		a, b, c, d := b64Index[in[0]], b64Index[in[1]], b64Index[in[2]], b64Index[in[3]]
+		bad |= a | b | c | d
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		_ = out[2]
+		out[0], out[1], out[2] = byte(v>>16), byte(v>>8), byte(v)
+		out = out[3:]
+	}
+	a, b := b64Index[s[4*quads]], b64Index[s[4*quads+1]]
+	bad |= a | b
+	dst[3*quads] = a<<2 | b>>4
+	return bad&0xC0 == 0 && b&0x0F == 0
 }

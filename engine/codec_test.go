@@ -418,3 +418,33 @@ func TestDecodeCookieThroughLoadBalancer(t *testing.T) {
 		t.Errorf("a 9-day-old cookie: %v, want ErrCookieKey", err)
 	}
 }
+
+// FuzzDecodeSealed checks the cookie decoder against encoding/base64 in
+// strict mode: same verdict, same bytes.
+func FuzzDecodeSealed(f *testing.F) {
+	f.Add(strings.Repeat("A", b64Len-2) + "==")
+	f.Add(strings.Repeat("/", b64Len-2) + "Q=")
+	f.Add(strings.Repeat("+", b64Len-3) + "B==")
+	f.Add(strings.Repeat("z", b64Len-4) + "zB==")
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.ContainsAny(s, "\r\n") {
+			// encoding/base64 skips line breaks; a cookie value has
+			// none, and decodeSealed rejects them.
+			var got [sealedLen]byte
+			if decodeSealed(&got, s) {
+				t.Fatalf("decodeSealed accepted a line break: %q", s)
+			}
+			return
+		}
+		var got [sealedLen]byte
+		ok := decodeSealed(&got, s)
+		want, err := base64.StdEncoding.Strict().DecodeString(s)
+		wantOK := err == nil && len(want) == sealedLen
+		if ok != wantOK {
+			t.Fatalf("decodeSealed(%q) = %v, strict base64 says %v (%v)", s, ok, wantOK, err)
+		}
+		if ok && string(got[:]) != string(want) {
+			t.Fatalf("decodeSealed(%q) = %x, want %x", s, got, want)
+		}
+	})
+}

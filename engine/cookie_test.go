@@ -534,3 +534,29 @@ func TestMemoryJarHeaderCache(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScanLBCookies checks the quick AWSALBCORS lookup against the full
+// pair-by-pair scan.
+func FuzzScanLBCookies(f *testing.F) {
+	for _, h := range []string{
+		"SESSIONID=s-1; AWSALB=a; AWSALBCORS=b",
+		"AWSALBCORS=b",
+		"AWSALBCORS =b; AWSALBCORS=c",
+		"xAWSALBCORS=1; AWSALBCORS=2",
+		"a=AWSALBCORS=1; AWSALBCORS=2",
+		`AWSALBCORS="q"`,
+		"AWSALBCORS= b ;x=1",
+		";AWSALBCORS=b",
+		" AWSALBCORS=b",
+		"a=1;  AWSALBCORS=b",
+	} {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		c1, a1, cok1, aok1 := scanLBCookies(h)
+		c2, a2, cok2, aok2 := scanLBCookiesSlow(h)
+		if c1 != c2 || cok1 != cok2 || (!cok1 && (a1 != a2 || aok1 != aok2)) {
+			t.Fatalf("scanLBCookies(%q) = %q %q %v %v, full scan %q %q %v %v", h, c1, a1, cok1, aok1, c2, a2, cok2, aok2)
+		}
+	})
+}

@@ -430,9 +430,46 @@ func nextCookie(h string) (name, value, rest string, ok bool) {
 	return "", "", "", false
 }
 
-// scanLBCookies finds AWSALBCORS and AWSALB in one pass over a Cookie
-// header; the first of each name counts.
+// scanLBCookies finds AWSALBCORS and AWSALB in a Cookie header; the first
+// of each name counts. It skips pairs that cannot be either without
+// looking for their '=', which keeps the sticky decision cheap.
 func scanLBCookies(h string) (cors, alb string, corsOK, albOK bool) {
+	for len(h) > 0 {
+		i := 0
+		for i < len(h) && (h[i] == ' ' || h[i] == ';' || h[i] == '\t') {
+			i++
+		}
+		h = h[i:]
+		part := h
+		if end := strings.IndexByte(h, ';'); end >= 0 {
+			part, h = h[:end], h[end+1:]
+		} else {
+			h = ""
+		}
+		if len(part) < len(CookieAWSALB)+1 || part[:len(CookieAWSALB)] != CookieAWSALB {
+			continue
+		}
+		eq := strings.IndexByte(part, '=')
+		if eq < 0 {
+			continue
+		}
+		name, value := trimSpace(part[:eq]), trimSpace(part[eq+1:])
+		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+			value = value[1 : len(value)-1]
+		}
+		switch {
+		case name == CookieAWSALBCORS && !corsOK:
+			cors, corsOK = value, true
+		case name == CookieAWSALB && !albOK:
+			alb, albOK = value, true
+		}
+	}
+	return
+}
+
+// scanLBCookiesSlow finds AWSALBCORS and AWSALB in one pass over a Cookie
+// header, pair by pair.
+func scanLBCookiesSlow(h string) (cors, alb string, corsOK, albOK bool) {
 	for {
 		name, value, rest, ok := nextCookie(h)
 		if !ok {
