@@ -34,6 +34,12 @@ func viewCookies(lb *engine.LoadBalancer, cookies []engine.StoredCookie) []Cooki
 				break
 			}
 			t := lb.TargetByUID(info.Target)
+			if t == nil {
+				// An earlier lab with the same seed and more instances
+				// wrote it: the browser keeps it for 7 days.
+				v.Decoded = "Not accepted: it names an instance this load balancer does not have (a cookie from an earlier lab with more instances). The load balancer picks a target anew and rewrites it."
+				break
+			}
 			age := now.Sub(info.Issued)
 			left := a.StickinessDuration() - age
 			v.Decoded = fmt.Sprintf("Names %s (%s) in %s, issued %s ago", t.Name, t.ID, lb.TargetGroup.Name, age.Round(time.Second))

@@ -28,7 +28,6 @@ const (
 	b64Len        = (sealedLen + 2) / 3 * 4
 )
 
-
 // cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
 // replayed as the other.
 type cookieKind byte
