@@ -1,0 +1,21 @@
+package engine
+
+// Assumption is a behaviour AWS does not document that the simulator had to
+// choose (REFERENCE.md marks them UNDOCUMENTED). The UI lists them as
+// "simulated assumptions", so a learner knows what not to take as AWS's word.
+type Assumption struct {
+	Topic  string
+	Choice string
+}
+
+// Assumptions lists every simulated assumption, in one place.
+var Assumptions = []Assumption{
+	{"Stickiness turned off while clients hold cookies", "The load balancer ignores AWSALB/AWSALBCORS/AWSALBAPP-0 and does not clear them; the browser keeps them until they expire."},
+	{"Stickiness during fail open", "When no target is healthy and the load balancer routes to all of them, a valid cookie is still honoured."},
+	{"Fail open and new targets", "Targets in state initial count as not healthy: if no registered target is healthy, requests go to every registered target."},
+	{"502 from a stopped instance", "The load balancer answers 502 Bad Gateway without setting a stickiness cookie; the client keeps the one it has."},
+	{"Draining", "A deregistering target stays draining for the whole deregistration delay (open connections are not simulated); in-flight requests finish."},
+	{"Cookie value", "AES-GCM over target group, target and issue time, with a key that rotates every 24 hours; the same target and second give the same value. AWS's real format is secret."},
+	{"weighted_random", "Every target has the same weight; anomaly mitigation is accepted as an attribute but not simulated. Slow start is validated but not simulated."},
+	{"The legacy application", "It keeps a session (login, cart) per SESSIONID cookie in instance memory, for 30 idle minutes; a stopped instance forgets them all."},
+}
