@@ -22,6 +22,7 @@ func TestBenchReport(t *testing.T) {
 	}
 	ns := func(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
 	sticky := testing.Benchmark(BenchmarkStickyDecision)
+	cached := testing.Benchmark(BenchmarkStickyDecisionCached)
 	open := testing.Benchmark(BenchmarkAESGCMOpen)
 	req := testing.Benchmark(BenchmarkStickyRequest)
 	fresh := testing.Benchmark(BenchmarkNewClient)
@@ -30,6 +31,7 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, ns(sticky))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, ns(open))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, ns(sticky)/ns(open))
+	fmt.Printf("%ssticky_cached_ns: %.1f\n", prefix, ns(cached))
 	fmt.Printf("%ssticky_request_ns: %.1f\n", prefix, ns(req))
 	fmt.Printf("%snew_client_ns: %.1f\n", prefix, ns(fresh))
 	fmt.Printf("%sallocs_per_request: %d\n", prefix, req.AllocsPerOp())

@@ -350,7 +350,7 @@ func (tg *TargetGroup) route(cookie string, now time.Time) (*Target, Reason) {
 			return nil, ReasonNewClient
 		}
 	}
-	info, err := tg.lb.codec.open(kind, value, now)
+	info, err := tg.lb.codec.openCached(kind, value, now)
 	if err != nil || info.TargetGroup != tg.id {
 		return nil, ReasonCookieInvalid
 	}
