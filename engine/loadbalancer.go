@@ -48,23 +48,26 @@ type LoadBalancer struct {
 	// TargetGroup is the listener's default forward target group.
 	TargetGroup *TargetGroup
 
-	now       time.Time
-	rng       *rand.Rand
-	codec     *codec
-	instances []*Target
-	external  *SessionStore
-	useExt    bool
-	latency   time.Duration
-	sched     schedule
-	log       eventLog
-	origins   map[string]*Session // every session of the last SessionTimeout, by id
-	ex        Exchange
-	setCookie []byte
-	expSec    int64
-	expBuf    []byte
-	metrics   Metrics
-	recent    recentCounter
-	crowd     *Crowd
+	now        time.Time
+	rng        *rand.Rand
+	codec      *codec
+	instances  []*Target
+	external   *SessionStore
+	useExt     bool
+	latency    time.Duration
+	sched      schedule
+	log        eventLog
+	origins    map[string]*Session // every session of the last SessionTimeout, by id
+	ex         Exchange
+	setCookie  []byte
+	expSec     int64
+	expBuf     []byte
+	metrics    Metrics
+	recent     recentCounter
+	crowd      *Crowd
+	history    history
+	actions    map[uint32]func(*LoadBalancer)
+	nextAction uint32
 }
 
 // Metrics are the load balancer's CloudWatch-like counters.
@@ -74,8 +77,11 @@ type Metrics struct {
 	NonStickyRequestCount int64 // stickiness on, but a new target was picked
 	SessionsCreated       int64
 	SessionsLost          int64
-	ELB502                int64 // HTTPCode_ELB_502_Count
-	ELB503                int64 // HTTPCode_ELB_503_Count
+	// Moved counts sticky clients sent to another target because theirs
+	// was unhealthy, draining or deregistered.
+	Moved  int64
+	ELB502 int64 // HTTPCode_ELB_502_Count
+	ELB503 int64 // HTTPCode_ELB_503_Count
 }
 
 // TargetGroup is a set of targets with attributes that decide how requests
@@ -148,6 +154,8 @@ func New(cfg Config) (*LoadBalancer, error) {
 	tg.selector = newSelector(attrs.Algorithm, rng)
 	lb.TargetGroup = tg
 	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
+	lb.history.cur.Time = lb.now.Truncate(time.Second)
+	lb.sched.push(scheduled{at: lb.history.cur.Time.Add(time.Second).UnixNano(), kind: evSample})
 	for i := 0; i < cfg.Instances; i++ {
 		t := lb.launch()
 		t.State = StateHealthy

@@ -73,7 +73,7 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		}
 		return v
 	}
-	if d.Cmd != "new" && d.Cmd != "validate" && s.lb == nil {
+	if d.Cmd != "new" && d.Cmd != "validate" && d.Cmd != "preset" && s.lb == nil {
 		return "", fmt.Errorf("run 'new' first")
 	}
 	var b strings.Builder
@@ -265,6 +265,47 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 			return "", err
 		}
 		b.WriteString("crowd started\n")
+	case "preset":
+		p, ok := PresetByID(arg("id", ""))
+		if !ok {
+			return "", fmt.Errorf("no preset %q", arg("id", ""))
+		}
+		lb, err := p.Start(uint64(num("seed", 1)), Epoch)
+		if err != nil {
+			return "", err
+		}
+		*s = scenario{lb: lb, clients: map[string]*Client{}, labels: map[string]string{}, raw: s.raw}
+		fmt.Fprintf(&b, "%s: %s\n", p.ID, p.Title)
+	case "history":
+		// One line per window of the last n seconds: requests per target,
+		// sticky, non-sticky, lost, moved.
+		n, window := num("n", 60), num("window", 10)
+		samples := s.lb.History(nil, n)
+		for i := 0; i+window <= len(samples); i += window {
+			var sum Sample
+			for _, x := range samples[i : i+window] {
+				sum.Requests += x.Requests
+				sum.Sticky += x.Sticky
+				sum.NonSticky += x.NonSticky
+				sum.Lost += x.Lost
+				sum.Moved += x.Moved
+				for j := range x.Targets {
+					sum.Targets[j].Requests += x.Targets[j].Requests
+				}
+			}
+			last := samples[i+window-1]
+			fmt.Fprintf(&b, "%s req=%d sticky=%d non-sticky=%d lost=%d moved=%d per-target=", samples[i].Time.Format("15:04:05"), sum.Requests, sum.Sticky, sum.NonSticky, sum.Lost, sum.Moved)
+			for j, t := range s.lb.Instances() {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				fmt.Fprintf(&b, "%d", sum.Targets[t.Number-1].Requests)
+				if !last.Targets[t.Number-1].InService {
+					b.WriteString("!")
+				}
+			}
+			b.WriteString("\n")
+		}
 	case "stop-crowd":
 		s.lb.StopCrowd()
 		b.WriteString("crowd stopped\n")

@@ -12,6 +12,8 @@ const (
 	evDrainDone
 	evCrowdRequest
 	evSessionSweep
+	evSample
+	evAction
 )
 
 // scheduled is one future happening on the simulated clock.
@@ -114,6 +116,14 @@ func (lb *LoadBalancer) run(x scheduled) {
 		if x.gen == x.target.hcGen {
 			lb.finishDraining(x.target)
 		}
+	case evSample:
+		lb.sample()
+		lb.sched.push(scheduled{at: lb.now.Add(time.Second).UnixNano(), kind: evSample})
+	case evAction:
+		if a := lb.actions[x.gen]; a != nil {
+			delete(lb.actions, x.gen)
+			a(lb)
+		}
 	case evSessionSweep:
 		lb.sweepSessions()
 		lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
@@ -184,4 +194,15 @@ func (s *schedule) up(i int) {
 		s.items[i], s.items[p] = s.items[p], s.items[i]
 		i = p
 	}
+}
+
+// At schedules f to run when the simulated clock reaches now+after, in
+// order with everything else due then (a preset's incident, say).
+func (lb *LoadBalancer) At(after time.Duration, f func(*LoadBalancer)) {
+	lb.nextAction++
+	if lb.actions == nil {
+		lb.actions = make(map[uint32]func(*LoadBalancer))
+	}
+	lb.actions[lb.nextAction] = f
+	lb.sched.push(scheduled{at: lb.now.Add(after).UnixNano(), kind: evAction, gen: lb.nextAction})
 }

@@ -51,6 +51,8 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	a := &tg.attrs
 	lb.metrics.Requests++
 	lb.recent.add(now.Unix())
+	cur := &lb.history.cur
+	cur.Requests++
 
 	t, reason := tg.route(ex.Cookie, now)
 	ex.Reason = reason
@@ -67,20 +69,29 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 		ex.Reason = ReasonNoTargets
 		ex.Status = 503
 		lb.metrics.ELB503++
+		lb.history.cur.Errors++
 		lb.emit(Event{Kind: EventRequest, Client: c.Name, Exchange: ex})
 		return ex
 	}
 	ex.TargetID, ex.TargetName = t.ID, t.Name
 	t.Metrics.Requests++
 	t.buckets.add(now.Unix())
+	cur.Targets[t.Number-1].Requests++
 	if a.StickinessEnabled {
 		if reason == ReasonSticky {
 			t.Metrics.Sticky++
 			lb.metrics.Sticky++
+			cur.Sticky++
 		} else {
 			t.Metrics.NonSticky++
 			lb.metrics.NonStickyRequestCount++
+			cur.NonSticky++
 		}
+	}
+	switch reason {
+	case ReasonTargetUnhealthy, ReasonTargetDraining, ReasonTargetDeregistered:
+		lb.metrics.Moved++
+		cur.Moved++
 	}
 	if !t.Running {
 		// The load balancer cannot reach the instance: 502, and no
@@ -88,6 +99,7 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 		ex.Status = 502
 		t.Metrics.Errors5xx++
 		lb.metrics.ELB502++
+		cur.Errors++
 		lb.emit(Event{Kind: EventRequest, Client: c.Name, Target: t.Name, Exchange: ex})
 		return ex
 	}
@@ -276,6 +288,7 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []by
 		ex.LostOrigin = lb.sessionOrigin(id)
 		t.Metrics.SessionsLost++
 		lb.metrics.SessionsLost++
+		lb.history.cur.Lost++
 		lb.emit(Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin)})
 	default:
 		ex.Session = SessionNew

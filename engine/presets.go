@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Incident is something a preset does to the fleet while its crowd runs.
+type Incident struct {
+	After  time.Duration // after the preset starts
+	Action string        // "stop" an instance, or "launch" Count instances
+	Target string        // instance name, for "stop"
+	Count  int           // for "launch"
+}
+
+// Preset stages one of the classic lessons of sticky sessions: a load
+// balancer, a crowd, and an incident to watch.
+type Preset struct {
+	ID     string
+	Title  string
+	Lesson string // one paragraph, shown beside the chart
+	// Stickiness is "off", "lb_cookie" or "app_cookie" (on SESSIONID).
+	Stickiness    string
+	ExternalStore bool
+	Instances     int
+	Crowd         CrowdConfig
+	Incidents     []Incident
+}
+
+// Presets are the lessons the traffic lab stages in one click.
+var Presets = []Preset{
+	{
+		ID: "no-stickiness", Title: "Legacy app without stickiness loses sessions",
+		Lesson: "The application keeps each user's session (login, cart) in the memory of the instance that created it. " +
+			"Without stickiness the load balancer sends each request to the next instance, which does not know the session: " +
+			"most requests land on an instance that has never seen the user, and the session is lost again and again.",
+		Stickiness: "off", Instances: 3,
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+	},
+	{
+		ID: "stickiness", Title: "Stickiness keeps the sessions",
+		Lesson: "With duration-based stickiness the load balancer sets AWSALB on the first response and sends every later request " +
+			"carrying it to the same instance. Each user stays where their session lives: no session is lost, and the load " +
+			"stays balanced because new users are spread by the algorithm.",
+		Stickiness: "lb_cookie", Instances: 3,
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+	},
+	{
+		ID: "instance-fails", Title: "An instance fails: its sticky users lose their sessions",
+		Lesson: "Stickiness does not make sessions durable. One minute in, Instance 2 stops: its users get 502 Bad Gateway until " +
+			"two health checks fail (up to a minute), then the load balancer moves them to healthy instances, which do not " +
+			"know their sessions. Every user of Instance 2 is logged out.",
+		Stickiness: "lb_cookie", Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Incidents: []Incident{{After: time.Minute, Action: "stop", Target: "Instance 2"}},
+	},
+	{
+		ID: "scale-out", Title: "Scale out: new instances stay idle while cookies live",
+		Lesson: "One minute in, two instances are launched. They pass their health checks, but every existing user holds a " +
+			"cookie for an old instance, so the new ones only get users who arrive or clear their cookies. The imbalance " +
+			"(busiest instance ÷ average) stays high until the stickiness duration runs out.",
+		Stickiness: "lb_cookie", Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.05},
+		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
+	},
+	{
+		ID: "external-store", Title: "External session store: no stickiness needed",
+		Lesson: "The modern fix: the application keeps sessions in one external store (ElastiCache/Redis, DynamoDB) that every " +
+			"instance reads. Any instance can serve any user, so stickiness is off, the load stays even, and even users who " +
+			"clear their cookies or land on a new instance keep their session.",
+		Stickiness: "off", ExternalStore: true, Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.2},
+		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
+	},
+}
+
+// PresetByID returns the preset called id, and whether there is one.
+func PresetByID(id string) (Preset, bool) {
+	for _, p := range Presets {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Preset{}, false
+}
+
+// Attributes returns the target group attributes of the preset.
+func (p Preset) Attributes() Attributes {
+	a := DefaultAttributes()
+	a.AppCookieName = SessionCookie
+	switch p.Stickiness {
+	case "lb_cookie":
+		a.StickinessEnabled, a.StickinessType = true, LBCookie
+	case "app_cookie":
+		a.StickinessEnabled, a.StickinessType = true, AppCookie
+	}
+	return a
+}
+
+// Start builds the preset's load balancer at start, starts its crowd and
+// schedules its incidents.
+func (p Preset) Start(seed uint64, start time.Time) (*LoadBalancer, error) {
+	a := p.Attributes()
+	lb, err := New(Config{Seed: seed, Instances: p.Instances, Attributes: &a, ExternalSessionStore: p.ExternalStore, Start: start})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := lb.StartCrowd(p.Crowd); err != nil {
+		return nil, err
+	}
+	for _, inc := range p.Incidents {
+		inc := inc
+		switch inc.Action {
+		case "stop":
+			lb.At(inc.After, func(lb *LoadBalancer) { _ = lb.StopInstance(inc.Target) })
+		case "launch":
+			lb.At(inc.After, func(lb *LoadBalancer) {
+				for i := 0; i < inc.Count; i++ {
+					if _, err := lb.LaunchInstance(); err != nil {
+						return
+					}
+				}
+			})
+		default:
+			return nil, fmt.Errorf("preset %s: unknown incident %q", p.ID, inc.Action)
+		}
+	}
+	return lb, nil
+}

@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"testing"
+	"time"
+)
+
+// runPreset starts preset id (optionally changed by edit) and runs it for d.
+func runPreset(t *testing.T, id string, d time.Duration, edit func(*Preset)) *LoadBalancer {
+	t.Helper()
+	p, ok := PresetByID(id)
+	if !ok {
+		t.Fatalf("no preset %q", id)
+	}
+	if edit != nil {
+		edit(&p)
+	}
+	lb, err := p.Start(1, Epoch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(d)
+	return lb
+}
+
+// TestPresetLessons checks the numbers each preset's lesson rests on.
+func TestPresetLessons(t *testing.T) {
+	t.Run("no-stickiness", func(t *testing.T) {
+		m := runPreset(t, "no-stickiness", 3*time.Minute, nil).Metrics()
+		if m.SessionsLost < m.Requests/2 {
+			t.Errorf("without stickiness only %d of %d requests lost a session", m.SessionsLost, m.Requests)
+		}
+	})
+	t.Run("stickiness", func(t *testing.T) {
+		lb := runPreset(t, "stickiness", 3*time.Minute, nil)
+		if m := lb.Metrics(); m.SessionsLost != 0 || m.Sticky < m.Requests*9/10 {
+			t.Errorf("with stickiness: %d sessions lost, %d of %d requests sticky", m.SessionsLost, m.Sticky, m.Requests)
+		}
+		if im := lb.Imbalance(60); im > 1.15 {
+			t.Errorf("with stickiness and no incident the load should stay even: imbalance %.2f", im)
+		}
+	})
+	t.Run("instance-fails", func(t *testing.T) {
+		lb := runPreset(t, "instance-fails", 3*time.Minute, nil)
+		m := lb.Metrics()
+		users := int64(lb.Crowd().Config.Clients / 3)
+		if m.SessionsLost < users*2/3 || m.Moved < users*2/3 || m.ELB502 == 0 {
+			t.Errorf("Instance 2's ~%d users should get 502s, be moved and lose their sessions: lost=%d moved=%d 502=%d", users, m.SessionsLost, m.Moved, m.ELB502)
+		}
+		if s := lb.Instance("Instance 2").State; s != StateUnhealthy {
+			t.Errorf("Instance 2 is %s, want unhealthy", s)
+		}
+	})
+	t.Run("scale-out", func(t *testing.T) {
+		sticky := runPreset(t, "scale-out", 6*time.Minute, nil)
+		off := runPreset(t, "scale-out", 6*time.Minute, func(p *Preset) { p.Stickiness = "off" })
+		if im := sticky.Imbalance(60); im < 1.4 {
+			t.Errorf("after a scale-out with stickiness the new instances should stay idle: imbalance %.2f", im)
+		}
+		if im := off.Imbalance(60); im > 1.1 {
+			t.Errorf("after a scale-out without stickiness the load should be even: imbalance %.2f", im)
+		}
+	})
+	t.Run("external-store", func(t *testing.T) {
+		lb := runPreset(t, "external-store", 6*time.Minute, nil)
+		if m := lb.Metrics(); m.SessionsLost != 0 || m.Requests < 10000 {
+			t.Errorf("with the external store no session is lost: lost=%d of %d requests", m.SessionsLost, m.Requests)
+		}
+		if im := lb.Imbalance(60); im > 1.1 {
+			t.Errorf("external store, no stickiness: imbalance %.2f", im)
+		}
+	})
+}
+
+// TestHistory checks the one-second samples against the counters.
+func TestHistory(t *testing.T) {
+	lb := runPreset(t, "instance-fails", 2*time.Minute, nil)
+	samples := lb.History(nil, HistoryLength)
+	if len(samples) != 120 {
+		t.Fatalf("%d samples after 2 minutes, want 120", len(samples))
+	}
+	var req, lost, moved int64
+	for i, s := range samples {
+		if want := Epoch.Add(time.Duration(i) * time.Second); !s.Time.Equal(want) {
+			t.Fatalf("sample %d at %s, want %s", i, s.Time, want)
+		}
+		var per int32
+		for _, x := range s.Targets {
+			per += x.Requests
+		}
+		if per > s.Requests {
+			t.Fatalf("sample %d: targets got %d of %d requests", i, per, s.Requests)
+		}
+		req, lost, moved = req+int64(s.Requests), lost+int64(s.Lost), moved+int64(s.Moved)
+	}
+	m := lb.Metrics()
+	if req != m.Requests || lost != m.SessionsLost || moved != m.Moved {
+		t.Errorf("samples add up to %d requests, %d lost, %d moved; metrics say %d, %d, %d", req, lost, moved, m.Requests, m.SessionsLost, m.Moved)
+	}
+	if last := samples[len(samples)-1].Targets[1]; last.InService || last.Requests != 0 {
+		t.Errorf("Instance 2 in the last sample: %+v, want out of service with no request", last)
+	}
+}
