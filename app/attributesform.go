@@ -98,7 +98,7 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 		}
 	}
 	if n < 0 || n > int64(8*24*time.Hour/unit) {
-		return a, &engine.ValidationError{Key: engine.KeyLBCookieDuration, Message: "Stickiness duration must be between 1 second and 7 days"}
+		n = 0 // out of range, and too big to multiply: Validate gives AWS's message
 	}
 	d := time.Duration(n) * unit
 	if a.StickinessType == engine.AppCookie {

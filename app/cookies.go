@@ -111,9 +111,11 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		app.Td().Text(c.Path),
 		app.Td().Text(c.SameSite),
 		app.Td().Text(secure),
+		// The scope makes go-app swap the handler when a row shows another
+		// cookie (it compares handlers by code, not by captured name).
 		app.Td().Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").OnClick(func(ctx app.Context, e app.Event) {
 			call1(p.IOnDelete, name)
-		})),
+		}, name)),
 	)
 }
 

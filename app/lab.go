@@ -17,14 +17,16 @@ type Lab struct {
 
 	opts    Options
 	m       *model
-	notices []string // URL problems, said once at start
-	err     string   // the latest failed action
+	notices []string   // URL problems, said once at start
+	err     string     // the latest failed action
+	tl      labTraffic // the traffic lab's tab and frame loop (trafficlab.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
 // with the wall clock.
 func (l *Lab) OnMount(ctx app.Context) {
 	l.start(ctx.Page().URL().Query())
+	l.startFrames(ctx)
 	if app.IsServer {
 		return
 	}
@@ -52,6 +54,7 @@ func (l *Lab) start(q map[string][]string) {
 		m, _ = newModel(DefaultSetup(), l.opts)
 	}
 	l.m, l.notices = m, msgs
+	l.notices = append(l.notices, l.startTraffic(q)...)
 }
 
 // Render draws the page.
@@ -65,10 +68,6 @@ func (l *Lab) Render() app.UI {
 	if l.err != "" {
 		notices = append(notices, l.err)
 	}
-	var names []string
-	for _, t := range lb.Instances() {
-		names = append(names, t.Name)
-	}
 	return app.Main().Class("lab").Body(
 		app.Header().Class("lab-header").Body(
 			app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab")),
@@ -78,23 +77,10 @@ func (l *Lab) Render() app.UI {
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
 				),
 			),
+			l.tabBar(),
 		),
-		&ClockBar{INow: lb.Now(), IAhead: m.skipped, IOnFastForward: l.fastForward},
-		app.Div().Class("grid").Body(
-			app.Div().Class("col").Body(
-				&BrowserPane{
-					IDNSName: lb.DNSName, IInstances: names,
-					IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
-					IOnRefresh: l.refresh, IOnDirect: l.openDirect,
-				},
-				&CookiePanel{ICookies: viewCookies(lb, m.cookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
-				&RequestLog{IEntries: m.log},
-			),
-			app.Div().Class("col").Body(
-				&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
-				&TargetsPanel{ITargets: viewTargets(lb), IOnStop: l.stopInstance, IOnStart: l.startInstance, IOnFailChecks: l.failChecks},
-			),
-		),
+		l.tabClock(),
+		l.tabGrid(),
 		app.Footer().Class("muted").Body(
 			&AssumptionList{},
 			app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
@@ -103,8 +89,46 @@ func (l *Lab) Render() app.UI {
 	)
 }
 
+// tabClock is the open tab's clock: the traffic lab's playback bar, or the
+// clock bar.
+func (l *Lab) tabClock() app.UI {
+	if l.tab() == tabTraffic {
+		return l.playbackBar()
+	}
+	return &ClockBar{INow: l.m.lb.Now(), IAhead: l.m.skipped, IOnFastForward: l.fastForward}
+}
+
+// tabGrid is the open tab's panels: the traffic lab, or the learner's
+// browser.
+func (l *Lab) tabGrid() app.UI {
+	if l.tab() == tabTraffic {
+		return l.trafficView()
+	}
+	m := l.m
+	lb := m.lb
+	var names []string
+	for _, t := range lb.Instances() {
+		names = append(names, t.Name)
+	}
+	return app.Div().Class("grid").Body(
+		app.Div().Class("col").Body(
+			&BrowserPane{
+				IDNSName: lb.DNSName, IInstances: names,
+				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
+			},
+			&CookiePanel{ICookies: viewCookies(lb, m.cookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
+			&RequestLog{IEntries: m.log},
+		),
+		app.Div().Class("col").Body(
+			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
+			l.targetsPanel(),
+		),
+	)
+}
+
 func (l *Lab) refresh()                          { l.m.refresh(); l.err = "" }
-func (l *Lab) fastForward(d time.Duration)       { l.m.fastForward(d) }
+func (l *Lab) fastForward(d time.Duration)       { l.m.fastForward(d); l.ensureFrames() }
 func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
 func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
 func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/stickylab/stickylab/engine"
@@ -14,6 +15,11 @@ type Options struct {
 	Jar engine.InspectableJar
 	// Now is the wall clock; nil means time.Now.
 	Now func() time.Time
+	// Frames calls f once per animation frame, with the wall clock, until
+	// ctx is done (requestAnimationFrame in the browser). The traffic lab
+	// runs the simulation and refreshes its live views in it. nil: no
+	// frame loop (the simulation follows the Lab's one-second tick).
+	Frames func(ctx context.Context, f func(wall time.Time))
 }
 
 // Notifier is implemented by a jar that has something to tell the learner,
@@ -44,6 +50,8 @@ type model struct {
 	requests int               // pages loaded, through the load balancer or directly
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
+
+	tr traffic // the traffic lab: play speed, fast-forward, live views (live.go)
 }
 
 // newModel starts a lab from setup. The simulated clock starts at the wall
@@ -71,25 +79,25 @@ func newModel(setup Setup, opts Options) (*model, error) {
 	}
 	m := &model{setup: setup, lb: lb, jar: jar, now: now, wallStart: wall, simStart: wall}
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
+	m.initTraffic()
 	return m, nil
 }
 
-// simNow returns the simulated time that matches the wall clock now.
-func (m *model) simNow() time.Time {
-	return m.simStart.Add(m.now().Sub(m.wallStart) + m.skipped)
-}
+// simNow returns the simulated time that matches the wall clock now (at
+// the traffic lab's play speed, see simAt).
+func (m *model) simNow() time.Time { return m.simAt(m.now()) }
 
 // sync advances the simulation to the wall clock: health checks and
-// draining happen in real time.
+// draining happen in real time. With a big crowd it stops after syncBudget
+// of work and the frame loop goes on (live.go).
 func (m *model) sync() {
-	if t := m.simNow(); t.After(m.lb.Now()) {
-		m.lb.AdvanceTo(t)
-	}
+	m.advance(m.simNow(), m.now().Add(syncBudget))
 }
 
 // fastForward moves the simulated clock ahead of the wall clock by d.
 func (m *model) fastForward(d time.Duration) {
 	m.skipped += d
+	m.tr.ffUntil = m.simNow()
 	m.sync()
 }
 

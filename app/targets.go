@@ -26,6 +26,8 @@ type TargetView struct {
 	UnhealthyNeed int
 	NextCheck     time.Duration // until the next health check, -1 when none
 	DrainLeft     time.Duration
+	Latency       time.Duration // how long the instance takes to answer
+	InFlight      int           // requests it is answering now
 }
 
 // viewTargets returns the panel's rows for every instance.
@@ -41,7 +43,7 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 			Requests: t.Metrics.Requests, Sessions: t.Sessions().Len(), SharedStore: shared,
 			Passes: t.ConsecutivePasses, Failures: t.ConsecutiveFailures,
 			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
-			NextCheck: -1,
+			NextCheck: -1, Latency: t.Latency, InFlight: t.InFlight,
 		}
 		if !t.NextHealthCheck.IsZero() {
 			v.NextCheck = t.NextHealthCheck.Sub(now)
@@ -64,6 +66,12 @@ type TargetsPanel struct {
 	IOnStop       func(name string)
 	IOnStart      func(name string)
 	IOnFailChecks func(name string, fail bool)
+	// The fleet's actions of the traffic lab (fleet.go); a nil one has no
+	// button.
+	IOnDeregister func(name string)
+	IOnRegister   func(name string)
+	IOnSlow       func(name string, slow bool)
+	IOnLaunch     func()
 }
 
 // Render draws one card per instance.
@@ -73,6 +81,7 @@ func (p *TargetsPanel) Render() app.UI {
 		app.Div().Class("target-list").Body(
 			app.Range(p.ITargets).Slice(func(i int) app.UI { return p.card(p.ITargets[i]) }),
 		),
+		p.launchButton(),
 	)
 }
 
@@ -96,18 +105,21 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		app.Div().Class("health").Text(healthLine(t)),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
 			).Else(
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }, name),
 			),
+			// go-app keeps a mounted handler whose code and scope are
+			// unchanged, so the scope holds what the handler captures.
 			app.Button().Class("small").DataSet("testid", fmt.Sprintf("fail-checks-%d", t.Number)).
 				Text(map[bool]string{false: "Fail health checks", true: "Pass health checks"}[t.FailingChecks]).
 				OnClick(func(ctx app.Context, e app.Event) {
 					if p.IOnFailChecks != nil {
 						p.IOnFailChecks(name, !t.FailingChecks)
 					}
-				}),
+				}, name, t.FailingChecks),
 		),
+		p.fleetRow(t),
 	)
 }
 

@@ -15,6 +15,6 @@ import (
 
 func main() {
 	jar := NewBrowserJar(app.BasePath())
-	app.Routes(app.Options{Jar: jar})
+	app.Routes(app.Options{Jar: jar, Frames: Frames})
 	goapp.RunWhenOnBrowser()
 }

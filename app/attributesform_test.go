@@ -1,0 +1,336 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// formHost renders an AttributesForm on a running load balancer, as the Lab
+// does: each render passes the load balancer's attributes afresh (the Lab
+// re-renders every second), and Save goes to the target group.
+type formHost struct {
+	app.Compo
+
+	lb    *engine.LoadBalancer
+	saves []engine.Attributes // what the form handed to IOnSave
+	form  *AttributesForm     // the mounted form (the first one rendered)
+}
+
+// Render draws the form with the load balancer's current attributes.
+func (h *formHost) Render() app.UI {
+	f := &AttributesForm{IAttributes: h.lb.TargetGroup.Attributes(), IOnSave: h.save}
+	if h.form == nil {
+		h.form = f
+	}
+	return app.Div().Body(f)
+}
+
+func (h *formHost) save(a engine.Attributes) error {
+	h.saves = append(h.saves, a)
+	return h.lb.TargetGroup.SetAttributes(a)
+}
+
+// formTest is a mounted form on a load balancer started from a URL query.
+type formTest struct {
+	t    *testing.T
+	m    *model
+	host *formHost
+	d    app.ClientDispatcher
+}
+
+func newFormTest(t *testing.T, q string) *formTest {
+	t.Helper()
+	m, _ := newTestModel(t, q, nil)
+	h := &formHost{lb: m.lb}
+	d := app.NewClientTester(h)
+	t.Cleanup(d.Close)
+	if h.form == nil || !h.form.Mounted() {
+		t.Fatal("the form did not mount")
+	}
+	return &formTest{t: t, m: m, host: h, d: d}
+}
+
+// edit changes the draft through the dispatcher's Emit, as the form's input
+// handlers do when the learner types or picks (natively there is no
+// JavaScript element to read the value from).
+func (ft *formTest) edit(f func(d *formDraft)) {
+	form := ft.host.form
+	ft.d.Emit(form, func() {
+		f(&form.draft)
+		form.saved = false
+	})
+	settleUpdates(ft.d)
+}
+
+// save presses Save changes, as its click handler does.
+func (ft *formTest) save() {
+	form := ft.host.form
+	ft.d.Emit(form, form.save)
+	settleUpdates(ft.d)
+}
+
+// tick re-renders the host, as the Lab's one-second tick does.
+func (ft *formTest) tick() {
+	ft.host.Update()
+	settleUpdates(ft.d)
+}
+
+// settleUpdates runs the dispatcher until the dispatches that updates make
+// (such as a child's OnUpdate) have run too: Consume stops after one frame.
+func settleUpdates(d app.ClientDispatcher) {
+	for i := 0; i < 3; i++ {
+		d.Consume()
+	}
+}
+
+func (ft *formTest) tree() *htmlNode { return renderTree(ft.t, ft.host.form) }
+
+// errorText returns the form's error, "" when none is shown.
+func (ft *formTest) errorText() string {
+	if e := ft.tree().byTestID("attributes-error"); e != nil {
+		return e.Text()
+	}
+	return ""
+}
+
+func (ft *formTest) value(id string) string {
+	return ft.tree().mustTestID(ft.t, id).attrs["value"]
+}
+
+// TestAttributesFormLoads checks that the form shows the running
+// attributes, with the duration in the largest whole unit.
+func TestAttributesFormLoads(t *testing.T) {
+	tests := []struct {
+		query, amount, unit string
+		enabled             bool
+		kind                string
+	}{
+		{"", "1", "days", false, "lb_cookie"},
+		{"stickiness=lb_cookie&duration=60", "1", "minutes", true, "lb_cookie"},
+		{"stickiness=lb_cookie&duration=90", "90", "seconds", true, "lb_cookie"},
+		{"stickiness=app_cookie&duration=7200", "2", "hours", true, "app_cookie"},
+		{"stickiness=lb_cookie&duration=604800", "7", "days", true, "lb_cookie"},
+		{"stickiness=lb_cookie&duration=1", "1", "seconds", true, "lb_cookie"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			ft := newFormTest(t, tt.query)
+			tree := ft.tree()
+			if got := tree.mustTestID(t, "stickiness-enabled").flag("checked"); got != tt.enabled {
+				t.Errorf("stickiness box checked %v, want %v", got, tt.enabled)
+			}
+			if got := tree.mustTestID(t, "stickiness-type").selected(); got != tt.kind {
+				t.Errorf("type %q, want %q", got, tt.kind)
+			}
+			if got := ft.value("stickiness-duration"); got != tt.amount {
+				t.Errorf("duration %q, want %q", got, tt.amount)
+			}
+			if got := tree.mustTestID(t, "stickiness-duration-unit").selected(); got != tt.unit {
+				t.Errorf("unit %q, want %q", got, tt.unit)
+			}
+			for _, id := range []string{"stickiness-type", "stickiness-duration", "stickiness-duration-unit"} {
+				if got := tree.mustTestID(t, id).flag("disabled"); got == tt.enabled {
+					t.Errorf("%s disabled %v with stickiness %v", id, got, tt.enabled)
+				}
+			}
+			if got := tree.byTestID("app-cookie-name") != nil; got != (tt.kind == "app_cookie") {
+				t.Errorf("app cookie name field shown %v for %s", got, tt.kind)
+			}
+			if tt.kind == "app_cookie" && ft.value("app-cookie-name") != engine.SessionCookie {
+				t.Errorf("app cookie name %q", ft.value("app-cookie-name"))
+			}
+			if got := tree.mustTestID(t, "algorithm").selected(); got != "round_robin" {
+				t.Errorf("algorithm %q", got)
+			}
+			if tree.byTestID("attributes-error") != nil || tree.byTestID("attributes-saved") != nil {
+				t.Error("a fresh form shows an error or a saved note")
+			}
+		})
+	}
+}
+
+// TestAttributesFormRejects checks that a bad value gets AWS's message under
+// the form, keeps what the learner typed and applies nothing.
+func TestAttributesFormRejects(t *testing.T) {
+	tests := []struct {
+		name  string
+		query string
+		edit  func(*formDraft)
+		// the message must contain every string of want
+		want []string
+		// field and typed: an input that must still show what was typed
+		field, typed string
+	}{
+		{"duration 0", "", func(d *formDraft) { d.enabled, d.amount, d.unit = true, "0", "seconds" },
+			[]string{"Stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "0"},
+		{"duration abc", "", func(d *formDraft) { d.enabled, d.amount = true, "abc" },
+			[]string{"Stickiness duration", `"abc"`}, "stickiness-duration", "abc"},
+		{"duration empty", "", func(d *formDraft) { d.enabled, d.amount = true, "" },
+			[]string{"Stickiness duration"}, "stickiness-duration", ""},
+		{"duration negative", "", func(d *formDraft) { d.enabled, d.amount, d.unit = true, "-5", "minutes" },
+			[]string{"Stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "-5"},
+		{"duration 604801 s", "", func(d *formDraft) { d.enabled, d.amount, d.unit = true, "604801", "seconds" },
+			[]string{"Stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "604801"},
+		{"duration 8 days", "", func(d *formDraft) { d.enabled, d.amount, d.unit = true, "8", "days" },
+			[]string{"Stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "8"},
+		{"duration huge", "", func(d *formDraft) { d.enabled, d.amount, d.unit = true, "9999999999999", "days" },
+			[]string{"Stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "9999999999999"},
+		{"app cookie duration 0", "stickiness=app_cookie", func(d *formDraft) { d.amount, d.unit = "0", "seconds" },
+			[]string{"Application cookie stickiness duration must be between 1 and 604800 seconds"}, "stickiness-duration", "0"},
+		{"weighted random", "stickiness=lb_cookie", func(d *formDraft) { d.algorithm = engine.WeightedRandom },
+			[]string{"You cannot have both stickiness and weighted random algorithm enabled on the same target group"}, "stickiness-duration", "1"},
+		{"stickiness on with weighted random", "algorithm=weighted_random", func(d *formDraft) { d.enabled = true },
+			[]string{"You cannot have both stickiness and weighted random algorithm enabled on the same target group"}, "", ""},
+		{"app cookie name empty", "stickiness=app_cookie", func(d *formDraft) { d.cookie = "" },
+			[]string{"App cookie name is required when stickiness type is 'app_cookie'"}, "app-cookie-name", ""},
+		// go-app trims attribute values: the input keeps what the browser has.
+		{"app cookie name blank", "stickiness=app_cookie", func(d *formDraft) { d.cookie = "   " },
+			[]string{"App cookie name is required"}, "app-cookie-name", ""},
+		{"app cookie name AWSALB", "stickiness=app_cookie", func(d *formDraft) { d.cookie = "AWSALBmine" },
+			[]string{"App cookie name cannot start with 'AWSALB'", "reserved for use by the load balancer"}, "app-cookie-name", "AWSALBmine"},
+		{"app cookie name awsalbtg", "", func(d *formDraft) { d.enabled, d.kind, d.cookie = true, engine.AppCookie, "awsalbtg-x" },
+			[]string{"App cookie name cannot start with", "reserved"}, "app-cookie-name", "awsalbtg-x"},
+		{"app cookie name with a space", "stickiness=app_cookie", func(d *formDraft) { d.cookie = "MY COOKIE" },
+			[]string{"App cookie name contains an invalid character"}, "app-cookie-name", "MY COOKIE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ft := newFormTest(t, tt.query)
+			before := ft.m.lb.TargetGroup.Attributes()
+			ft.edit(tt.edit)
+			ft.save()
+			got := ft.errorText()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("error %q, want it to contain %q", got, w)
+				}
+			}
+			if strings.HasPrefix(got, "ValidationError") {
+				t.Errorf("error %q shows the Go error prefix", got)
+			}
+			if after := ft.m.lb.TargetGroup.Attributes(); after != before {
+				t.Errorf("a refused save changed the load balancer:\n%+v\nto\n%+v", before, after)
+			}
+			if len(ft.host.saves) != 0 {
+				t.Errorf("a refused draft reached IOnSave: %+v", ft.host.saves)
+			}
+			if ft.tree().byTestID("attributes-saved") != nil {
+				t.Error("a refused save says Saved")
+			}
+			if tt.field != "" {
+				if v := ft.value(tt.field); v != tt.typed {
+					t.Errorf("%s shows %q after the refused save, want %q as typed", tt.field, v, tt.typed)
+				}
+			}
+			typed := ft.host.form.draft
+			// The Lab re-renders every second: the draft and the error stay.
+			ft.tick()
+			if got2 := ft.errorText(); got2 != got {
+				t.Errorf("after a tick the error is %q, want %q", got2, got)
+			}
+			if tt.field != "" {
+				if v := ft.value(tt.field); v != tt.typed {
+					t.Errorf("after a tick %s shows %q, want %q as typed", tt.field, v, tt.typed)
+				}
+			}
+			if ft.host.form.draft != typed {
+				t.Errorf("after a tick the draft is %+v, want %+v", ft.host.form.draft, typed)
+			}
+			if ft.m.lb.TargetGroup.Attributes() != before {
+				t.Error("the load balancer changed after a tick")
+			}
+		})
+	}
+}
+
+// TestAttributesFormSaves checks that a good save applies the attributes to
+// the running load balancer, says so, and that the requests follow.
+func TestAttributesFormSaves(t *testing.T) {
+	ft := newFormTest(t, "")
+	if ex := ft.m.refresh(); ex.Reason != engine.ReasonNoStickiness {
+		t.Fatalf("before: %s", ex.Reason)
+	}
+	ft.edit(func(d *formDraft) { d.enabled, d.amount, d.unit = true, "30", "seconds" })
+	// Unsaved changes survive a tick and change nothing yet.
+	ft.tick()
+	if v := ft.value("stickiness-duration"); v != "30" {
+		t.Errorf("unsaved duration after a tick: %q", v)
+	}
+	if ft.m.lb.TargetGroup.Attributes().StickinessEnabled {
+		t.Fatal("the draft was applied before Save")
+	}
+	ft.save()
+	a := ft.m.lb.TargetGroup.Attributes()
+	if !a.StickinessEnabled || a.StickinessType != engine.LBCookie || a.LBCookieDuration != 30*time.Second {
+		t.Errorf("after Save the load balancer has %+v", a)
+	}
+	if len(ft.host.saves) != 1 {
+		t.Errorf("IOnSave called %d times", len(ft.host.saves))
+	}
+	tree := ft.tree()
+	if tree.byTestID("attributes-saved") == nil || tree.byTestID("attributes-error") != nil {
+		t.Errorf("after a good save: %s", tree.Text())
+	}
+	if ex := ft.m.refresh(); ex.Reason != engine.ReasonNewClient {
+		t.Errorf("first request after Save: %s, want new-client", ex.Reason)
+	}
+	if ex := ft.m.refresh(); ex.Reason != engine.ReasonSticky {
+		t.Errorf("second request after Save: %s, want sticky", ex.Reason)
+	}
+	ft.tick()
+	if v := ft.value("stickiness-duration"); v != "30" || ft.tree().mustTestID(t, "stickiness-duration-unit").selected() != "seconds" {
+		t.Errorf("after a tick the form shows %q", v)
+	}
+
+	// An error, then the learner fixes the value: saved, error gone.
+	ft.edit(func(d *formDraft) { d.amount = "0" })
+	ft.save()
+	if ft.errorText() == "" {
+		t.Fatal("no error for 0")
+	}
+	ft.edit(func(d *formDraft) { d.amount, d.unit = "2", "minutes" })
+	ft.save()
+	if e := ft.errorText(); e != "" {
+		t.Errorf("error %q after a good save", e)
+	}
+	if d := ft.m.lb.TargetGroup.Attributes().LBCookieDuration; d != 2*time.Minute {
+		t.Errorf("duration %s, want 2m", d)
+	}
+
+	// Application-based stickiness with the legacy app's cookie.
+	ft.edit(func(d *formDraft) { d.kind, d.cookie = engine.AppCookie, " SESSIONID " })
+	ft.save()
+	a = ft.m.lb.TargetGroup.Attributes()
+	if ft.errorText() != "" || a.StickinessType != engine.AppCookie || a.AppCookieName != "SESSIONID" || a.AppCookieDuration != 2*time.Minute {
+		t.Errorf("app_cookie save: error %q, attributes %+v", ft.errorText(), a)
+	}
+
+	// Stickiness off and another algorithm.
+	ft.edit(func(d *formDraft) { d.enabled, d.algorithm = false, engine.WeightedRandom })
+	ft.save()
+	a = ft.m.lb.TargetGroup.Attributes()
+	if ft.errorText() != "" || a.StickinessEnabled || a.Algorithm != engine.WeightedRandom {
+		t.Errorf("stickiness off + weighted random: error %q, attributes %+v", ft.errorText(), a)
+	}
+}
+
+// TestAttributesFormFollowsOutsideChanges checks that the form reloads when
+// the running attributes change elsewhere and no refused edit is pending.
+func TestAttributesFormFollowsOutsideChanges(t *testing.T) {
+	ft := newFormTest(t, "")
+	a := ft.m.lb.TargetGroup.Attributes()
+	a.StickinessEnabled, a.LBCookieDuration = true, 2*time.Hour
+	if err := ft.m.lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	ft.tick()
+	tree := ft.tree()
+	if !tree.mustTestID(t, "stickiness-enabled").flag("checked") || ft.value("stickiness-duration") != "2" || tree.mustTestID(t, "stickiness-duration-unit").selected() != "hours" {
+		t.Errorf("the form did not follow the load balancer: %s", tree.Text())
+	}
+}

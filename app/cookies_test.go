@@ -1,0 +1,124 @@
+package app
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// findCookieView returns the view of the cookie called name, failing the test
+// when the jar does not hold it.
+func findCookieView(t *testing.T, m *model, name string) CookieView {
+	t.Helper()
+	for _, v := range viewCookies(m.lb, m.cookies()) {
+		if v.Name == name {
+			return v
+		}
+	}
+	t.Fatalf("no cookie %s in %+v", name, m.cookies())
+	return CookieView{}
+}
+
+// TestViewCookies checks what the cookie panel says the load balancer reads
+// from each cookie: valid, idle, expired, ignored with stickiness off,
+// garbage, and not a stickiness cookie at all.
+func TestViewCookies(t *testing.T) {
+	jar := &engine.MemoryJar{}
+	m, clock := newTestModel(t, "stickiness=lb_cookie&duration=60", jar)
+	ex := m.refresh()
+	target := m.lb.Instance(ex.TargetName)
+	valid := regexp.QuoteMeta("Names "+target.Name+" ("+target.ID+") in my-target-group, issued ") + "%s" +
+		regexp.QuoteMeta(" ago; sticky for ") + "%s" + regexp.QuoteMeta(" more unless refreshed (each response re-issues it).")
+	want := func(v CookieView, accepted bool, pattern string) {
+		t.Helper()
+		if v.Accepted != accepted || !regexp.MustCompile("^"+pattern+"$").MatchString(v.Decoded) {
+			t.Errorf("%s: Accepted %v, Decoded %q; want %v, /%s/", v.Name, v.Accepted, v.Decoded, accepted, pattern)
+		}
+	}
+
+	want(findCookieView(t, m, "AWSALB"), true, fillPattern(valid, "0s", "1m0s"))
+	want(findCookieView(t, m, "AWSALBCORS"), true, fillPattern(valid, "0s", "1m0s"))
+	if v := findCookieView(t, m, "SESSIONID"); v.Decoded != "" || v.Accepted {
+		t.Errorf("SESSIONID is not a stickiness cookie: %+v", v)
+	}
+	sess := findCookieView(t, m, "SESSIONID")
+	if sess.Value == "" || sess.Path != "/" {
+		t.Errorf("SESSIONID view %+v", sess)
+	}
+
+	clock.Advance(45 * time.Second)
+	m.sync()
+	want(findCookieView(t, m, "AWSALB"), true, fillPattern(valid, "45s", "15s"))
+
+	clock.Advance(20 * time.Second)
+	m.sync()
+	want(findCookieView(t, m, "AWSALB"), false,
+		fillPattern(regexp.QuoteMeta("Names "+target.Name+" ("+target.ID+") in my-target-group, issued ")+"%s"+
+			regexp.QuoteMeta(" ago; expired: idle longer than the stickiness duration (1m0s)."), "1m5s"))
+
+	// Stickiness off: the cookie is still held, and ignored.
+	a := m.lb.TargetGroup.Attributes()
+	a.StickinessEnabled = false
+	if err := m.lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	want(findCookieView(t, m, "AWSALB"), false, ".*"+regexp.QuoteMeta("; ignored: stickiness is off."))
+
+	// Garbage, as a learner would type in DevTools.
+	jar.Put(m.lb.Now(), engine.StoredCookie{Name: "AWSALB", Value: "garbage"})
+	v := findCookieView(t, m, "AWSALB")
+	want(v, false, regexp.QuoteMeta("Not accepted: ")+".+"+regexp.QuoteMeta(". The load balancer treats it as no cookie."))
+	if v.Value != "garbage" {
+		t.Errorf("value %q", v.Value)
+	}
+}
+
+// TestViewCookiesApp checks the decoded view of AWSALBAPP-0.
+func TestViewCookiesApp(t *testing.T) {
+	m, _ := newTestModel(t, "stickiness=app_cookie&duration=120", nil)
+	ex := m.refresh()
+	v := findCookieView(t, m, "AWSALBAPP-0")
+	if !v.Accepted || !strings.HasPrefix(v.Decoded, "Names "+ex.TargetName+" (") || !strings.Contains(v.Decoded, "sticky for 2m0s more") {
+		t.Errorf("AWSALBAPP-0: %+v", v)
+	}
+}
+
+// TestViewCookiesUnknownTarget decodes a cookie that a lab with the same
+// seed but more instances wrote (the browser keeps it for 7 days under the
+// same path): it names an instance this lab does not have, and the panel
+// must say so, not crash.
+func TestViewCookiesUnknownTarget(t *testing.T) {
+	big, _ := newTestModel(t, "stickiness=lb_cookie&instances=10", nil)
+	var value string
+	for i := 0; i < 10 && value == ""; i++ {
+		big.jar.Clear()
+		ex := big.refresh()
+		if n := big.lb.Instance(ex.TargetName).Number; n > 3 {
+			value = findCookieView(t, big, "AWSALB").Value
+		}
+	}
+	if value == "" {
+		t.Fatal("no cookie for an instance above 3")
+	}
+	jar := &engine.MemoryJar{}
+	small, _ := newTestModel(t, "stickiness=lb_cookie", jar)
+	jar.Put(small.lb.Now(), engine.StoredCookie{Name: "AWSALB", Value: value})
+	v := findCookieView(t, small, "AWSALB")
+	if v.Accepted || !strings.HasPrefix(v.Decoded, "Not accepted: it names an instance this load balancer does not have") {
+		t.Errorf("a cookie naming a missing instance: %+v", v)
+	}
+	if ex := small.refresh(); ex.Reason != engine.ReasonTargetDeregistered || ex.Status != 200 {
+		t.Errorf("the load balancer reads it as %s (%s)", ex.Reason, ex.StatusText())
+	}
+}
+
+// fillPattern fills the %s of a pattern with the quoted args, in order.
+func fillPattern(pattern string, args ...string) string {
+	for _, a := range args {
+		pattern = strings.Replace(pattern, "%s", regexp.QuoteMeta(a), 1)
+	}
+	return pattern
+}

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// slowLatency is how long a slowed-down instance takes to answer: 50 times
+// the default 20 ms, still under the 5 s health check timeout, so it stays
+// healthy while least outstanding requests sends it less.
+const slowLatency = time.Second
+
+// fleetRow is a target card's second row of buttons: deregister (drain for
+// the deregistration delay) or register again, and slow down or speed up.
+func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
+	if p.IOnDeregister == nil && p.IOnSlow == nil {
+		return nil
+	}
+	name := t.Name
+	slow := t.Latency >= slowLatency
+	var reg app.UI
+	switch {
+	case t.State == engine.StateDraining || t.State == engine.StateUnused:
+		if p.IOnRegister != nil {
+			reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("register-%d", t.Number)).Text("Register").
+				Title("Register the instance with the target group again").
+				OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnRegister, name) }, name)
+		}
+	case p.IOnDeregister != nil:
+		reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("deregister-%d", t.Number)).Text("Deregister").
+			Title("Remove the instance from the target group: it drains for the deregistration delay").
+			OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnDeregister, name) }, name)
+	}
+	var slowBtn app.UI
+	if p.IOnSlow != nil {
+		slowBtn = app.Button().Class("small").DataSet("testid", fmt.Sprintf("slow-%d", t.Number)).
+			Text(map[bool]string{false: "Slow down", true: "Speed up"}[slow]).
+			Title(fmt.Sprintf("Make the instance answer in %s instead of %s (least outstanding requests sends a slow instance less)", slowLatency, 20*time.Millisecond)).
+			OnClick(func(ctx app.Context, e app.Event) {
+				if p.IOnSlow != nil {
+					p.IOnSlow(name, !slow)
+				}
+			}, name, slow)
+	}
+	var note app.UI
+	if slow {
+		note = app.Span().Class("muted").DataSet("testid", fmt.Sprintf("instance-%d-latency", t.Number)).
+			Text(fmt.Sprintf("answers in %s · %s in flight", t.Latency, plural(t.InFlight, "request")))
+	}
+	return app.Div().Class("row").Body(reg, slowBtn, note)
+}
+
+// launchButton launches a new instance (scale out).
+func (p *TargetsPanel) launchButton() app.UI {
+	if p.IOnLaunch == nil {
+		return nil
+	}
+	full := len(p.ITargets) >= engine.MaxInstances
+	return app.Div().Class("row", "launch").Body(
+		app.Button().Class("secondary").DataSet("testid", "launch-instance").Disabled(full).Text("+ Launch instance").
+			Title("Scale out: launch a new instance and register it; it serves once it passes its health checks").
+			OnClick(func(ctx app.Context, e app.Event) {
+				if p.IOnLaunch != nil {
+					p.IOnLaunch()
+				}
+			}),
+		when(full, func() app.UI {
+			return app.Span().Class("muted").Text(fmt.Sprintf("The lab runs at most %d instances.", engine.MaxInstances))
+		}),
+	)
+}

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// RequestFlow shows the latest requests flowing from clients (the crowd's
+// and yours) through the load balancer to an instance, with the routing
+// reason and what became of the session. The frame loop refreshes it.
+type RequestFlow struct {
+	app.Compo
+
+	IModel *model
+
+	seen    uint64
+	rows    []flowEntry
+	showing bool
+	at      time.Time // wall clock of the latest refresh
+}
+
+// flowMinGap spaces the flow's refreshes while the simulation plays: ten a
+// second are as many as anyone can read.
+const flowMinGap = 100 * time.Millisecond
+
+// OnMount joins the frame loop.
+func (f *RequestFlow) OnMount(ctx app.Context) {
+	if f.IModel != nil {
+		f.IModel.watch(f)
+	}
+}
+
+// OnDismount leaves it.
+func (f *RequestFlow) OnDismount() {
+	if f.IModel != nil {
+		f.IModel.unwatch(f)
+	}
+}
+
+func (f *RequestFlow) poll(m *model) bool {
+	if f.showing && m.tr.flowN == f.seen {
+		return false
+	}
+	now := m.now()
+	if f.showing && m.tr.rate != 0 && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
+		return false
+	}
+	f.seen, f.showing, f.at = m.tr.flowN, true, now
+	f.rows = m.recentFlow(f.rows[:0])
+	return true
+}
+
+// Render draws the flow.
+func (f *RequestFlow) Render() app.UI {
+	if !f.showing && f.IModel != nil {
+		f.poll(f.IModel)
+	}
+	return app.Section().Class("panel", "flow").DataSet("testid", "request-flow").DataSet("seen", f.seen).Aria("label", "Requests flowing").Body(
+		app.H2().Text("Requests flowing"),
+		app.Div().Class("flow-head").Body(
+			app.Span().Text("Client"), app.Span(), app.Span().Text("Load balancer"), app.Span(), app.Span().Text("Instance"), app.Span().Text("Why"), app.Span().Text("Session"),
+		),
+		when(len(f.rows) == 0, func() app.UI {
+			return app.P().Class("empty").Text("No request yet: start a crowd or a lesson, or press Refresh in your browser.")
+		}),
+		app.Ol().Class("flow-rows").Body(
+			app.Range(f.rows).Slice(func(i int) app.UI { return flowRow(&f.rows[i]) }),
+		),
+	)
+}
+
+func flowRow(r *flowEntry) app.UI {
+	target, status := r.target, strconv.Itoa(r.status)
+	if target == "" {
+		target = "—"
+	}
+	session := r.session.String()
+	switch r.session {
+	case engine.SessionLost:
+		session = "lost!"
+	case engine.SessionNone:
+		session = status
+	}
+	client := r.client
+	if client == "student" {
+		client = "you"
+	}
+	return app.Li().Class("flow-row", "reason-"+r.reason.String(), "session-"+r.session.String(), map[bool]string{true: "you", false: ""}[client == "you"]).
+		DataSet("testid", "flow-row").DataSet("target", r.target).DataSet("reason", r.reason.String()).DataSet("session", r.session.String()).
+		Title(r.time.Format("15:04:05.000")+" · "+r.reason.Text()).Body(
+		app.Span().Class("flow-client").Text(client),
+		app.Span().Class("flow-arrow").Text("→"),
+		app.Span().Class("flow-alb").Text("ALB"),
+		app.Span().Class("flow-arrow").Text("→"),
+		app.Span().Class("flow-target").Text(target),
+		app.Span().Class("flow-reason").Text(r.reason.String()),
+		app.Span().Class("flow-session").Text(session),
+	)
+}

@@ -1,0 +1,168 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+func TestDefaultSetup(t *testing.T) {
+	s := DefaultSetup()
+	want := Setup{Stickiness: "off", Duration: 86400 * time.Second, Algorithm: engine.RoundRobin, Instances: 3, Seed: 1}
+	if s != want {
+		t.Errorf("DefaultSetup() = %+v, want %+v", s, want)
+	}
+	a := s.Attributes()
+	if a.StickinessEnabled || a.Algorithm != engine.RoundRobin || a.LBCookieDuration != 86400*time.Second || a.AppCookieName != engine.SessionCookie {
+		t.Errorf("default attributes = %+v", a)
+	}
+	if err := a.Validate(); err != nil {
+		t.Errorf("default attributes do not validate: %v", err)
+	}
+}
+
+// TestParseSetup checks every URL parameter with good, bad and edge values:
+// a good value is used, a bad one keeps its default and gets a message that
+// names the parameter, the value and the default used instead.
+func TestParseSetup(t *testing.T) {
+	def := DefaultSetup()
+	with := func(f func(*Setup)) Setup {
+		s := def
+		f(&s)
+		return s
+	}
+	tests := []struct {
+		query string
+		want  Setup
+		// msgs holds, per expected message, substrings it must contain.
+		msgs [][]string
+	}{
+		{"", def, nil},
+		{"unknown=1&utm_source=course", def, nil},
+
+		{"stickiness=off", def, nil},
+		{"stickiness=lb_cookie", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
+		{"stickiness=app_cookie", with(func(s *Setup) { s.Stickiness = "app_cookie" }), nil},
+		{"stickiness=%20lb_cookie%20", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
+		{"stickiness=banana", def, [][]string{{`stickiness="banana"`, "off, lb_cookie or app_cookie", "Using off."}}},
+		{"stickiness=LB_COOKIE", def, [][]string{{`stickiness="LB_COOKIE"`, "Using off."}}},
+		{"stickiness=", def, [][]string{{`stickiness=""`, "Using off."}}},
+		{"stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "Using off."}}},
+		// The first value of a repeated parameter counts.
+		{"stickiness=lb_cookie&stickiness=banana", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
+
+		{"duration=1", with(func(s *Setup) { s.Duration = time.Second }), nil},
+		{"duration=60", with(func(s *Setup) { s.Duration = time.Minute }), nil},
+		{"duration=604800", with(func(s *Setup) { s.Duration = 604800 * time.Second }), nil},
+		{"duration=0", def, [][]string{{`duration="0"`, "1 to 604800", "Using 86400 (1 day)."}}},
+		{"duration=604801", def, [][]string{{`duration="604801"`, "1 to 604800", "Using 86400 (1 day)."}}},
+		{"duration=-5", def, [][]string{{`duration="-5"`, "Using 86400 (1 day)."}}},
+		{"duration=abc", def, [][]string{{`duration="abc"`, "whole seconds", "Using 86400 (1 day)."}}},
+		{"duration=1.5", def, [][]string{{`duration="1.5"`, "Using 86400 (1 day)."}}},
+		{"duration=30s", def, [][]string{{`duration="30s"`, "Using 86400 (1 day)."}}},
+		{"duration=99999999999999999999", def, [][]string{{`duration="99999999999999999999"`, "Using 86400 (1 day)."}}},
+
+		{"algorithm=round_robin", def, nil},
+		{"algorithm=least_outstanding_requests", with(func(s *Setup) { s.Algorithm = engine.LeastOutstandingRequests }), nil},
+		{"algorithm=weighted_random", with(func(s *Setup) { s.Algorithm = engine.WeightedRandom }), nil},
+		{"algorithm=random", def, [][]string{{`algorithm="random"`, "round_robin, least_outstanding_requests or weighted_random", "Using round_robin."}}},
+		{"algorithm=Round%20Robin", def, [][]string{{`algorithm="Round Robin"`, "Using round_robin."}}},
+
+		{"instances=1", with(func(s *Setup) { s.Instances = 1 }), nil},
+		{"instances=10", with(func(s *Setup) { s.Instances = 10 }), nil},
+		{"instances=0", def, [][]string{{`instances="0"`, "from 1 to 10", "Using 3."}}},
+		{"instances=11", def, [][]string{{`instances="11"`, "from 1 to 10", "Using 3."}}},
+		{"instances=99", def, [][]string{{`instances="99"`, "Using 3."}}},
+		{"instances=-1", def, [][]string{{`instances="-1"`, "Using 3."}}},
+		{"instances=three", def, [][]string{{`instances="three"`, "Using 3."}}},
+
+		{"seed=0", with(func(s *Setup) { s.Seed = 0 }), nil},
+		{"seed=7", with(func(s *Setup) { s.Seed = 7 }), nil},
+		{"seed=18446744073709551615", with(func(s *Setup) { s.Seed = 18446744073709551615 }), nil},
+		{"seed=18446744073709551616", def, [][]string{{`seed="18446744073709551616"`, "Using 1."}}},
+		{"seed=-1", def, [][]string{{`seed="-1"`, "Using 1."}}},
+		{"seed=abc", def, [][]string{{`seed="abc"`, "whole number", "Using 1."}}},
+
+		// AWS refuses stickiness with weighted random: the algorithm gives way.
+		{"stickiness=lb_cookie&algorithm=weighted_random",
+			with(func(s *Setup) { s.Stickiness = "lb_cookie" }),
+			[][]string{{"stickiness=lb_cookie", "algorithm=weighted_random", "You cannot have both stickiness and weighted random algorithm enabled on the same target group", "Using round_robin."}}},
+		{"stickiness=app_cookie&algorithm=weighted_random",
+			with(func(s *Setup) { s.Stickiness = "app_cookie" }),
+			[][]string{{"stickiness=app_cookie", "algorithm=weighted_random", "You cannot have both"}}},
+		{"stickiness=off&algorithm=weighted_random", with(func(s *Setup) { s.Algorithm = engine.WeightedRandom }), nil},
+		// A refused stickiness falls back to off, so weighted random stays.
+		{"stickiness=banana&algorithm=weighted_random",
+			with(func(s *Setup) { s.Algorithm = engine.WeightedRandom }),
+			[][]string{{`stickiness="banana"`}}},
+
+		// Every bad parameter gets its own message, in a stable order.
+		{"stickiness=banana&instances=99&duration=0&algorithm=x&seed=y", def, [][]string{
+			{`stickiness="banana"`}, {`duration="0"`}, {`algorithm="x"`}, {`instances="99"`}, {`seed="y"`},
+		}},
+		// Good and bad together: the good ones apply.
+		{"stickiness=lb_cookie&duration=60&instances=5&seed=7", Setup{Stickiness: "lb_cookie", Duration: time.Minute, Algorithm: engine.RoundRobin, Instances: 5, Seed: 7}, nil},
+		{"stickiness=lb_cookie&duration=abc&instances=5",
+			with(func(s *Setup) { s.Stickiness, s.Instances = "lb_cookie", 5 }),
+			[][]string{{`duration="abc"`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			q, err := url.ParseQuery(tt.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, msgs := ParseSetup(q)
+			if got != tt.want {
+				t.Errorf("setup = %+v, want %+v", got, tt.want)
+			}
+			if len(msgs) != len(tt.msgs) {
+				t.Fatalf("messages = %q, want %d", msgs, len(tt.msgs))
+			}
+			for i, subs := range tt.msgs {
+				for _, sub := range subs {
+					if !strings.Contains(msgs[i], sub) {
+						t.Errorf("message %d = %q, want it to contain %q", i, msgs[i], sub)
+					}
+				}
+			}
+			// Whatever the URL says, the lab can start from it.
+			if _, err := newModel(got, Options{}); err != nil {
+				t.Errorf("newModel(%+v): %v", got, err)
+			}
+		})
+	}
+}
+
+// TestSetupAttributes checks the target group attributes a setup asks for.
+func TestSetupAttributes(t *testing.T) {
+	tests := []struct {
+		stickiness string
+		enabled    bool
+		kind       engine.StickinessType
+	}{
+		{"off", false, engine.LBCookie},
+		{"lb_cookie", true, engine.LBCookie},
+		{"app_cookie", true, engine.AppCookie},
+	}
+	for _, tt := range tests {
+		s := DefaultSetup()
+		s.Stickiness, s.Duration, s.Algorithm = tt.stickiness, 30*time.Second, engine.LeastOutstandingRequests
+		a := s.Attributes()
+		if a.StickinessEnabled != tt.enabled || a.StickinessType != tt.kind {
+			t.Errorf("%s: enabled %v type %s, want %v %s", tt.stickiness, a.StickinessEnabled, a.StickinessType, tt.enabled, tt.kind)
+		}
+		if a.LBCookieDuration != 30*time.Second || a.AppCookieDuration != 30*time.Second || a.StickinessDuration() != 30*time.Second {
+			t.Errorf("%s: durations %s, %s", tt.stickiness, a.LBCookieDuration, a.AppCookieDuration)
+		}
+		if a.AppCookieName != engine.SessionCookie || a.Algorithm != engine.LeastOutstandingRequests {
+			t.Errorf("%s: app cookie %q, algorithm %s", tt.stickiness, a.AppCookieName, a.Algorithm)
+		}
+		if err := a.Validate(); err != nil {
+			t.Errorf("%s: %v", tt.stickiness, err)
+		}
+	}
+}

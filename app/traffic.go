@@ -1,0 +1,461 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// crowdDraft is what the learner typed in the crowd form, before Start.
+type crowdDraft struct {
+	clients string
+	rate    string // total requests per second; "" means use the think time
+	think   string // seconds
+	clear   string // percent
+	block   string // percent
+}
+
+// defaultCrowdDraft is the form's first crowd: the presets' 300 clients
+// with a 5 s think time.
+func defaultCrowdDraft() crowdDraft {
+	return crowdDraft{clients: "300", think: "5", clear: "0", block: "0"}
+}
+
+// draftOfCrowd returns the form's fields for a running crowd.
+func draftOfCrowd(c engine.CrowdConfig) crowdDraft {
+	d := crowdDraft{
+		clients: strconv.Itoa(c.Clients),
+		think:   formatNumber(c.ThinkTime.Seconds()),
+		clear:   formatNumber(c.ClearShare * 100),
+		block:   formatNumber(c.BlockShare * 100),
+	}
+	if c.RequestRate > 0 {
+		d.rate = formatNumber(c.RequestRate)
+	}
+	return d
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// crowdError is a bad field of the crowd form and what is wrong with it.
+type crowdError struct {
+	Field   string // clients, rate, think, clear or block
+	Message string
+}
+
+func (e *crowdError) Error() string { return e.Message }
+
+// parseNumber reads a number as people type it: spaces, thousands commas
+// and underscores are ignored, and so is a trailing unit such as "%".
+func parseNumber(s, unit string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(strings.TrimSuffix(s, unit))
+	s = strings.NewReplacer(",", "", "_", "", " ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// parseCrowd validates the crowd form. The first bad field comes back as a
+// *crowdError whose message says which field, what it holds and what it
+// must be.
+func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
+	var c engine.CrowdConfig
+	n, ok := parseNumber(d.clients, "")
+	switch {
+	case !ok || n != math.Trunc(n):
+		return c, &crowdError{"clients", fmt.Sprintf("Clients must be a whole number from 1 to %s; %q is not.", thousands(engine.MaxCrowd), d.clients)}
+	case n < 1 || n > engine.MaxCrowd:
+		return c, &crowdError{"clients", fmt.Sprintf("Clients must be from 1 to %s, not %s.", thousands(engine.MaxCrowd), formatNumber(n))}
+	}
+	c.Clients = int(n)
+	if strings.TrimSpace(d.rate) != "" {
+		r, ok := parseNumber(d.rate, "/s")
+		if !ok || r < 0.1 || r > 100000 {
+			return c, &crowdError{"rate", fmt.Sprintf("Request rate must be a number of requests per second from 0.1 to 100,000, or empty to use the think time; %q is not.", d.rate)}
+		}
+		c.RequestRate = r
+	}
+	th, ok := parseNumber(d.think, "s")
+	if !ok || th < 0.01 || th > 3600 {
+		if c.RequestRate == 0 || strings.TrimSpace(d.think) != "" {
+			return c, &crowdError{"think", fmt.Sprintf("Think time must be a number of seconds from 0.01 to 3,600; %q is not.", d.think)}
+		}
+		th = 5
+	}
+	c.ThinkTime = time.Duration(th * float64(time.Second))
+	shares := [2]float64{}
+	for i, f := range [2]struct{ key, value, what string }{
+		{"clear", d.clear, "clear their cookies"}, {"block", d.block, "block cookies"},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			continue
+		}
+		p, ok := parseNumber(f.value, "%")
+		if !ok || p < 0 || p > 100 {
+			return c, &crowdError{f.key, fmt.Sprintf("The share of clients that %s must be a percentage from 0 to 100; %q is not.", f.what, f.value)}
+		}
+		shares[i] = p
+	}
+	if sum := shares[0] + shares[1]; sum > 100 {
+		return c, &crowdError{"block", fmt.Sprintf("The shares of clients that clear cookies (%s%%) and block them (%s%%) add up to %s%%: together they can be at most 100%% of the clients.",
+			formatNumber(shares[0]), formatNumber(shares[1]), formatNumber(sum))}
+	}
+	c.ClearShare, c.BlockShare = shares[0]/100, shares[1]/100
+	if err := c.Validate(); err != nil {
+		return c, &crowdError{"clients", "The crowd is not valid: " + err.Error() + "."}
+	}
+	return c, nil
+}
+
+// crowdRate returns the total requests per second a crowd sends.
+func crowdRate(c engine.CrowdConfig) float64 {
+	if c.RequestRate > 0 {
+		return c.RequestRate
+	}
+	if c.ThinkTime <= 0 {
+		return 0
+	}
+	return float64(c.Clients) / c.ThinkTime.Seconds()
+}
+
+// describeCrowd says what a crowd does, in one line.
+func describeCrowd(c engine.CrowdConfig) string {
+	s := fmt.Sprintf("%s, about %s requests/s", plural(c.Clients, "client"), formatRate(crowdRate(c)))
+	if c.RequestRate > 0 {
+		s += fmt.Sprintf(" (each client every %s on average)", roundDuration(time.Duration(float64(c.Clients)/c.RequestRate*float64(time.Second))))
+	} else {
+		s += fmt.Sprintf(" (think time %s)", roundDuration(c.ThinkTime))
+	}
+	if c.ClearShare > 0 {
+		s += fmt.Sprintf(", %s%% clear their cookies every %d requests", formatNumber(math.Round(c.ClearShare*1000)/10), engine.ClearEvery)
+	}
+	if c.BlockShare > 0 {
+		s += fmt.Sprintf(", %s%% block cookies", formatNumber(math.Round(c.BlockShare*1000)/10))
+	}
+	return s
+}
+
+func formatRate(r float64) string {
+	switch {
+	case r >= 100:
+		return thousands(int64(math.Round(r)))
+	case r >= 10:
+		return strconv.FormatFloat(r, 'f', 0, 64)
+	default:
+		return strconv.FormatFloat(r, 'f', 1, 64)
+	}
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	default:
+		return d.Round(time.Millisecond)
+	}
+}
+
+// thousands formats n with thousands separators: 10000 → "10,000".
+func thousands[T int | int64](n T) string {
+	s := strconv.FormatInt(int64(n), 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// CrowdControls is the crowd form of the traffic lab: how many virtual
+// clients, how fast they send requests, which share clears or blocks
+// cookies; Start and Stop; and the external session store. A bad value is
+// named in a message under the form and what the learner typed stays.
+type CrowdControls struct {
+	app.Compo
+
+	IRunning  bool
+	ICrowd    engine.CrowdConfig // the running crowd's configuration
+	IExternal bool               // the instances keep sessions in the external store
+	// IOnStart starts the crowd; its error shows under the form.
+	IOnStart    func(engine.CrowdConfig) error
+	IOnStop     func()
+	IOnExternal func(on bool)
+
+	draft    crowdDraft
+	loaded   bool
+	err      *crowdError
+	lastSeen engine.CrowdConfig
+}
+
+// OnUpdate loads a crowd started elsewhere (a preset) into the form, unless
+// the form shows an error about what the learner typed.
+func (c *CrowdControls) OnUpdate(ctx app.Context) {
+	if c.IRunning && c.ICrowd != c.lastSeen && c.err == nil {
+		c.draft, c.lastSeen = draftOfCrowd(c.ICrowd), c.ICrowd
+	}
+}
+
+// start validates the form and starts the crowd.
+func (c *CrowdControls) start() {
+	cfg, err := parseCrowd(c.draft)
+	if err == nil && c.IOnStart != nil {
+		err = c.IOnStart(cfg)
+	}
+	if err != nil {
+		ce, ok := err.(*crowdError)
+		if !ok {
+			ce = &crowdError{Message: "The crowd could not start: " + err.Error()}
+		}
+		c.err = ce
+		return
+	}
+	c.err = nil
+	c.lastSeen = cfg
+}
+
+// Render draws the form.
+func (c *CrowdControls) Render() app.UI {
+	if !c.loaded {
+		c.draft, c.loaded = defaultCrowdDraft(), true
+		if c.IRunning {
+			c.draft, c.lastSeen = draftOfCrowd(c.ICrowd), c.ICrowd
+		}
+	}
+	d := c.draft
+	status := "No crowd: only your browser uses the load balancer."
+	if c.IRunning {
+		status = "Running: " + describeCrowd(c.ICrowd) + "."
+	}
+	startLabel := "Start crowd"
+	if c.IRunning {
+		startLabel = "Restart crowd"
+	}
+	return app.Section().Class("panel", "crowd").Aria("label", "Crowd").Body(
+		app.H2().Text("Crowd"),
+		app.P().Class("muted").Text("Virtual clients, each with its own cookie jar, use the same load balancer as your browser. Change anything while they run: attributes, the fleet, the session store."),
+		app.Div().Class("crowd-form").Body(
+			c.field("clients", "Clients", "1 to 10,000", d.clients, func(v string) { c.draft.clients = v }),
+			c.field("rate", "Request rate (requests/s, all clients)", "empty: use the think time", d.rate, func(v string) { c.draft.rate = v }),
+			c.field("think", "Think time (s between two requests of a client)", "mean, e.g. 5", d.think, func(v string) { c.draft.think = v }),
+			c.field("clear", "Clear cookies (% of clients)", "0 to 100", d.clear, func(v string) { c.draft.clear = v }),
+			c.field("block", "Block cookies (% of clients)", "0 to 100", d.block, func(v string) { c.draft.block = v }),
+		),
+		app.Div().Class("row").Body(
+			app.Button().Class("primary").DataSet("testid", "crowd-start").Text(startLabel).OnClick(func(ctx app.Context, e app.Event) { c.start() }),
+			app.Button().Class("secondary").DataSet("testid", "crowd-stop").Disabled(!c.IRunning).Text("Stop crowd").OnClick(func(ctx app.Context, e app.Event) {
+				if c.IOnStop != nil {
+					c.IOnStop()
+				}
+			}),
+		),
+		when(c.err != nil, func() app.UI {
+			return app.P().Class("error").Role("alert").DataSet("testid", "crowd-error").DataSet("field", c.err.Field).Text(c.err.Message)
+		}),
+		app.P().Class("muted").DataSet("testid", "crowd-status").Text(status),
+		app.Label().Class("check").Body(
+			app.Input().Type("checkbox").DataSet("testid", "external-store").Checked(c.IExternal).OnChange(func(ctx app.Context, e app.Event) {
+				if c.IOnExternal != nil {
+					c.IOnExternal(ctx.JSSrc().Get("checked").Bool())
+				}
+			}),
+			app.Text(" External session store: every instance keeps sessions in one shared store (ElastiCache, DynamoDB) instead of its own memory"),
+		),
+	)
+}
+
+// field is one labelled text input of the form; typing only updates the
+// draft (no render: ctx.PreventUpdate).
+func (c *CrowdControls) field(key, label, hint, value string, set func(string)) app.UI {
+	bad := c.err != nil && c.err.Field == key
+	return app.Label().Class(map[bool]string{true: "invalid", false: ""}[bad]).Body(
+		app.Span().Text(label),
+		app.Input().Type("text").Attr("inputmode", "decimal").DataSet("testid", "crowd-"+key).
+			Placeholder(hint).Value(value).Aria("invalid", bad).
+			OnInput(func(ctx app.Context, e app.Event) {
+				set(ctx.JSSrc().Get("value").String())
+				ctx.PreventUpdate()
+			}, key),
+	)
+}
+
+// PlaybackBar runs the simulated clock of the traffic lab: pause and play,
+// step one request, play at 1×, 10× or 100×, and fast-forward.
+type PlaybackBar struct {
+	app.Compo
+
+	IModel         *model
+	IRate          int // 0 paused
+	IOnSpeed       func(speed int)
+	IOnPause       func()
+	IOnStep        func()
+	IOnFastForward func(time.Duration)
+}
+
+// trafficJumps are the playback bar's fast-forwards.
+var trafficJumps = []struct {
+	id, label string
+	d         time.Duration
+}{{"ff-1m", "+1 min", time.Minute}, {"ff-10m", "+10 min", 10 * time.Minute}, {"ff-1h", "+1 hour", time.Hour}, {"ff-1d", "+1 day", 24 * time.Hour}}
+
+// Render draws the bar.
+func (p *PlaybackBar) Render() app.UI {
+	paused := p.IRate == 0
+	return app.Div().Class("clock", "playback").DataSet("testid", "playback").DataSet("rate", p.IRate).Body(
+		&SimClock{IModel: p.IModel},
+		app.Span().Class("spacer"),
+		app.Div().Class("btn-group").Role("group").Aria("label", "Play").Body(
+			app.Button().Class("small").DataSet("testid", "pause").Disabled(paused).Title("Freeze the simulated clock").Text("Pause").OnClick(func(ctx app.Context, e app.Event) {
+				if p.IOnPause != nil {
+					p.IOnPause()
+				}
+			}),
+			app.Button().Class("small").DataSet("testid", "play").Disabled(!paused).Title("Play at the chosen speed").Text("▶ Play").OnClick(func(ctx app.Context, e app.Event) {
+				if p.IOnSpeed != nil {
+					p.IOnSpeed(0)
+				}
+			}),
+			app.Button().Class("small").DataSet("testid", "step").Title("Pause and run the simulation to its next request").Text("Step →").OnClick(func(ctx app.Context, e app.Event) {
+				if p.IOnStep != nil {
+					p.IOnStep()
+				}
+			}),
+		),
+		app.Div().Class("btn-group").Role("group").Aria("label", "Speed").Body(
+			app.Range(Speeds).Slice(func(i int) app.UI {
+				s := Speeds[i]
+				return app.Button().Class("small", map[bool]string{true: "on", false: ""}[p.IRate == s]).DataSet("testid", fmt.Sprintf("speed-%d", s)).
+					Aria("pressed", p.IRate == s).Title(fmt.Sprintf("Play %d simulated seconds per second", s)).Text(fmt.Sprintf("%d×", s)).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if p.IOnSpeed != nil {
+							p.IOnSpeed(s)
+						}
+					}, s)
+			}),
+		),
+		app.Div().Class("btn-group").Role("group").Aria("label", "Fast-forward").Body(
+			app.Range(trafficJumps).Slice(func(i int) app.UI {
+				j := trafficJumps[i]
+				return app.Button().Class("small").DataSet("testid", j.id).Title("Run the simulation "+j.label+" ahead, as fast as the browser can").Text(j.label).
+					OnClick(func(ctx app.Context, e app.Event) {
+						if p.IOnFastForward != nil {
+							p.IOnFastForward(j.d)
+						}
+					}, j.id)
+			}),
+		),
+	)
+}
+
+// SimClock is the traffic lab's clock: the simulated time, the play speed
+// and the progress of a fast-forward. The frame loop refreshes it.
+type SimClock struct {
+	app.Compo
+
+	IModel *model
+
+	v simClockView
+}
+
+type simClockView struct {
+	clock  string
+	day    string
+	status string
+	ff     bool
+}
+
+// OnMount joins the frame loop.
+func (c *SimClock) OnMount(ctx app.Context) {
+	if c.IModel != nil {
+		c.IModel.watch(c)
+	}
+}
+
+// OnDismount leaves it.
+func (c *SimClock) OnDismount() {
+	if c.IModel != nil {
+		c.IModel.unwatch(c)
+	}
+}
+
+func (c *SimClock) poll(m *model) bool {
+	v := simClockOf(m)
+	if v == c.v {
+		return false
+	}
+	c.v = v
+	return true
+}
+
+// simClockOf describes the model's clock.
+func simClockOf(m *model) simClockView {
+	now := m.lb.Now()
+	v := simClockView{clock: now.Format("15:04:05"), day: now.Format("Mon 2 Jan")}
+	rate := m.tr.rate
+	switch {
+	case m.fastForwarding():
+		v.ff = true
+		v.status = "fast-forwarding: " + m.fastForwardLeft().Round(time.Second).String() + " to go"
+		if m.tr.speed > 0 {
+			v.status += fmt.Sprintf(" (%s× real time)", formatRate(m.tr.speed))
+		}
+	case rate == 0:
+		v.status = "paused"
+	default:
+		v.status = fmt.Sprintf("playing at %d×", rate)
+		if eff := m.tr.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
+			v.status += fmt.Sprintf(" (the browser keeps up with %s×)", formatRate(eff))
+		}
+	}
+	return v
+}
+
+// Render draws the clock.
+func (c *SimClock) Render() app.UI {
+	if c.v.clock == "" && c.IModel != nil {
+		c.v = simClockOf(c.IModel)
+	}
+	return app.Span().Class("sim-clock").Body(
+		app.Span().Text("Simulated time "),
+		app.Strong().DataSet("testid", "clock").Text(c.v.clock),
+		app.Span().Class("muted").Text(" "+c.v.day+" · "),
+		app.Span().Class("sim-status").DataSet("testid", "sim-status").DataSet("ff", c.v.ff).Text(c.v.status),
+		when(c.v.ff, func() app.UI {
+			return app.Button().Class("small").DataSet("testid", "ff-cancel").Text("Stop fast-forward").OnClick(func(ctx app.Context, e app.Event) {
+				if c.IModel != nil {
+					c.IModel.cancelFastForward()
+					c.poll(c.IModel)
+				}
+			})
+		}),
+	)
+}
+
+// when returns f() when cond holds, else nothing (go-app drops a nil
+// child). Unlike app.If, f is not evaluated when cond is false.
+func when(cond bool, f func() app.UI) app.UI {
+	if cond {
+		return f()
+	}
+	return nil
+}

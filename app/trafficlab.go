@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// The Lab's tabs.
+const (
+	tabBrowser = "browser"
+	tabTraffic = "traffic"
+)
+
+// labTraffic is the Lab's state for the traffic lab: the tab shown and the
+// frame loop.
+type labTraffic struct {
+	tab   string
+	ctx   app.Context        // the Lab's mount context, for the frame loop
+	stop  context.CancelFunc // ends the frame loop; nil when it does not run
+	loops int                // frame loops started, for tests
+}
+
+// startTraffic reads the traffic lab's URL parameters: view=traffic opens
+// its tab, preset=ID stages a lesson (and opens the tab). It returns what
+// was wrong with them.
+func (l *Lab) startTraffic(q url.Values) []string {
+	var msgs []string
+	if v, ok := first(q, "view"); ok {
+		switch v {
+		case tabBrowser, tabTraffic:
+			l.tl.tab = v
+		default:
+			msgs = append(msgs, fmt.Sprintf("URL parameter view=%q is not valid: use browser or traffic. Showing your browser.", v))
+		}
+	}
+	if id, ok := first(q, "preset"); ok {
+		if err := l.m.applyPreset(id); err != nil {
+			var ids []string
+			for _, p := range engine.Presets {
+				ids = append(ids, p.ID)
+			}
+			msgs = append(msgs, fmt.Sprintf("URL parameter preset=%q is not valid: use one of %s. No lesson is staged.", id, strings.Join(ids, ", ")))
+		} else {
+			l.tl.tab = tabTraffic
+		}
+	}
+	return msgs
+}
+
+// tabBar switches between the learner's browser and the traffic lab.
+func (l *Lab) tabBar() app.UI {
+	tab := func(id, label string) app.UI {
+		on := l.tab() == id
+		return app.Button().Class("tab", map[bool]string{true: "on", false: ""}[on]).DataSet("testid", id+"-tab").
+			Role("tab").Aria("selected", on).Text(label).
+			OnClick(func(ctx app.Context, e app.Event) { l.showTab(id) }, id)
+	}
+	return app.Nav().Class("tabs").Role("tablist").Body(
+		tab(tabBrowser, "Your browser"),
+		tab(tabTraffic, "Traffic lab"),
+	)
+}
+
+func (l *Lab) tab() string {
+	if l.tl.tab == "" {
+		return tabBrowser
+	}
+	return l.tl.tab
+}
+
+// trafficView is the traffic lab's tab: the lessons, the crowd, the live chart, counters and request flow; beside them your browser (one
+// client among the crowd), the attributes and the fleet.
+func (l *Lab) trafficView() app.UI {
+	m := l.m
+	lb := m.lb
+	cr := lb.Crowd()
+	var crowd engine.CrowdConfig
+	if cr != nil {
+		crowd = cr.Config
+	}
+	_, external := lb.ExternalSessionStore()
+	return app.Div().Class("grid", "traffic").DataSet("testid", "traffic").Body(
+		app.Div().Class("col").Body(
+			&PresetPicker{IActive: m.tr.preset, IOnPreset: l.applyPreset},
+			&LoadChart{IModel: m},
+			&Counters{IModel: m},
+			&RequestFlow{IModel: m},
+		),
+		app.Div().Class("col").Body(
+			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
+				IOnStart: l.startCrowd, IOnStop: l.stopCrowd, IOnExternal: l.setExternalStore},
+			l.targetsPanel(),
+			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
+			&BrowserPane{
+				IDNSName: lb.DNSName, IInstances: instanceNames(lb),
+				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
+			},
+		),
+	)
+}
+
+// playbackBar is the traffic lab's clock and its controls.
+func (l *Lab) playbackBar() app.UI {
+	return &PlaybackBar{IModel: l.m, IRate: l.m.tr.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step, IOnFastForward: l.trafficFastForward}
+}
+
+// targetsPanel is the targets panel with the fleet's actions.
+func (l *Lab) targetsPanel() app.UI {
+	return &TargetsPanel{ITargets: viewTargets(l.m.lb), IOnStop: l.stopInstance, IOnStart: l.startInstance, IOnFailChecks: l.failChecks,
+		IOnDeregister: l.deregister, IOnRegister: l.register, IOnSlow: l.slowDown, IOnLaunch: l.launch}
+}
+
+func instanceNames(lb *engine.LoadBalancer) []string {
+	var names []string
+	for _, t := range lb.Instances() {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+// The traffic lab's actions. Each one runs in a click handler, on the UI
+// goroutine, and (re)starts the frame loop if the simulation now needs it.
+
+func (l *Lab) showTab(tab string) {
+	l.tl.tab = tab
+	l.ensureFrames()
+}
+
+func (l *Lab) startCrowd(cfg engine.CrowdConfig) error {
+	err := l.m.startCrowd(cfg)
+	l.ensureFrames()
+	return err
+}
+
+func (l *Lab) stopCrowd() { l.m.stopCrowd() }
+
+func (l *Lab) applyPreset(id string) {
+	l.act(l.m.applyPreset(id))
+	l.ensureFrames()
+}
+
+func (l *Lab) setSpeed(s int) {
+	if s == 0 {
+		l.m.play()
+	} else {
+		l.act(l.m.setSpeed(s))
+	}
+	l.ensureFrames()
+}
+
+func (l *Lab) pause() { l.m.pause() }
+
+func (l *Lab) step() {
+	l.err = ""
+	if err := l.m.step(); err != nil {
+		l.err = err.Error()
+	}
+	l.m.pollViews()
+}
+
+func (l *Lab) trafficFastForward(d time.Duration) {
+	l.m.fastForward(d)
+	l.ensureFrames()
+}
+
+func (l *Lab) setExternalStore(on bool) {
+	l.m.sync()
+	l.m.lb.SetExternalSessionStore(on)
+}
+
+func (l *Lab) deregister(name string) { l.act(l.m.lb.DeregisterTarget(name)) }
+func (l *Lab) register(name string)   { l.act(l.m.lb.RegisterTarget(name)) }
+
+func (l *Lab) slowDown(name string, slow bool) {
+	d := 20 * time.Millisecond
+	if slow {
+		d = slowLatency
+	}
+	l.act(l.m.lb.SetLatency(name, d))
+}
+
+func (l *Lab) launch() {
+	l.m.sync()
+	_, err := l.m.lb.LaunchInstance()
+	l.act(err)
+}
+
+// wantFrames reports whether the frame loop should run: the traffic tab is
+// open, or the simulation runs a crowd or a fast-forward.
+func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.running() }
+
+// startFrames keeps the Lab's mount context for the frame loop and starts
+// it if needed. Called from OnMount.
+func (l *Lab) startFrames(ctx app.Context) {
+	l.tl.ctx = ctx
+	l.ensureFrames()
+}
+
+// ensureFrames starts the frame loop (Options.Frames) when it is wanted and
+// not running. Each frame hops to the UI goroutine, runs the simulation for
+// the frame and refreshes the live views; the frames goroutine waits for it,
+// so frames never pile up.
+func (l *Lab) ensureFrames() {
+	t := &l.tl
+	if l.opts.Frames == nil || t.ctx == nil || t.stop != nil || !l.wantFrames() {
+		return
+	}
+	ctx := t.ctx
+	fctx, cancel := context.WithCancel(ctx)
+	t.stop = cancel
+	t.loops++
+	frames := l.opts.Frames
+	// A goroutine of its own, not ctx.Async: the loop lives as long as the
+	// page, and go-app waits for Async goroutines (its tester's Consume).
+	go func() {
+		frames(fctx, func(wall time.Time) {
+			done := make(chan struct{})
+			ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Next, Source: l, Function: func(app.Context) {
+				defer close(done)
+				if fctx.Err() == nil {
+					l.frame(wall)
+				}
+			}})
+			select {
+			case <-done:
+			case <-fctx.Done():
+			}
+		})
+	}()
+}
+
+// frame is one animation frame: the simulation runs for it, the live views
+// refresh, and the loop stops when nothing needs it any more.
+func (l *Lab) frame(wall time.Time) {
+	l.m.frame(wall)
+	l.m.pollViews()
+	if !l.wantFrames() && l.tl.stop != nil {
+		l.tl.stop()
+		l.tl.stop = nil
+	}
+}
