@@ -92,7 +92,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		} else {
 			join = time.Duration(lb.rng.Int64N(int64(cr.think) + 1))
 		}
-		lb.sched.push(scheduled{at: lb.now.Add(join).UnixNano(), kind: evCrowdRequest, client: c, gen: gen})
+		lb.sched.push(scheduled{at: lb.now.Add(join).UnixNano(), kind: evCrowdRequest, idx: int32(i), gen: gen})
 	}
 	lb.crowd = cr
 	return cr, nil
@@ -125,5 +125,5 @@ func (cr *Crowd) request(lb *LoadBalancer, c *Client) {
 	if pause < time.Millisecond {
 		pause = time.Millisecond
 	}
-	lb.sched.push(scheduled{at: lb.now.Add(pause).UnixNano(), kind: evCrowdRequest, client: c, gen: cr.gen})
+	lb.sched.push(scheduled{at: lb.now.Add(pause).UnixNano(), kind: evCrowdRequest, idx: int32(c.crowdIndex), gen: cr.gen})
 }

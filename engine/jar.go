@@ -161,7 +161,17 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 				j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
 				break
 			}
-			j.cookies[i] = c
+			cur := &j.cookies[i]
+			// Write only what changed: a re-issued cookie changes its
+			// value and expiry, and each string written is a pointer
+			// write the collector may have to track.
+			if cur.Value != c.Value {
+				cur.Value = c.Value
+			}
+			cur.Expires = c.Expires
+			if cur.Path != c.Path || cur.SameSite != c.SameSite || cur.Secure != c.Secure {
+				cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
+			}
 			j.noteExpiry(c.Expires)
 			return
 		}

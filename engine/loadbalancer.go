@@ -333,7 +333,7 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	delay := lb.TargetGroup.attrs.DeregistrationDelay
 	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
 	t.DrainingUntil = lb.now.Add(delay)
-	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, target: t, gen: t.hcGen})
+	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, idx: int32(t.Number), gen: t.hcGen})
 	if delay == 0 {
 		lb.finishDraining(t)
 	}
