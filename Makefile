@@ -58,7 +58,8 @@ BENCH_FILTER := awk '/^Benchmark/ { name = $$1; sub(/-[0-9]+$$/, "", name); \
 
 # The engine prints its own figures (engine/report_test.go), natively and
 # compiled to WebAssembly under Node (Go's go_js_wasm_exec); the ratio of the
-# two is engine_wasm_native_ratio. The site's figures come from BenchmarkLoad.
+# two is engine_wasm_native_ratio. The site's figures come from BenchmarkLoad,
+# the traffic lab's from BenchmarkTraffic (e2e/traffic_bench_test.go).
 # Each step prints the go test output instead when it fails.
 GOROOT_DIR = $(shell $(GO) env GOROOT)
 
@@ -72,8 +73,8 @@ bench:
 		echo "$$out" | grep -E '^engine_wasm_[a-z0-9_]+: ' | tee bin/bench-wasm.txt
 	@awk -F': ' 'FNR==NR && $$1=="engine_sticky_request_ns" {n=$$2} FNR!=NR && $$1=="engine_wasm_sticky_request_ns" {w=$$2} \
 		END { if (n > 0) printf "engine_wasm_native_ratio: %.2f\n", w/n }' bin/bench-native.txt bin/bench-wasm.txt
-	@out=$$($(GO) test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
-		echo "$$out" | $(BENCH_FILTER) | { grep -v '^BenchmarkLoad\.' || true; }
+	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | $(BENCH_FILTER) | { grep -v '^Benchmark[A-Za-z]*\.' || true; }
 
 .PHONY: clean
 clean:

@@ -44,7 +44,8 @@ type traffic struct {
 	rate     int           // play speed: 0 paused, 1, 10 or 100
 	choice   int           // the speed Play resumes at
 	rateWall time.Time     // the wall clock when rate was set
-	drift    time.Duration // simulated time gained (speed) or lost (pause, slip, step) against the wall clock
+	simBase  time.Duration // simulated time played from the start until rateWall
+	drift    time.Duration // simulated time lost (slip) or set (step, align) apart from playing
 	ffUntil  time.Time     // a fast-forward runs until the engine reaches it
 	chunk    time.Duration // simulated time per AdvanceTo, tuned to chunkWork
 
@@ -157,13 +158,16 @@ func (m *model) onEvent(e engine.Event) {
 }
 
 // simAt returns the simulated time that the wall clock reading wall maps
-// to: the start, plus wall time elapsed, plus what was fast-forwarded, plus
-// the drift of play speeds and pauses.
+// to: the start, plus the time played at each speed (simBase, and since
+// rateWall at the current one), plus what was fast-forwarded, plus the
+// drift of slips and steps. Only one difference of wall clock readings is
+// taken, so a pause holds the time exactly (in the browser the wall and
+// monotonic clocks tick apart).
 func (m *model) simAt(wall time.Time) time.Time {
 	tr := &m.tr
-	d := wall.Sub(m.wallStart) + m.skipped + tr.drift
-	if tr.rate != 1 {
-		d += time.Duration(tr.rate-1) * wall.Sub(tr.rateWall)
+	d := tr.simBase + m.skipped + tr.drift
+	if tr.rate != 0 {
+		d += time.Duration(tr.rate) * wall.Sub(tr.rateWall)
 	}
 	return m.simStart.Add(d)
 }
@@ -250,8 +254,8 @@ func (m *model) running() bool {
 func (m *model) setRate(r int) {
 	tr := &m.tr
 	w := m.now()
-	if tr.rate != 1 {
-		tr.drift += time.Duration(tr.rate-1) * w.Sub(tr.rateWall)
+	if tr.rate != 0 {
+		tr.simBase += time.Duration(tr.rate) * w.Sub(tr.rateWall)
 	}
 	tr.rateWall, tr.rate = w, r
 }

@@ -129,16 +129,21 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 	var buf []byte
 	points := func(v []float64, top, bottom, vmax float64) string {
 		buf = buf[:0]
+		n := 0
 		for b, c := range counts {
 			if c == 0 {
 				continue
 			}
-			if len(buf) > 0 {
+			if n > 0 {
 				buf = append(buf, ' ')
 			}
+			n++
 			buf = strconv.AppendFloat(buf, x(b), 'f', 1, 64)
 			buf = append(buf, ',')
 			buf = strconv.AppendFloat(buf, bottom-(bottom-top)*v[b]/vmax, 'f', 1, 64)
+		}
+		if n == 1 { // a dot: the point twice, drawn with round caps
+			buf = append(append(buf, ' '), buf...)
 		}
 		return string(buf)
 	}
@@ -346,9 +351,9 @@ func (c *LoadChart) Render() app.UI {
 		s := &d.series[i]
 		n := strconv.Itoa(s.number)
 		elems = append(elems,
-			svgElem("polyline").Attr("fill", "none").Attr("stroke-width", "1.75").Attr("stroke-linejoin", "round").Attr("stroke", s.color).Attr("points", s.rpsPoints).
+			svgElem("polyline").Attr("fill", "none").Attr("stroke-width", "1.75").Attr("stroke-linejoin", "round").Attr("stroke-linecap", "round").Attr("stroke", s.color).Attr("points", s.rpsPoints).
 				DataSet("testid", "series-rps-"+n).DataSet("last", num(s.lastRPS)),
-			svgElem("polyline").Attr("fill", "none").Attr("stroke-width", "1.5").Attr("stroke-linejoin", "round").Attr("stroke", s.color).Attr("points", s.sesPoints).
+			svgElem("polyline").Attr("fill", "none").Attr("stroke-width", "1.5").Attr("stroke-linejoin", "round").Attr("stroke-linecap", "round").Attr("stroke", s.color).Attr("points", s.sesPoints).
 				DataSet("testid", "series-sessions-"+n).DataSet("last", num(s.lastSessions)),
 		)
 	}

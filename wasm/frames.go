@@ -19,6 +19,9 @@ func tickerFrames(ctx context.Context, f func(wall time.Time)) {
 		case <-ctx.Done():
 			return
 		case now := <-tick.C:
+			if ctx.Err() != nil {
+				return
+			}
 			f(now)
 		}
 	}

@@ -82,6 +82,9 @@ func Frames(ctx context.Context, f func(wall time.Time)) {
 		case <-ctx.Done():
 			return
 		case <-ready:
+			if ctx.Err() != nil { // both were ready: select picked at random
+				return
+			}
 			f(time.Now())
 		}
 	}
