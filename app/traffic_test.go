@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/xml"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -54,95 +52,12 @@ func trModel(t *testing.T, q string) (*model, *trClock) {
 	return m, clock
 }
 
-// trNode is an element or text of rendered HTML.
-type trNode struct {
-	tag      string
-	attrs    map[string]string
-	children []*trNode
-	text     string
-}
+// has reports whether the tree holds an element with data-testid=id.
+func (n *htmlNode) has(id string) bool { return n.byTestID(id) != nil }
 
-// trRender returns the HTML tree of a mounted UI element.
-func trRender(t testing.TB, ui app.UI) *trNode {
-	t.Helper()
-	d := xml.NewDecoder(strings.NewReader(app.HTMLString(ui)))
-	d.Strict, d.AutoClose, d.Entity = false, xml.HTMLAutoClose, xml.HTMLEntity
-	root := &trNode{tag: "#root"}
-	stack := []*trNode{root}
-	for {
-		tok, err := d.Token()
-		if err == io.EOF {
-			return root
-		}
-		if err != nil {
-			t.Fatalf("parsing rendered HTML: %v", err)
-		}
-		top := stack[len(stack)-1]
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			n := &trNode{tag: tok.Name.Local, attrs: map[string]string{}}
-			for _, a := range tok.Attr {
-				v := a.Value
-				if v == a.Name.Local {
-					v = "" // go-app prints "" and "true" bare
-				}
-				n.attrs[a.Name.Local] = v
-			}
-			top.children = append(top.children, n)
-			stack = append(stack, n)
-		case xml.EndElement:
-			if len(stack) > 1 {
-				stack = stack[:len(stack)-1]
-			}
-		case xml.CharData:
-			top.children = append(top.children, &trNode{text: string(tok)})
-		}
-	}
-}
-
-func (n *trNode) all(id string) []*trNode {
-	var out []*trNode
-	var walk func(*trNode)
-	walk = func(n *trNode) {
-		if n.tag != "" && n.attrs["data-testid"] == id {
-			out = append(out, n)
-		}
-		for _, c := range n.children {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
-}
-
-func (n *trNode) get(t testing.TB, id string) *trNode {
-	t.Helper()
-	all := n.all(id)
-	if len(all) == 0 {
-		t.Fatalf("no element with data-testid=%q", id)
-	}
-	return all[0]
-}
-
-func (n *trNode) has(id string) bool { return len(n.all(id)) > 0 }
-
-// Text returns the text of the element, white space collapsed.
-func (n *trNode) Text() string {
-	var b strings.Builder
-	var walk func(*trNode)
-	walk = func(n *trNode) {
-		if n.tag == "" {
-			b.WriteString(n.text + " ")
-		}
-		for _, c := range n.children {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-func (n *trNode) num(t testing.TB, attr string) float64 {
+// num returns the attribute attr as a number, failing the test when it is
+// not one.
+func (n *htmlNode) num(t testing.TB, attr string) float64 {
 	t.Helper()
 	f, err := strconv.ParseFloat(n.attrs[attr], 64)
 	if err != nil {
@@ -240,13 +155,13 @@ func TestCrowdControls(t *testing.T) {
 	d := app.NewClientTester(h)
 	defer d.Close()
 	c := h.controls
-	tree := trRender(t, c)
+	tree := renderTree(t, c)
 	for id, want := range map[string]string{"crowd-clients": "300", "crowd-rate": "", "crowd-think": "5", "crowd-clear": "0", "crowd-block": "0"} {
-		if got := tree.get(t, id).attrs["value"]; got != want {
+		if got := tree.mustTestID(t, id).attrs["value"]; got != want {
 			t.Errorf("%s = %q, want %q", id, got, want)
 		}
 	}
-	if tree.has("crowd-error") || !strings.HasPrefix(tree.get(t, "crowd-status").Text(), "No crowd") {
+	if tree.has("crowd-error") || !strings.HasPrefix(tree.mustTestID(t, "crowd-status").Text(), "No crowd") {
 		t.Errorf("fresh form: %s", tree.Text())
 	}
 
@@ -254,15 +169,15 @@ func TestCrowdControls(t *testing.T) {
 	trSettle(d)
 	d.Emit(c, c.start)
 	trSettle(d)
-	tree = trRender(t, c)
-	e := tree.get(t, "crowd-error")
+	tree = renderTree(t, c)
+	e := tree.mustTestID(t, "crowd-error")
 	if e.Text() != `Clients must be a whole number from 1 to 10,000; "12 thousand" is not.` || e.attrs["data-field"] != "clients" || e.attrs["role"] != "alert" {
 		t.Errorf("error %q field %q", e.Text(), e.attrs["data-field"])
 	}
-	if got := tree.get(t, "crowd-clients").attrs["value"]; got != "12 thousand" {
+	if got := tree.mustTestID(t, "crowd-clients").attrs["value"]; got != "12 thousand" {
 		t.Errorf("the bad value typed is gone: %q", got)
 	}
-	if got := tree.get(t, "crowd-block").attrs["value"]; got != "30" {
+	if got := tree.mustTestID(t, "crowd-block").attrs["value"]; got != "30" {
 		t.Errorf("the other fields typed are gone: block %q", got)
 	}
 	if h.starts != 0 || m.lb.Crowd() != nil {
@@ -270,7 +185,7 @@ func TestCrowdControls(t *testing.T) {
 	}
 	h.Update() // the Lab's tick re-renders: the draft stays
 	trSettle(d)
-	if got := trRender(t, c).get(t, "crowd-clients").attrs["value"]; got != "12 thousand" {
+	if got := renderTree(t, c).mustTestID(t, "crowd-clients").attrs["value"]; got != "12 thousand" {
 		t.Errorf("a re-render lost the typed value: %q", got)
 	}
 
@@ -279,7 +194,7 @@ func TestCrowdControls(t *testing.T) {
 	trSettle(d)
 	h.Update()
 	trSettle(d)
-	tree = trRender(t, c)
+	tree = renderTree(t, c)
 	cr := m.lb.Crowd()
 	if cr == nil || tree.has("crowd-error") {
 		t.Fatalf("fixed form did not start: %s", tree.Text())
@@ -287,10 +202,10 @@ func TestCrowdControls(t *testing.T) {
 	if want := (engine.CrowdConfig{Clients: 1200, RequestRate: 400, ThinkTime: 5 * time.Second, BlockShare: 0.3}); cr.Config != want {
 		t.Errorf("crowd %+v, want %+v", cr.Config, want)
 	}
-	if got := tree.get(t, "crowd-status").Text(); got != "Running: 1200 clients, about 400 requests/s (each client every 3s on average), 30% block cookies." {
+	if got := tree.mustTestID(t, "crowd-status").Text(); got != "Running: 1200 clients, about 400 requests/s (each client every 3s on average), 30% block cookies." {
 		t.Errorf("status %q", got)
 	}
-	if tree.get(t, "crowd-stop").flag("disabled") || tree.get(t, "crowd-start").Text() != "Restart crowd" {
+	if tree.mustTestID(t, "crowd-stop").flag("disabled") || tree.mustTestID(t, "crowd-start").Text() != "Restart crowd" {
 		t.Errorf("running crowd buttons: %s", tree.Text())
 	}
 
@@ -300,15 +215,10 @@ func TestCrowdControls(t *testing.T) {
 	}
 	h.Update()
 	trSettle(d)
-	tree = trRender(t, c)
-	if got := tree.get(t, "crowd-clients").attrs["value"] + "/" + tree.get(t, "crowd-clear").attrs["value"] + "/" + tree.get(t, "crowd-rate").attrs["value"]; got != "300/5/" {
+	tree = renderTree(t, c)
+	if got := tree.mustTestID(t, "crowd-clients").attrs["value"] + "/" + tree.mustTestID(t, "crowd-clear").attrs["value"] + "/" + tree.mustTestID(t, "crowd-rate").attrs["value"]; got != "300/5/" {
 		t.Errorf("form after a lesson's crowd: clients/clear/rate = %s", got)
 	}
-}
-
-func (n *trNode) flag(name string) bool {
-	v, ok := n.attrs[name]
-	return ok && v != "false"
 }
 
 // TestTrafficClock checks the play speed maths on a test wall clock: 1×
@@ -498,52 +408,52 @@ func TestTrafficPreset(t *testing.T) {
 
 	c := &LoadChart{IModel: m}
 	c.poll(m)
-	tree := trRender(t, c)
-	chart := tree.get(t, "load-chart")
+	tree := renderTree(t, c)
+	chart := tree.mustTestID(t, "load-chart")
 	if n, want := chart.num(t, "data-samples"), m.lb.Now().Sub(trStart).Truncate(time.Second).Seconds(); n != want {
 		t.Errorf("chart samples %v, want the %v seconds simulated", n, want)
 	}
-	if v := tree.get(t, "series-rps-2").num(t, "data-last"); v != 0 {
+	if v := tree.mustTestID(t, "series-rps-2").num(t, "data-last"); v != 0 {
 		t.Errorf("Instance 2's requests/s %v, want 0", v)
 	}
-	if v := tree.get(t, "series-sessions-2").num(t, "data-last"); v != 0 {
+	if v := tree.mustTestID(t, "series-sessions-2").num(t, "data-last"); v != 0 {
 		t.Errorf("Instance 2's sessions %v, want 0", v)
 	}
 	for _, n := range []string{"1", "3"} {
-		if v := tree.get(t, "series-rps-"+n).num(t, "data-last"); v < 15 || v > 60 {
+		if v := tree.mustTestID(t, "series-rps-"+n).num(t, "data-last"); v < 15 || v > 60 {
 			t.Errorf("Instance %s's requests/s %v, want about 30 (half of 60)", n, v)
 		}
 	}
-	if v := tree.get(t, "lost-marks").num(t, "data-total"); v != float64(k.SessionsLost) {
+	if v := tree.mustTestID(t, "lost-marks").num(t, "data-total"); v != float64(k.SessionsLost) {
 		t.Errorf("the lost lane counts %v, the counter %d", v, k.SessionsLost)
 	}
 	var marked []string
-	for _, mk := range tree.all("chart-marker") {
+	for _, mk := range tree.allByTestID("chart-marker") {
 		marked = append(marked, mk.attrs["data-target"]+" "+mk.attrs["data-kind"])
 	}
 	if !strings.Contains(strings.Join(marked, ","), "Instance 2 stopped,Instance 2 unhealthy") {
 		t.Errorf("chart markers %q", marked)
 	}
-	if got := tree.get(t, "legend-2").Text(); got != "Instance 2 0.0 req/s · 0 sessions · out of service" {
+	if got := tree.mustTestID(t, "legend-2").Text(); got != "Instance 2 0.0 req/s · 0 sessions · out of service" {
 		t.Errorf("legend %q", got)
 	}
 
 	ct := &Counters{IModel: m}
 	ct.poll(m)
-	tree = trRender(t, ct)
-	if v := tree.get(t, "counter-lost").num(t, "data-value"); v != float64(k.SessionsLost) || tree.get(t, "counter-lost").Text() != thousands(k.SessionsLost) {
-		t.Errorf("counter-lost %v %q, want %d", v, tree.get(t, "counter-lost").Text(), k.SessionsLost)
+	tree = renderTree(t, ct)
+	if v := tree.mustTestID(t, "counter-lost").num(t, "data-value"); v != float64(k.SessionsLost) || tree.mustTestID(t, "counter-lost").Text() != thousands(k.SessionsLost) {
+		t.Errorf("counter-lost %v %q, want %d", v, tree.mustTestID(t, "counter-lost").Text(), k.SessionsLost)
 	}
-	if v := tree.get(t, "counter-imbalance").num(t, "data-value"); v < 1 || v > 1.3 {
+	if v := tree.mustTestID(t, "counter-imbalance").num(t, "data-value"); v < 1 || v > 1.3 {
 		t.Errorf("imbalance of the two survivors %v", v)
 	}
-	if got := tree.get(t, "counters").num(t, "data-requests"); got != float64(m.lb.Metrics().Requests) {
+	if got := tree.mustTestID(t, "counters").num(t, "data-requests"); got != float64(m.lb.Metrics().Requests) {
 		t.Errorf("data-requests %v", got)
 	}
 
 	fl := &RequestFlow{IModel: m}
 	fl.poll(m)
-	rows := trRender(t, fl).all("flow-row")
+	rows := renderTree(t, fl).allByTestID("flow-row")
 	if len(rows) != flowSize {
 		t.Fatalf("%d flow rows", len(rows))
 	}
@@ -594,12 +504,12 @@ func TestPresetsTeach(t *testing.T) {
 				}
 			}
 			pp := &PresetPicker{IActive: p.ID}
-			tree := trRender(t, pp)
-			if got := tree.get(t, "preset-lesson").attrs["data-preset"]; got != p.ID || !strings.Contains(tree.get(t, "preset-lesson").Text(), p.Lesson) {
-				t.Errorf("lesson shown %q: %s", got, tree.get(t, "preset-lesson").Text())
+			tree := renderTree(t, pp)
+			if got := tree.mustTestID(t, "preset-lesson").attrs["data-preset"]; got != p.ID || !strings.Contains(tree.mustTestID(t, "preset-lesson").Text(), p.Lesson) {
+				t.Errorf("lesson shown %q: %s", got, tree.mustTestID(t, "preset-lesson").Text())
 			}
 			for _, q := range engine.Presets {
-				if b := tree.get(t, "preset-"+q.ID); b.flag("aria-pressed") != (q.ID == p.ID) {
+				if b := tree.mustTestID(t, "preset-"+q.ID); b.flag("aria-pressed") != (q.ID == p.ID) {
 					t.Errorf("button %s pressed=%q", q.ID, b.attrs["aria-pressed"])
 				}
 			}
@@ -694,7 +604,7 @@ func (tl *trLab) frame(d time.Duration) {
 	trSettle(tl.d)
 }
 
-func (tl *trLab) tree() *trNode { return trRender(tl.t, tl.lab) }
+func (tl *trLab) tree() *htmlNode { return renderTree(tl.t, tl.lab) }
 
 // loop waits for the frame loop to start and returns its context.
 func (tl *trLab) loop() context.Context {
@@ -731,7 +641,7 @@ func TestLabTraffic(t *testing.T) {
 			t.Errorf("no preset-%s", p.ID)
 		}
 	}
-	if !tree.get(t, "traffic-tab").flag("aria-selected") || tree.get(t, "browser-tab").flag("aria-selected") || tree.has("cookie-panel") {
+	if !tree.mustTestID(t, "traffic-tab").flag("aria-selected") || tree.mustTestID(t, "browser-tab").flag("aria-selected") || tree.has("cookie-panel") {
 		t.Error("the traffic tab is not the one shown")
 	}
 
@@ -742,37 +652,37 @@ func TestLabTraffic(t *testing.T) {
 	}
 	tl.do(func(l *Lab) {}) // the Lab's tick
 	tree = tl.tree()
-	if got := tree.get(t, "instance-2-state").Text(); got != "unhealthy" {
+	if got := tree.mustTestID(t, "instance-2-state").Text(); got != "unhealthy" {
 		t.Errorf("Instance 2 is %q after 3 simulated minutes", got)
 	}
-	if v := tree.get(t, "counter-lost").num(t, "data-value"); v < 50 {
+	if v := tree.mustTestID(t, "counter-lost").num(t, "data-value"); v < 50 {
 		t.Errorf("counter-lost %v", v)
 	}
-	if got := tree.get(t, "clock").Text(); got != tl.lab.m.lb.Now().Format("15:04:05") {
+	if got := tree.mustTestID(t, "clock").Text(); got != tl.lab.m.lb.Now().Format("15:04:05") {
 		t.Errorf("clock %q, engine at %s", got, tl.lab.m.lb.Now())
 	}
-	if got := tree.get(t, "preset-lesson").attrs["data-preset"]; got != "instance-fails" {
+	if got := tree.mustTestID(t, "preset-lesson").attrs["data-preset"]; got != "instance-fails" {
 		t.Errorf("lesson %q", got)
 	}
-	if !strings.HasPrefix(tree.get(t, "crowd-status").Text(), "Running: 300 clients") || !tree.get(t, "stickiness-enabled").flag("checked") {
-		t.Errorf("the lesson's crowd and attributes are not shown: %s / checked=%v", tree.get(t, "crowd-status").Text(), tree.get(t, "stickiness-enabled").attrs["checked"])
+	if !strings.HasPrefix(tree.mustTestID(t, "crowd-status").Text(), "Running: 300 clients") || !tree.mustTestID(t, "stickiness-enabled").flag("checked") {
+		t.Errorf("the lesson's crowd and attributes are not shown: %s / checked=%v", tree.mustTestID(t, "crowd-status").Text(), tree.mustTestID(t, "stickiness-enabled").attrs["checked"])
 	}
 
 	// Pause holds the clock and the counters over frames.
 	tl.do(func(l *Lab) { l.pause() })
-	clock, reqs := tl.tree().get(t, "clock").Text(), tl.tree().get(t, "counter-requests").Text()
+	clock, reqs := tl.tree().mustTestID(t, "clock").Text(), tl.tree().mustTestID(t, "counter-requests").Text()
 	for i := 0; i < 10; i++ {
 		tl.frame(200 * time.Millisecond)
 	}
 	tree = tl.tree()
-	if tree.get(t, "clock").Text() != clock || tree.get(t, "counter-requests").Text() != reqs || tree.get(t, "sim-status").Text() != "paused" {
-		t.Errorf("paused: clock %s → %s, requests %s → %s", clock, tree.get(t, "clock").Text(), reqs, tree.get(t, "counter-requests").Text())
+	if tree.mustTestID(t, "clock").Text() != clock || tree.mustTestID(t, "counter-requests").Text() != reqs || tree.mustTestID(t, "sim-status").Text() != "paused" {
+		t.Errorf("paused: clock %s → %s, requests %s → %s", clock, tree.mustTestID(t, "clock").Text(), reqs, tree.mustTestID(t, "counter-requests").Text())
 	}
-	if !tree.get(t, "pause").flag("disabled") || tree.get(t, "play").flag("disabled") {
+	if !tree.mustTestID(t, "pause").flag("disabled") || tree.mustTestID(t, "play").flag("disabled") {
 		t.Error("pause/play buttons")
 	}
 	tl.do(func(l *Lab) { l.step() })
-	if got := tl.tree().get(t, "counter-requests").num(t, "data-value"); got != mustFloat(t, strings.ReplaceAll(reqs, ",", ""))+1 {
+	if got := tl.tree().mustTestID(t, "counter-requests").num(t, "data-value"); got != mustFloat(t, strings.ReplaceAll(reqs, ",", ""))+1 {
 		t.Errorf("one step: %v requests, was %s", got, reqs)
 	}
 
@@ -781,26 +691,26 @@ func TestLabTraffic(t *testing.T) {
 	tl.do(func(l *Lab) { l.launch() })
 	tl.do(func(l *Lab) { l.slowDown("Instance 3", true) })
 	tree = tl.tree()
-	if got := tree.get(t, "instance-1-state").Text(); got != "draining" || !tree.has("register-1") || tree.has("deregister-1") {
+	if got := tree.mustTestID(t, "instance-1-state").Text(); got != "draining" || !tree.has("register-1") || tree.has("deregister-1") {
 		t.Errorf("deregistered Instance 1: %s", got)
 	}
-	if got := tree.get(t, "instance-4-state").Text(); got != "initial" {
+	if got := tree.mustTestID(t, "instance-4-state").Text(); got != "initial" {
 		t.Errorf("launched Instance 4: %q", got)
 	}
-	if tree.get(t, "slow-3").Text() != "Speed up" || !strings.HasPrefix(tree.get(t, "instance-3-latency").Text(), "answers in 1s") {
-		t.Errorf("slowed Instance 3: %s", tree.get(t, "instance-3").Text())
+	if tree.mustTestID(t, "slow-3").Text() != "Speed up" || !strings.HasPrefix(tree.mustTestID(t, "instance-3-latency").Text(), "answers in 1s") {
+		t.Errorf("slowed Instance 3: %s", tree.mustTestID(t, "instance-3").Text())
 	}
 	if tl.lab.m.lb.Instance("Instance 3").Latency != slowLatency {
 		t.Error("Instance 3 not slowed in the engine")
 	}
 	tl.do(func(l *Lab) { l.register("Instance 1") })
-	if got := tl.tree().get(t, "instance-1-state").Text(); got != "initial" {
+	if got := tl.tree().mustTestID(t, "instance-1-state").Text(); got != "initial" {
 		t.Errorf("re-registered Instance 1: %q", got)
 	}
 
 	// The external session store, switched on while the crowd runs.
 	tl.do(func(l *Lab) { l.setExternalStore(true) })
-	if _, on := tl.lab.m.lb.ExternalSessionStore(); !on || !tl.tree().get(t, "external-store").flag("checked") {
+	if _, on := tl.lab.m.lb.ExternalSessionStore(); !on || !tl.tree().mustTestID(t, "external-store").flag("checked") {
 		t.Error("the external session store is not on")
 	}
 
@@ -838,7 +748,7 @@ func mustFloat(t *testing.T, s string) float64 {
 func TestLabTrafficURL(t *testing.T) {
 	tl := trMountLab(t, "preset=scale-out")
 	tree := tl.tree()
-	if !tree.has("traffic") || tree.get(t, "preset-lesson").attrs["data-preset"] != "scale-out" || tl.lab.m.lb.Crowd() == nil {
+	if !tree.has("traffic") || tree.mustTestID(t, "preset-lesson").attrs["data-preset"] != "scale-out" || tl.lab.m.lb.Crowd() == nil {
 		t.Errorf("preset=scale-out: %s", tree.Text())
 	}
 	tl.loop()
@@ -848,7 +758,7 @@ func TestLabTrafficURL(t *testing.T) {
 	}
 	tl = trMountLab(t, "view=graph&preset=chaos")
 	tree = tl.tree()
-	notices := tree.get(t, "notices").Text()
+	notices := tree.mustTestID(t, "notices").Text()
 	for _, want := range []string{`URL parameter view="graph" is not valid: use browser or traffic.`,
 		`URL parameter preset="chaos" is not valid: use one of no-stickiness, stickiness, instance-fails, scale-out, external-store. No lesson is staged.`} {
 		if !strings.Contains(notices, want) {
@@ -860,7 +770,7 @@ func TestLabTrafficURL(t *testing.T) {
 	}
 	tl.do(func(l *Lab) { l.showTab(tabTraffic) })
 	tl.do(func(l *Lab) { l.step() })
-	if got := tl.tree().get(t, "notices").Text(); !strings.Contains(got, errNoCrowd.Error()) {
+	if got := tl.tree().mustTestID(t, "notices").Text(); !strings.Contains(got, errNoCrowd.Error()) {
 		t.Errorf("step without a crowd: %q", got)
 	}
 }
