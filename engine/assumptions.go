@@ -18,4 +18,5 @@ var Assumptions = []Assumption{
 	{"Cookie value", "AES-GCM over target group, target and issue time, with a key that rotates every 24 hours; the same target and second give the same value. AWS's real format is secret."},
 	{"weighted_random", "Every target has the same weight; anomaly mitigation is accepted as an attribute but not simulated. Slow start is validated but not simulated."},
 	{"The legacy application", "It keeps a session (login, cart) per SESSIONID cookie in instance memory, for 30 idle minutes; a stopped instance forgets them all."},
+	{"A full session store", "Each store keeps at most 20,000 sessions; when full it drops the longest idle ones first (real servers refuse new sessions or run out of memory)."},
 }

@@ -101,3 +101,30 @@ func TestHistory(t *testing.T) {
 		t.Errorf("Instance 2 in the last sample: %+v, want out of service with no request", last)
 	}
 }
+
+// TestSessionStoreBounded runs a crowd without stickiness, which creates a
+// session on almost every request, long enough to fill the stores: each
+// store stays within MaxSessions, and so does the origin index.
+func TestSessionStoreBounded(t *testing.T) {
+	lb, err := New(Config{Seed: 3, Instances: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lb.StartCrowd(CrowdConfig{Clients: 2000, ThinkTime: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(30 * time.Second) // ~60,000 requests, ~30,000 new sessions a store
+	for _, in := range lb.Instances() {
+		if n := in.Sessions().Len(); n > MaxSessions || n < MaxSessions/2 {
+			t.Errorf("%s holds %d sessions, want between %d and %d", in.Name, n, MaxSessions/2, MaxSessions)
+		}
+	}
+	if n := len(lb.origins); n > 2*MaxSessions {
+		t.Errorf("origin index holds %d sessions, want at most %d", n, 2*MaxSessions)
+	}
+	// Two instances, round robin: about every other request lands where
+	// the session is not.
+	if m := lb.Metrics(); m.SessionsLost < m.Requests/3 {
+		t.Errorf("the crowd should still lose sessions: %d of %d", m.SessionsLost, m.Requests)
+	}
+}

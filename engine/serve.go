@@ -305,6 +305,7 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []by
 		ex.Session = SessionNew
 	}
 	if s == nil {
+		lb.makeRoom(store)
 		s = store.create(lb.rng, c.Name, t.Name, lb.now)
 		lb.origins[s.ID] = s
 		t.Metrics.SessionsCreated++

@@ -14,6 +14,13 @@ const SessionCookie = "SESSIONID"
 // servlet container's default session timeout.
 const SessionTimeout = 30 * time.Minute
 
+// MaxSessions is the most sessions one store keeps. A store that fills up
+// drops its longest idle sessions first (a simulated assumption: real
+// session managers either refuse new sessions or run out of memory), so a
+// crowd without stickiness, which creates a session on almost every
+// request, cannot grow the lab's memory without bound.
+const MaxSessions = 20000
+
 // sessionSweep is how often the application drops idle sessions.
 const sessionSweep = time.Minute
 
@@ -76,15 +83,33 @@ func (s *SessionStore) create(rng *rand.Rand, user, origin string, now time.Time
 func (s *SessionStore) reset() { clear(s.sessions) }
 
 // expire drops the sessions idle since before cutoff and returns how many.
-func (s *SessionStore) expire(cutoff time.Time) int {
+// forget, when not nil, is told each id dropped.
+func (s *SessionStore) expire(cutoff time.Time, forget func(id string)) int {
 	n := 0
 	for id, sess := range s.sessions {
 		if sess.LastSeen.Before(cutoff) {
 			delete(s.sessions, id)
+			if forget != nil {
+				forget(id)
+			}
 			n++
 		}
 	}
 	return n
+}
+
+// makeRoom drops the longest idle sessions of a full store, and forgets
+// their origins, until it is at most three quarters full: those idle for
+// more than half the session timeout, then a quarter, and so on down to a
+// second. The result does not depend on map order, so runs replay.
+func (lb *LoadBalancer) makeRoom(s *SessionStore) {
+	if len(s.sessions) < MaxSessions {
+		return
+	}
+	forget := func(id string) { delete(lb.origins, id) }
+	for idle := SessionTimeout / 2; len(s.sessions) > MaxSessions*3/4 && idle >= time.Second; idle /= 2 {
+		s.expire(lb.now.Add(-idle), forget)
+	}
 }
 
 // sweepSessions drops every store's sessions idle for SessionTimeout.
@@ -95,9 +120,9 @@ func (lb *LoadBalancer) sweepSessions() {
 			delete(lb.origins, id)
 		}
 	}
-	lb.external.expire(cutoff)
+	lb.external.expire(cutoff, nil)
 	for _, t := range lb.instances {
-		t.own.expire(cutoff)
+		t.own.expire(cutoff, nil)
 	}
 }
 
