@@ -560,3 +560,21 @@ func FuzzScanLBCookies(f *testing.F) {
 		}
 	})
 }
+
+// scanLBCookiesSlow is the reference for scanLBCookies: it finds
+// AWSALBCORS and AWSALB pair by pair with the general nextCookie.
+func scanLBCookiesSlow(h string) (cors, alb string, corsOK, albOK bool) {
+	for {
+		name, value, rest, ok := nextCookie(h)
+		if !ok {
+			return
+		}
+		h = rest
+		switch {
+		case name == CookieAWSALBCORS && !corsOK:
+			cors, corsOK = value, true
+		case name == CookieAWSALB && !albOK:
+			alb, albOK = value, true
+		}
+	}
+}

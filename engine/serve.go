@@ -150,12 +150,8 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 		}
 	} else {
 		for rest := ex.SetCookie; rest != ""; {
-			line := rest
-			if i := strings.IndexByte(rest, '\n'); i >= 0 {
-				line, rest = rest[:i], rest[i+1:]
-			} else {
-				rest = ""
-			}
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
 			lb.storeError(ex, c.Jar.Store(now, line))
 		}
 	}
@@ -247,12 +243,8 @@ func (t *Target) cookieLines(lb *LoadBalancer, k cookieKind, now time.Time) stri
 		}
 		c.sec, c.tg, c.lines, c.n = sec, tg.id, string(b), 0
 		for rest := c.lines; rest != ""; c.n++ {
-			line := rest
-			if i := strings.IndexByte(rest, '\n'); i >= 0 {
-				line, rest = rest[:i], rest[i+1:]
-			} else {
-				rest = ""
-			}
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
 			c.parsed[c.n], _ = ParseSetCookie(now, line)
 		}
 	}
@@ -490,24 +482,6 @@ func scanLBCookies(h string) (cors, alb string, corsOK, albOK bool) {
 		}
 	}
 	return
-}
-
-// scanLBCookiesSlow finds AWSALBCORS and AWSALB in one pass over a Cookie
-// header, pair by pair.
-func scanLBCookiesSlow(h string) (cors, alb string, corsOK, albOK bool) {
-	for {
-		name, value, rest, ok := nextCookie(h)
-		if !ok {
-			return
-		}
-		h = rest
-		switch {
-		case name == CookieAWSALBCORS && !corsOK:
-			cors, corsOK = value, true
-		case name == CookieAWSALB && !albOK:
-			alb, albOK = value, true
-		}
-	}
 }
 
 // scanCookies finds cookie a's value and whether cookie b is present, in
