@@ -63,7 +63,7 @@ type codec struct {
 		epoch uint32
 		aead  cipher.AEAD
 	}
-	buf   [sealedLen + 8]byte
+	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
 	// noCache turns openCached into open (for the benchmark of the real
@@ -72,7 +72,7 @@ type codec struct {
 	seen    [openCacheSize]struct { // values that opened, see openCached
 		value string
 		kind  cookieKind
-		info  CookieInfo
+		o     opened
 	}
 }
 
@@ -80,32 +80,51 @@ type codec struct {
 // remembers.
 const openCacheSize = 256
 
-// openCached is open for the request path. Opening is a pure function of
-// the value and the key, and the load balancer gives every client served by
-// one target in one second the same value, so a crowd sends the same few
-// values over and over: the codec remembers values that opened (never ones
-// that failed) and skips the AES-GCM open when one comes back. The key's
-// age is still checked against now. The sticky decision benchmark defeats
-// this cache (noCache) to measure the real open.
-func (c *codec) openCached(k cookieKind, value string, now time.Time) (CookieInfo, error) {
+// opened is what the request path reads from a cookie: CookieInfo without
+// the time.Time.
+type opened struct {
+	targetGroup, target, epoch uint32
+	issued                     int64 // Unix seconds
+}
+
+// info returns o as the exported CookieInfo.
+func (o opened) info() CookieInfo {
+	return CookieInfo{TargetGroup: o.targetGroup, Target: o.target, Issued: time.Unix(o.issued, 0).UTC(), KeyEpoch: o.epoch}
+}
+
+// openCached is open for the request path, at now in Unix seconds.
+// Opening is a pure function of the value and the key, and the load
+// balancer gives every client served by one target in one second the same
+// value, so a crowd sends the same few values over and over: the codec
+// remembers values that opened (never ones that failed) and skips the
+// AES-GCM open when one comes back. The key's age is still checked against
+// now. The sticky decision benchmark defeats this cache (noCache) to
+// measure the real open.
+func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error) {
 	if len(value) != b64Len || c.noCache {
-		return c.open(k, value, now)
+		return c.openAt(k, value, now)
 	}
 	// The nonce is pseudorandom: characters 8 to 11 spread the values.
 	h := uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
 	slot := &c.seen[h%openCacheSize]
 	if slot.kind == k && slot.value == value {
-		cur := epochOf(now)
-		if slot.info.KeyEpoch > cur || cur-slot.info.KeyEpoch >= keyEpochs {
-			return CookieInfo{}, ErrCookieKey
+		if !keyLive(slot.o.epoch, now) {
+			return opened{}, ErrCookieKey
 		}
-		return slot.info, nil
+		return slot.o, nil
 	}
-	info, err := c.open(k, value, now)
+	o, err := c.openAt(k, value, now)
 	if err == nil {
-		slot.value, slot.kind, slot.info = value, k, info
+		slot.value, slot.kind, slot.o = value, k, o
 	}
-	return info, err
+	return o, err
+}
+
+// keyLive reports whether the key of epoch is still held at now (Unix
+// seconds): not from the future, and fewer than keyEpochs rotations old.
+func keyLive(epoch uint32, now int64) bool {
+	cur := uint32(now / int64(KeyRotation/time.Second))
+	return epoch <= cur && cur-epoch < keyEpochs
 }
 
 func newCodec(name string, secret [32]byte) *codec {
@@ -175,27 +194,32 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 
 // open decodes a cookie value sealed by this load balancer at or before now.
 func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, error) {
-	if len(value) != len(c.b64) {
-		return CookieInfo{}, ErrCookieMalformed
+	o, err := c.openAt(k, value, now.Unix())
+	if err != nil {
+		return CookieInfo{}, err
 	}
-	if !decodeSealed((*[sealedLen]byte)(c.buf[:sealedLen]), value) || c.buf[0] != cookieVersion {
-		return CookieInfo{}, ErrCookieMalformed
+	return o.info(), nil
+}
+
+// openAt is open at now in Unix seconds.
+func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
+	if !decodeSealed(&c.buf, value) || c.buf[0] != cookieVersion {
+		return opened{}, ErrCookieMalformed
 	}
 	b := c.buf[:sealedLen]
 	epoch := binary.BigEndian.Uint32(b[1:5])
-	cur := epochOf(now)
-	if epoch > cur || cur-epoch >= keyEpochs {
-		return CookieInfo{}, ErrCookieKey
+	if !keyLive(epoch, now) {
+		return opened{}, ErrCookieKey
 	}
 	plain, err := c.key(epoch).Open(c.plain[:0], b[5:17], b[17:], c.aadFor(k))
 	if err != nil || len(plain) != plainLen {
-		return CookieInfo{}, ErrCookieForged
+		return opened{}, ErrCookieForged
 	}
-	return CookieInfo{
-		TargetGroup: binary.BigEndian.Uint32(plain[0:]),
-		Target:      binary.BigEndian.Uint32(plain[4:]),
-		Issued:      time.Unix(int64(binary.BigEndian.Uint64(plain[8:])), 0).UTC(),
-		KeyEpoch:    epoch,
+	return opened{
+		targetGroup: binary.BigEndian.Uint32(plain[0:]),
+		target:      binary.BigEndian.Uint32(plain[4:]),
+		issued:      int64(binary.BigEndian.Uint64(plain[8:])),
+		epoch:       epoch,
 	}, nil
 }
 
@@ -212,28 +236,34 @@ var b64Index = func() (t [256]byte) {
 	return t
 }()
 
+// sealedBuf is the size of a buffer decodeSealed writes to: sealedLen
+// and the slack its last 8-byte store runs into.
+const sealedBuf = sealedLen + 8
+
 // decodeSealed decodes a cookie value of exactly b64Len characters into
-// dst, as strict standard base64 does: the unused low bits of the last
-// character must be zero, or every cookie value would have other spellings
-// that decode to the same bytes, and the load balancer would accept values
-// it never issued. One pass, no allocation.
-func decodeSealed(dst *[sealedLen]byte, s string) bool {
-	const quads = sealedLen / 3 // 16 full quads, then 1 byte in "xx=="
+// dst[:sealedLen], as strict standard base64 does: the unused low bits of
+// the last character must be zero, or every cookie value would have other
+// spellings that decode to the same bytes, and the load balancer would
+// accept values it never issued. One pass, no allocation: eight characters
+// at a time become six bytes, written with one 8-byte store (the two
+// bytes past them are overwritten by the next group, or are slack).
+func decodeSealed(dst *[sealedBuf]byte, s string) bool {
+	const groups = sealedLen / 6 // 8 groups of 8 characters, then "xx=="
 	if len(s) != b64Len || s[b64Len-2] != '=' || s[b64Len-1] != '=' {
 		return false
 	}
 	var bad byte
-	out := dst[:]
-	for in := s[:4*quads]; len(in) >= 4; in = in[4:] {
-		a, b, c, d := b64Index[in[0]], b64Index[in[1]], b64Index[in[2]], b64Index[in[3]]
-		bad |= a | b | c | d
-		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
-		_ = out[2]
-		out[0], out[1], out[2] = byte(v>>16), byte(v>>8), byte(v)
-		out = out[3:]
+	for g := range groups {
+		in := s[8*g : 8*g+8]
+		c0, c1, c2, c3 := b64Index[in[0]], b64Index[in[1]], b64Index[in[2]], b64Index[in[3]]
+		c4, c5, c6, c7 := b64Index[in[4]], b64Index[in[5]], b64Index[in[6]], b64Index[in[7]]
+		bad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7
+		v := uint64(c0)<<58 | uint64(c1)<<52 | uint64(c2)<<46 | uint64(c3)<<40 |
+			uint64(c4)<<34 | uint64(c5)<<28 | uint64(c6)<<22 | uint64(c7)<<16
+		binary.BigEndian.PutUint64(dst[6*g:], v)
 	}
-	a, b := b64Index[s[4*quads]], b64Index[s[4*quads+1]]
+	a, b := b64Index[s[8*groups]], b64Index[s[8*groups+1]]
 	bad |= a | b
-	dst[3*quads] = a<<2 | b>>4
+	dst[6*groups] = a<<2 | b>>4
 	return bad&0xC0 == 0 && b&0x0F == 0
 }

@@ -430,20 +430,20 @@ func FuzzDecodeSealed(f *testing.F) {
 		if strings.ContainsAny(s, "\r\n") {
 			// encoding/base64 skips line breaks; a cookie value has
 			// none, and decodeSealed rejects them.
-			var got [sealedLen]byte
+			var got [sealedBuf]byte
 			if decodeSealed(&got, s) {
 				t.Fatalf("decodeSealed accepted a line break: %q", s)
 			}
 			return
 		}
-		var got [sealedLen]byte
+		var got [sealedBuf]byte
 		ok := decodeSealed(&got, s)
 		want, err := base64.StdEncoding.Strict().DecodeString(s)
 		wantOK := err == nil && len(want) == sealedLen
 		if ok != wantOK {
 			t.Fatalf("decodeSealed(%q) = %v, strict base64 says %v (%v)", s, ok, wantOK, err)
 		}
-		if ok && string(got[:]) != string(want) {
+		if ok && string(got[:sealedLen]) != string(want) {
 			t.Fatalf("decodeSealed(%q) = %x, want %x", s, got, want)
 		}
 	})
@@ -455,31 +455,32 @@ func FuzzDecodeSealed(f *testing.F) {
 func TestOpenCached(t *testing.T) {
 	c := testCodec("cache-lb", 3)
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	sec := now.Unix()
 	v := string(c.seal(kindLB, 1, 2, now))
 	want, err := c.open(kindLB, v, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
-		got, err := c.openCached(kindLB, v, now)
-		if err != nil || got != want {
+		got, err := c.openCached(kindLB, v, sec)
+		if err != nil || got.info() != want {
 			t.Fatalf("openCached #%d = %+v, %v; want %+v", i, got, err, want)
 		}
 	}
 	// Same slot (characters 8-11 unchanged), different value: opened for real.
 	forged := []byte(v)
 	forged[30] ^= 1
-	if _, err := c.openCached(kindLB, string(forged), now); err == nil {
+	if _, err := c.openCached(kindLB, string(forged), sec); err == nil {
 		t.Fatal("a forged value was accepted after its neighbour was cached")
 	}
-	if got, err := c.openCached(kindLB, v, now); err != nil || got != want {
+	if got, err := c.openCached(kindLB, v, sec); err != nil || got.info() != want {
 		t.Fatalf("the genuine value after a forged one: %+v, %v", got, err)
 	}
-	if _, err := c.openCached(kindApp, v, now); err == nil {
+	if _, err := c.openCached(kindApp, v, sec); err == nil {
 		t.Fatal("a cached AWSALB value was accepted as AWSALBAPP-0")
 	}
 	late := now.Add(keyEpochs * KeyRotation)
-	if _, err := c.openCached(kindLB, v, late); !errors.Is(err, ErrCookieKey) {
+	if _, err := c.openCached(kindLB, v, late.Unix()); !errors.Is(err, ErrCookieKey) {
 		t.Fatalf("a cached value sealed with a retired key: %v, want ErrCookieKey", err)
 	}
 }

@@ -367,14 +367,15 @@ func (tg *TargetGroup) route(cookie string, now time.Time) (*Target, Reason) {
 			return nil, ReasonNewClient
 		}
 	}
-	info, err := tg.lb.codec.openCached(kind, value, now)
-	if err != nil || info.TargetGroup != tg.id {
+	sec := now.Unix()
+	o, err := tg.lb.codec.openCached(kind, value, sec)
+	if err != nil || o.targetGroup != tg.id {
 		return nil, ReasonCookieInvalid
 	}
-	if now.Unix()-info.Issued.Unix() > int64(a.StickinessDuration()/time.Second) {
+	if sec-o.issued > int64(a.StickinessDuration()/time.Second) {
 		return nil, ReasonCookieExpired
 	}
-	t := tg.lb.TargetByUID(info.Target)
+	t := tg.lb.TargetByUID(o.target)
 	switch {
 	case t == nil || t.State == StateUnused:
 		return nil, ReasonTargetDeregistered
@@ -448,9 +449,13 @@ func nextCookie(h string) (name, value, rest string, ok bool) {
 }
 
 // scanLBCookies finds AWSALBCORS and AWSALB in a Cookie header; the first
-// of each name counts. It skips pairs that cannot be either without
-// looking for their '=', which keeps the sticky decision cheap.
+// of each name counts, and alb is not looked for once cors is found (it
+// would lose to it). It walks the pairs from ';' to ';' and looks closer
+// only at the ones that start with "AWSALB", which keeps the sticky
+// decision cheap. FuzzScanLBCookies checks it against a pair-by-pair scan
+// with nextCookie.
 func scanLBCookies(h string) (cors, alb string, corsOK, albOK bool) {
+	const n = len(CookieAWSALB)
 	for len(h) > 0 {
 		i := 0
 		for i < len(h) && (h[i] == ' ' || h[i] == ';' || h[i] == '\t') {
@@ -463,20 +468,29 @@ func scanLBCookies(h string) (cors, alb string, corsOK, albOK bool) {
 		} else {
 			h = ""
 		}
-		if len(part) < len(CookieAWSALB)+1 || part[:len(CookieAWSALB)] != CookieAWSALB {
+		if len(part) <= n || part[:n] != CookieAWSALB {
 			continue
 		}
-		eq := strings.IndexByte(part, '=')
-		if eq < 0 {
-			continue
+		var name, value string
+		switch {
+		case part[n] == '=':
+			name, value = CookieAWSALB, part[n+1:]
+		case len(part) > n+4 && part[n:n+5] == "CORS=":
+			name, value = CookieAWSALBCORS, part[n+5:]
+		default: // spaces before '=', or another name
+			eq := strings.IndexByte(part, '=')
+			if eq < 0 {
+				continue
+			}
+			name, value = trimSpace(part[:eq]), part[eq+1:]
 		}
-		name, value := trimSpace(part[:eq]), trimSpace(part[eq+1:])
+		value = trimSpace(value)
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 			value = value[1 : len(value)-1]
 		}
 		switch {
-		case name == CookieAWSALBCORS && !corsOK:
-			cors, corsOK = value, true
+		case name == CookieAWSALBCORS:
+			return value, alb, true, albOK
 		case name == CookieAWSALB && !albOK:
 			alb, albOK = value, true
 		}
