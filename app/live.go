@@ -104,12 +104,13 @@ func (m *model) initTraffic() {
 }
 
 // subscribe records the engine's requests (for the flow view) and fleet
-// events (for the chart's markers).
+// events (for the chart's markers). The flow view does not show the Cookie
+// header, so the crowd need not write one out per request.
 func (m *model) subscribe() {
 	if m.tr.cancel != nil {
 		m.tr.cancel()
 	}
-	m.tr.cancel = m.lb.Subscribe(m.onEvent)
+	m.tr.cancel = m.lb.SubscribeWithoutCookieHeader(m.onEvent)
 }
 
 // onEvent runs inside the engine for every event: it copies what the views

@@ -83,7 +83,7 @@ func BenchmarkStickyRequest(b *testing.B) {
 	for b.Loop() {
 		// 50 ms between requests: the previous one (20 ms) completes.
 		lb.Advance(50 * time.Millisecond)
-		if ex := lb.serve(c, "/"); ex.Reason != ReasonSticky {
+		if ex := lb.serve(c, "/", true); ex.Reason != ReasonSticky {
 			b.Fatal(ex.Reason)
 		}
 	}
@@ -97,7 +97,7 @@ func BenchmarkNewClient(b *testing.B) {
 	for b.Loop() {
 		lb.Advance(50 * time.Millisecond)
 		c.Jar.Clear()
-		if ex := lb.serve(c, "/"); ex.Reason != ReasonNewClient {
+		if ex := lb.serve(c, "/", true); ex.Reason != ReasonNewClient {
 			b.Fatal(ex.Reason)
 		}
 	}

@@ -462,6 +462,9 @@ func TestMemoryJarHeaderCache(t *testing.T) {
 			now := jarAt(tick)
 			name := string(rune('a' + rng.IntN(5)))
 			value := fmt.Sprint(step)
+			if rng.IntN(4) == 0 {
+				value = `"` + value + `"` // not plain: the header unquotes it
+			}
 			var op string
 			switch rng.IntN(10) {
 			case 0, 1, 2:
@@ -531,6 +534,15 @@ func TestMemoryJarHeaderCache(t *testing.T) {
 			if got, want := j.Header(now), m.header(now); got != want {
 				t.Fatalf("seed %d step %d: Header = %q, want %q\nlast operations:\n  %s", seed, step, got, want, strings.Join(log[max(0, len(log)-8):], "\n  "))
 			}
+			odd := 0
+			for _, c := range j.cookies {
+				if !plainCookie(c.Name, c.Value) {
+					odd++
+				}
+			}
+			if odd != j.odd {
+				t.Fatalf("seed %d step %d: the jar counts %d odd cookies, holds %d\nlast operations:\n  %s", seed, step, j.odd, odd, strings.Join(log[max(0, len(log)-8):], "\n  "))
+			}
 		}
 	}
 }
@@ -577,4 +589,46 @@ func scanLBCookiesSlow(h string) (cors, alb string, corsOK, albOK bool) {
 			alb, albOK = value, true
 		}
 	}
+}
+
+// FuzzJarLookup checks that a plain jar's values are the ones its Cookie
+// header carries: what the load balancer reads from a crowd client's jar
+// instead of parsing the header.
+func FuzzJarLookup(f *testing.F) {
+	f.Add("AWSALB", "v1", "AWSALBCORS", "v2", "SESSIONID", "s-1")
+	f.Add("AWSALB", " v1", "AWSALBCORS", `"v2"`, "SESSIONID", "a;AWSALBCORS=x")
+	f.Add("AWSALB ", "v1", "a=b", "c", "", "x")
+	f.Add("AWSALBCORS", "", "AWSALB", "\t", "x", `"`)
+	f.Fuzz(func(t *testing.T, n1, v1, n2, v2, n3, v3 string) {
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		var j MemoryJar
+		for _, c := range [][2]string{{n1, v1}, {n2, v2}, {n3, v3}} {
+			j.Put(now, StoredCookie{Name: c[0], Value: c[1], Path: "/"})
+		}
+		// The jar is plain when each cookie it holds is.
+		want := true
+		for _, c := range j.cookies {
+			want = want && plainCookie(c.Name, c.Value)
+		}
+		if got := j.plain(now); got != want {
+			t.Fatalf("plain = %v with cookies %+v", got, j.cookies)
+		}
+		if !want {
+			return
+		}
+		h := j.Header(now)
+		for _, name := range []string{n1, n2, n3, CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP, SessionCookie} {
+			gv, gok := j.lookup(name)
+			wv, wok := CookieValue(h, name)
+			if gv != wv || gok != wok {
+				t.Fatalf("jar %+v: lookup(%q) = %q %v, header %q gives %q %v", j.cookies, name, gv, gok, h, wv, wok)
+			}
+		}
+		cors, alb, corsOK, albOK := scanLBCookies(h)
+		jc, jcOK := j.lookup(CookieAWSALBCORS)
+		ja, jaOK := j.lookup(CookieAWSALB)
+		if cors != jc || corsOK != jcOK || !corsOK && (alb != ja || albOK != jaOK) {
+			t.Fatalf("jar %+v: header scan %q %q %v %v, lookups %q %q %v %v", j.cookies, cors, alb, corsOK, albOK, jc, ja, jcOK, jaOK)
+		}
+	})
 }

@@ -120,7 +120,7 @@ func (lb *LoadBalancer) Crowd() *Crowd { return lb.crowd }
 
 // request sends c's next request and schedules the one after.
 func (cr *Crowd) request(lb *LoadBalancer, c *Client) {
-	lb.serve(c, "/")
+	lb.serve(c, "/", false)
 	pause := time.Duration(lb.rng.ExpFloat64() * float64(cr.think))
 	if pause < time.Millisecond {
 		pause = time.Millisecond

@@ -12,15 +12,30 @@ import (
 // exchange with its raw Cookie and Set-Cookie headers, and every event.
 func replay(t *testing.T, seed uint64) []byte {
 	t.Helper()
+	return replayWith(t, seed, true)
+}
+
+// replayWith is replay; without headers, it subscribes without the Cookie
+// header and leaves it out of the trace.
+func replayWith(t *testing.T, seed uint64, headers bool) []byte {
+	t.Helper()
 	var out bytes.Buffer
 	lb, err := New(Config{Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lb.Subscribe(func(e Event) {
+	subscribe := lb.Subscribe
+	if !headers {
+		subscribe = lb.SubscribeWithoutCookieHeader
+	}
+	subscribe(func(e Event) {
 		fmt.Fprintf(&out, "%d %s %s\n", e.Seq, e.Time.Format(time.RFC3339Nano), e)
 		if x := e.Exchange; x != nil {
-			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, x.Cookie, x.SetCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
+			cookie := x.Cookie
+			if !headers {
+				cookie = "-"
+			}
+			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, cookie, x.SetCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
 		}
 	})
 	learner := lb.NewClient("learner", nil, KeepCookies)
@@ -92,5 +107,71 @@ func TestPutCookieMatchesStore(t *testing.T) {
 	defer func() { parseSetCookies = false }()
 	if parsed := replay(t, 7); !bytes.Equal(put, parsed) {
 		t.Fatal("PutCookie and Store paths gave different traces")
+	}
+}
+
+// TestJarLookupMatchesHeader checks that reading the crowd's cookies from
+// their jars gives the same run as parsing their Cookie headers.
+func TestJarLookupMatchesHeader(t *testing.T) {
+	lookup := replayWith(t, 7, false)
+	readHeaders = true
+	defer func() { readHeaders = false }()
+	if parsed := replayWith(t, 7, false); !bytes.Equal(lookup, parsed) {
+		i := 0
+		for i < len(lookup) && i < len(parsed) && lookup[i] == parsed[i] {
+			i++
+		}
+		lo := max(0, i-200)
+		t.Fatalf("jar lookups and Cookie headers gave different runs; first difference at byte %d:\n%s\n---\n%s", i, lookup[lo:min(len(lookup), i+200)], parsed[lo:min(len(parsed), i+200)])
+	}
+}
+
+// TestCrowdSkipsCookieHeader checks that the crowd's requests carry their
+// Cookie header only when a subscriber reads it, and the learner's always.
+func TestCrowdSkipsCookieHeader(t *testing.T) {
+	for _, headers := range []bool{false, true} {
+		a := DefaultAttributes()
+		a.StickinessEnabled = true
+		lb, err := New(Config{Seed: 3, Attributes: &a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var crowdWith, crowdWithout, learnerWithout int
+		f := func(e Event) {
+			x := e.Exchange
+			switch {
+			case x == nil || x.Session == SessionNew:
+				// A first visit sends no cookie either way.
+			case x.Client == "learner" && x.Cookie == "":
+				learnerWithout++
+			case x.Client == "learner":
+			case x.Cookie == "":
+				crowdWithout++
+			default:
+				crowdWith++
+			}
+		}
+		if headers {
+			lb.Subscribe(f)
+		} else {
+			lb.SubscribeWithoutCookieHeader(f)
+		}
+		if _, err := lb.StartCrowd(CrowdConfig{Clients: 50, ThinkTime: time.Second}); err != nil {
+			t.Fatal(err)
+		}
+		learner := lb.NewClient("learner", nil, KeepCookies)
+		for range 5 {
+			lb.Do(learner, "/")
+			lb.Advance(2 * time.Second)
+		}
+		if learnerWithout != 0 {
+			t.Errorf("headers %v: %d learner requests without their Cookie header", headers, learnerWithout)
+		}
+		if headers && (crowdWithout != 0 || crowdWith == 0) {
+			t.Errorf("Subscribe: %d crowd requests with a Cookie header, %d without; want all with", crowdWith, crowdWithout)
+		}
+		if !headers && (crowdWith != 0 || crowdWithout == 0) {
+			t.Errorf("SubscribeWithoutCookieHeader: %d crowd requests with a Cookie header, %d without; want none with", crowdWith, crowdWithout)
+		}
 	}
 }

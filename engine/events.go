@@ -95,6 +95,9 @@ type eventLog struct {
 	seq  uint64
 	ring [512]Event
 	subs []*func(Event)
+	// headers counts the subscribers that read request events' Cookie
+	// header.
+	headers int
 }
 
 func (l *eventLog) emit(e Event) {
@@ -110,14 +113,35 @@ func (l *eventLog) emit(e Event) {
 
 // Subscribe calls f with every event from now on, until cancel is called.
 // f runs synchronously inside the engine call that caused the event and
-// must not call back into the engine.
+// must not call back into the engine. A request event's Exchange carries
+// the Cookie header the client sent, which the load balancer then writes
+// out for every request of the crowd; a subscriber that does not read it
+// should use SubscribeWithoutCookieHeader.
 func (lb *LoadBalancer) Subscribe(f func(Event)) (cancel func()) {
+	return lb.subscribe(f, true)
+}
+
+// SubscribeWithoutCookieHeader is Subscribe for a subscriber that does not
+// read Exchange.Cookie: in the crowd's request events it is empty, which
+// spares the load balancer writing out a Cookie header per request when
+// no one reads it. The learner's requests (Do) always carry it.
+func (lb *LoadBalancer) SubscribeWithoutCookieHeader(f func(Event)) (cancel func()) {
+	return lb.subscribe(f, false)
+}
+
+func (lb *LoadBalancer) subscribe(f func(Event), headers bool) (cancel func()) {
 	p := &f
 	lb.log.subs = append(lb.log.subs, p)
+	if headers {
+		lb.log.headers++
+	}
 	return func() {
 		for i, q := range lb.log.subs {
 			if q == p {
 				lb.log.subs = append(lb.log.subs[:i:i], lb.log.subs[i+1:]...)
+				if headers {
+					lb.log.headers--
+				}
 				return
 			}
 		}

@@ -45,6 +45,10 @@ type MemoryJar struct {
 	// nextExpiry is the earliest Expires among the cookies (zero: none
 	// expires), so Header skips the expiry scan until then.
 	nextExpiry time.Time
+	// odd counts the cookies that the Cookie header would not carry as
+	// they are stored (see plainCookie); while it is 0, the load balancer
+	// can read values from the jar instead of parsing its header.
+	odd int
 	// Blocked makes Store refuse every cookie, like a browser with cookies
 	// disabled.
 	Blocked bool
@@ -55,30 +59,74 @@ var _ CookieJar = (*MemoryJar)(nil)
 // Header returns the Cookie header for the cookies that have not expired at
 // now, in the order they were first set.
 func (j *MemoryJar) Header(now time.Time) string {
-	if !j.nextExpiry.IsZero() && !now.Before(j.nextExpiry) {
-		n := 0
-		j.nextExpiry = time.Time{}
-		for i := range j.cookies {
-			c := &j.cookies[i]
-			if c.Expires.IsZero() || c.Expires.After(now) {
-				if n != i {
-					j.cookies[n] = *c
-				}
-				n++
-				j.noteExpiry(c.Expires)
-			}
-		}
-		if n != len(j.cookies) {
-			clear(j.cookies[n:])
-			j.cookies = j.cookies[:n]
-			j.dirty = true
-		}
-	}
+	j.evict(now)
 	if j.dirty {
 		j.header = joinCookies(j.cookies)
 		j.dirty = false
 	}
 	return j.header
+}
+
+// evict drops the cookies that have expired at now.
+func (j *MemoryJar) evict(now time.Time) {
+	if j.nextExpiry.IsZero() || now.Before(j.nextExpiry) {
+		return
+	}
+	n := 0
+	j.nextExpiry = time.Time{}
+	for i := range j.cookies {
+		c := &j.cookies[i]
+		if c.Expires.IsZero() || c.Expires.After(now) {
+			if n != i {
+				j.cookies[n] = *c
+			}
+			n++
+			j.noteExpiry(c.Expires)
+		} else if !plainCookie(c.Name, c.Value) {
+			j.odd--
+		}
+	}
+	if n != len(j.cookies) {
+		clear(j.cookies[n:])
+		j.cookies = j.cookies[:n]
+		j.dirty = true
+	}
+}
+
+// plainCookie reports whether the Cookie header carries a cookie called
+// name with this value as it is: parsing the header gives back the same
+// name and value (nextCookie trims spaces and tabs, unquotes, and splits at
+// ';' and at the first '=').
+func plainCookie(name, value string) bool {
+	edge := func(c byte) bool { return c == ' ' || c == '\t' }
+	if strings.IndexByte(name, ';') >= 0 || strings.IndexByte(name, '=') >= 0 ||
+		strings.IndexByte(value, ';') >= 0 {
+		return false
+	}
+	if name != "" && (edge(name[0]) || edge(name[len(name)-1])) {
+		return false
+	}
+	if value != "" && (edge(value[0]) || edge(value[len(value)-1])) {
+		return false
+	}
+	return len(value) < 2 || value[0] != '"' || value[len(value)-1] != '"'
+}
+
+// plain reports whether Header(now) would carry every cookie of the jar
+// as it is stored, so that lookup finds what parsing the header would.
+func (j *MemoryJar) plain(now time.Time) bool {
+	j.evict(now)
+	return j.odd == 0
+}
+
+// lookup returns the value of the cookie called name, after evict.
+func (j *MemoryJar) lookup(name string) (string, bool) {
+	for i := range j.cookies {
+		if j.cookies[i].Name == name {
+			return j.cookies[i].Value, true
+		}
+	}
+	return "", false
 }
 
 func joinCookies(cs []StoredCookie) string {
@@ -158,7 +206,7 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 				// has evicted it and the new cookie goes last. Either
 				// way the order does not depend on whether Header ran
 				// since the namesake expired.
-				j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
+				j.remove(i)
 				break
 			}
 			cur := &j.cookies[i]
@@ -166,6 +214,12 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 			// value and expiry, and each string written is a pointer
 			// write the collector may have to track.
 			if cur.Value != c.Value {
+				if !plainCookie(cur.Name, cur.Value) {
+					j.odd--
+				}
+				if !plainCookie(c.Name, c.Value) {
+					j.odd++
+				}
 				cur.Value = c.Value
 			}
 			cur.Expires = c.Expires
@@ -179,16 +233,27 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 	if !c.Expires.IsZero() && !c.Expires.After(now) {
 		return
 	}
+	if !plainCookie(c.Name, c.Value) {
+		j.odd++
+	}
 	j.cookies = append(j.cookies, c)
 	j.noteExpiry(c.Expires)
+}
+
+// remove drops the i-th cookie.
+func (j *MemoryJar) remove(i int) {
+	if !plainCookie(j.cookies[i].Name, j.cookies[i].Value) {
+		j.odd--
+	}
+	j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
+	j.dirty = true
 }
 
 // Delete removes the cookie called name, if the jar holds one.
 func (j *MemoryJar) Delete(name string) {
 	for i := range j.cookies {
 		if j.cookies[i].Name == name {
-			j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)
-			j.dirty = true
+			j.remove(i)
 			return
 		}
 	}
@@ -200,6 +265,7 @@ func (j *MemoryJar) Clear() {
 		clear(j.cookies)
 		j.cookies = j.cookies[:0]
 		j.dirty = true
+		j.odd = 0
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 // client sent, the target, why, and the Set-Cookie headers it received
 // (already stored in c's jar).
 func (lb *LoadBalancer) Do(c *Client, path string) Exchange {
-	return *lb.serve(c, path)
+	return *lb.serve(c, path, true)
 }
 
 // DoDirect sends a request from c straight to an instance, bypassing the
@@ -31,8 +31,10 @@ func (lb *LoadBalancer) DoDirect(c *Client, idOrName, path string) (Exchange, er
 	return ex, nil
 }
 
-// serve handles one request into the reused exchange lb.ex.
-func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
+// serve handles one request into the reused exchange lb.ex. With header
+// false, a client whose jar is a MemoryJar has its cookies read from the
+// jar, and ex.Cookie is left empty, unless a subscriber reads it.
+func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 	now := lb.now
 	c.Requests++
 	if c.Behavior == ClearCookies && c.Requests%ClearEvery == 1 {
@@ -45,7 +47,13 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 		Client:   c.Name,
 		SourceIP: c.IP,
 		Path:     path,
-		Cookie:   c.Jar.Header(now),
+	}
+	// jar, when not nil, answers for the Cookie header: its values are
+	// the ones the header would carry (MemoryJar.plain).
+	jar, _ := c.Jar.(*MemoryJar)
+	if jar == nil || header || lb.log.headers > 0 || readHeaders || !jar.plain(now) {
+		jar = nil
+		ex.Cookie = c.Jar.Header(now)
 	}
 	tg := lb.TargetGroup
 	a := &tg.attrs
@@ -54,7 +62,13 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	cur := &lb.history.cur
 	cur.Requests++
 
-	t, reason := tg.route(ex.Cookie, now)
+	var t *Target
+	var reason Reason
+	if jar != nil {
+		t, reason = tg.routeJar(jar, now)
+	} else {
+		t, reason = tg.route(ex.Cookie, now)
+	}
 	ex.Reason = reason
 	if t == nil {
 		if a.Algorithm == LeastOutstandingRequests {
@@ -110,7 +124,14 @@ func (lb *LoadBalancer) serve(c *Client, path string) *Exchange {
 	}
 
 	// The application: find or create the user's session.
-	buf := lb.application(t, c, ex, lb.setCookie[:0])
+	var id string
+	var sent bool
+	if jar != nil {
+		id, sent = jar.lookup(SessionCookie)
+	} else {
+		id, sent = CookieValue(ex.Cookie, SessionCookie)
+	}
+	buf := lb.application(t, c, ex, id, sent, lb.setCookie[:0])
 	lb.setCookie = buf
 
 	// The load balancer's stickiness cookies, sealed once per target and
@@ -202,8 +223,10 @@ func appendLBCookie(buf []byte, name string, value, expires []byte, cors bool) [
 }
 
 // parseSetCookies makes serve hand every jar the Set-Cookie header text,
-// even a CookiePutter; tests use it to check both paths store the same.
-var parseSetCookies = false
+// even a CookiePutter, and readHeaders makes it read every request's
+// cookies from the Cookie header, even a MemoryJar's; tests use them to
+// check both paths give the same runs.
+var parseSetCookies, readHeaders = false, false
 
 // emitRequest hands the exchange to the subscribers. Requests are not kept
 // in the event log, so without subscribers there is nothing to do but
@@ -274,10 +297,9 @@ func (lb *LoadBalancer) expires(now time.Time) []byte {
 // application runs the legacy application on t: it looks the session
 // cookie up in t's session store, creating a session when there is none or
 // when the store does not know it (a lost session). A new session's cookie
-// is appended to buf.
-func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, buf []byte) []byte {
+// is appended to buf. id is the session cookie the client sent, if sent.
+func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, id string, sent bool, buf []byte) []byte {
 	store := t.sessions
-	id, sent := CookieValue(ex.Cookie, SessionCookie)
 	var s *Session
 	if sent {
 		s = store.Lookup(id)
@@ -343,10 +365,7 @@ func (tg *TargetGroup) route(cookie string, now time.Time) (*Target, Reason) {
 		}
 		return nil, ReasonNoStickiness
 	}
-	kind := kindLB
-	var value string
 	if a.StickinessType == AppCookie {
-		kind = kindApp
 		v, appOK, nameOK := scanCookies(cookie, CookieAWSALBAPP, a.AppCookieName)
 		if !appOK {
 			return nil, ReasonNewClient
@@ -354,21 +373,55 @@ func (tg *TargetGroup) route(cookie string, now time.Time) (*Target, Reason) {
 		if !nameOK {
 			return nil, ReasonAppCookieMissing
 		}
-		value = v
-	} else {
-		// Both sent: AWSALBCORS wins (REFERENCE.md §2).
-		cors, alb, corsOK, albOK := scanLBCookies(cookie)
-		switch {
-		case corsOK:
-			value = cors
-		case albOK:
-			value = alb
-		default:
+		return tg.routeCookie(kindApp, v, now)
+	}
+	// Both sent: AWSALBCORS wins (REFERENCE.md §2).
+	cors, alb, corsOK, albOK := scanLBCookies(cookie)
+	switch {
+	case corsOK:
+		return tg.routeCookie(kindLB, cors, now)
+	case albOK:
+		return tg.routeCookie(kindLB, alb, now)
+	}
+	return nil, ReasonNewClient
+}
+
+// routeJar is route for the cookies of a jar that is plain at now.
+func (tg *TargetGroup) routeJar(j *MemoryJar, now time.Time) (*Target, Reason) {
+	a := &tg.attrs
+	if !a.StickinessEnabled {
+		for _, n := range [...]string{CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP} {
+			if _, ok := j.lookup(n); ok {
+				return nil, ReasonStickinessDisabled
+			}
+		}
+		return nil, ReasonNoStickiness
+	}
+	if a.StickinessType == AppCookie {
+		v, ok := j.lookup(CookieAWSALBAPP)
+		if !ok {
 			return nil, ReasonNewClient
 		}
+		if _, ok := j.lookup(a.AppCookieName); !ok {
+			return nil, ReasonAppCookieMissing
+		}
+		return tg.routeCookie(kindApp, v, now)
 	}
+	if v, ok := j.lookup(CookieAWSALBCORS); ok {
+		return tg.routeCookie(kindLB, v, now)
+	}
+	if v, ok := j.lookup(CookieAWSALB); ok {
+		return tg.routeCookie(kindLB, v, now)
+	}
+	return nil, ReasonNewClient
+}
+
+// routeCookie returns the target the stickiness cookie value of kind k
+// sends a request to, or nil and the reason the algorithm must pick.
+func (tg *TargetGroup) routeCookie(k cookieKind, value string, now time.Time) (*Target, Reason) {
+	a := &tg.attrs
 	sec := now.Unix()
-	o, err := tg.lb.codec.openCached(kind, value, sec)
+	o, err := tg.lb.codec.openCached(k, value, sec)
 	if err != nil || o.targetGroup != tg.id {
 		return nil, ReasonCookieInvalid
 	}
