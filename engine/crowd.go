@@ -118,12 +118,13 @@ func (lb *LoadBalancer) StopCrowd() {
 // Crowd returns the running crowd, or nil.
 func (lb *LoadBalancer) Crowd() *Crowd { return lb.crowd }
 
-// request sends c's next request and schedules the one after.
-func (cr *Crowd) request(lb *LoadBalancer, c *Client) {
+// request sends c's next request and returns the one after, for the
+// schedule.
+func (cr *Crowd) request(lb *LoadBalancer, c *Client) scheduled {
 	lb.serve(c, "/", false)
 	pause := time.Duration(lb.rng.ExpFloat64() * float64(cr.think))
 	if pause < time.Millisecond {
 		pause = time.Millisecond
 	}
-	lb.sched.push(scheduled{at: lb.now.Add(pause).UnixNano(), kind: evCrowdRequest, idx: int32(c.crowdIndex), gen: cr.gen})
+	return scheduled{at: lb.now.Add(pause).UnixNano(), kind: evCrowdRequest, idx: int32(c.crowdIndex), gen: cr.gen}
 }

@@ -82,7 +82,7 @@ func (j *MemoryJar) evict(now time.Time) {
 			}
 			n++
 			j.noteExpiry(c.Expires)
-		} else if !plainCookie(c.Name, c.Value) {
+		} else if j.odd > 0 && !plainCookie(c.Name, c.Value) {
 			j.odd--
 		}
 	}
@@ -196,7 +196,11 @@ func (j *MemoryJar) PutCookie(now time.Time, c StoredCookie) error {
 
 // Put stores c as if a Set-Cookie header carrying it had been received at
 // now; a cookie that expires at or before now deletes its namesake.
-func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
+func (j *MemoryJar) Put(now time.Time, c StoredCookie) { j.put(now, c, false) }
+
+// put is Put; plain tells that c is known to be plain (see plainCookie),
+// as the load balancer's own cookies are.
+func (j *MemoryJar) put(now time.Time, c StoredCookie, plain bool) {
 	j.dirty = true
 	for i := range j.cookies {
 		if j.cookies[i].Name == c.Name {
@@ -214,10 +218,11 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 			// value and expiry, and each string written is a pointer
 			// write the collector may have to track.
 			if cur.Value != c.Value {
-				if !plainCookie(cur.Name, cur.Value) {
+				// With no odd cookie in the jar, the old one was plain.
+				if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
 					j.odd--
 				}
-				if !plainCookie(c.Name, c.Value) {
+				if !plain && !plainCookie(c.Name, c.Value) {
 					j.odd++
 				}
 				cur.Value = c.Value
@@ -233,7 +238,7 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 	if !c.Expires.IsZero() && !c.Expires.After(now) {
 		return
 	}
-	if !plainCookie(c.Name, c.Value) {
+	if !plain && !plainCookie(c.Name, c.Value) {
 		j.odd++
 	}
 	j.cookies = append(j.cookies, c)
@@ -242,7 +247,7 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) {
 
 // remove drops the i-th cookie.
 func (j *MemoryJar) remove(i int) {
-	if !plainCookie(j.cookies[i].Name, j.cookies[i].Value) {
+	if j.odd > 0 && !plainCookie(j.cookies[i].Name, j.cookies[i].Value) {
 		j.odd--
 	}
 	j.cookies = append(j.cookies[:i], j.cookies[i+1:]...)

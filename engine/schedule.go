@@ -31,7 +31,9 @@ type scheduled struct {
 func (lb *LoadBalancer) target(x *scheduled) *Target { return lb.instances[x.idx-1] }
 
 // schedule is a min-heap of happenings ordered by time, then by the order
-// they were scheduled, so equal times replay identically.
+// they were scheduled, so equal times replay identically. The order is
+// total, so the shape of the heap (4-ary, for fewer levels to sift
+// through) never changes what comes out first.
 type schedule struct {
 	items []scheduled
 	seq   uint64
@@ -55,22 +57,41 @@ func (s *schedule) pop() scheduled {
 	s.items[0] = s.items[last]
 	s.items[last] = scheduled{}
 	s.items = s.items[:last]
-	i := 0
+	s.down(0)
+	return top
+}
+
+// replaceTop replaces the first happening with x, as pop then push would
+// but in one pass.
+func (s *schedule) replaceTop(x scheduled) {
+	s.seq++
+	x.seq = s.seq
+	s.items[0] = x
+	s.down(0)
+}
+
+// arity is the number of children of a node of the schedule's heap.
+const arity = 4
+
+func (s *schedule) down(i int) {
+	n := len(s.items)
 	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(s.items) && s.less(l, m) {
-			m = l
+		first := arity*i + 1
+		if first >= n {
+			return
 		}
-		if r < len(s.items) && s.less(r, m) {
-			m = r
+		m := first
+		for k := first + 1; k < min(first+arity, n); k++ {
+			if s.less(k, m) {
+				m = k
+			}
 		}
-		if m == i {
-			break
+		if !s.less(m, i) {
+			return
 		}
 		s.items[i], s.items[m] = s.items[m], s.items[i]
 		i = m
 	}
-	return top
 }
 
 // Advance moves the simulated clock forward by d, running every health
@@ -87,11 +108,18 @@ func (lb *LoadBalancer) Advance(d time.Duration) {
 func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	end := t.UnixNano()
 	for len(lb.sched.items) > 0 && lb.sched.items[0].at <= end {
-		x := lb.sched.pop()
+		x := &lb.sched.items[0]
 		if x.at > lb.now.UnixNano() {
 			lb.now = time.Unix(0, x.at).UTC()
 		}
-		lb.run(x)
+		if cr := lb.crowd; x.kind == evCrowdRequest && cr != nil && x.gen == cr.gen {
+			// A crowd request schedules the client's next one, and
+			// serving it schedules nothing else: that one takes its
+			// place at the top.
+			lb.sched.replaceTop(cr.request(lb, cr.Clients[x.idx]))
+			continue
+		}
+		lb.run(lb.sched.pop())
 	}
 	if t.After(lb.now) {
 		lb.now = t.UTC()
@@ -132,9 +160,8 @@ func (lb *LoadBalancer) run(x scheduled) {
 		lb.sweepSessions()
 		lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	case evCrowdRequest:
-		if lb.crowd != nil && x.gen == lb.crowd.gen {
-			lb.crowd.request(lb, lb.crowd.Clients[x.idx])
-		}
+		// A request of a crowd that was stopped or replaced (the
+		// running crowd's are served by AdvanceTo).
 	}
 }
 
@@ -191,7 +218,7 @@ func (s *schedule) heapify() {
 
 func (s *schedule) up(i int) {
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / arity
 		if !s.less(i, p) {
 			break
 		}
