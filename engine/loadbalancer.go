@@ -57,7 +57,7 @@ type LoadBalancer struct {
 	latency    time.Duration
 	sched      schedule
 	log        eventLog
-	origins    map[string]*Session // every session of the last SessionTimeout, by id
+	origins    map[uint64]*Session // every session of the last SessionTimeout, by sessionKey
 	ex         Exchange
 	setCookie  []byte
 	expSec     int64
@@ -138,7 +138,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		rng:      rng,
 		latency:  cfg.Latency,
 		useExt:   cfg.ExternalSessionStore,
-		origins:  make(map[string]*Session),
+		origins:  make(map[uint64]*Session),
 	}
 	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
 	lb.codec = newCodec(lb.DNSName, secret)

@@ -39,10 +39,7 @@ type schedule struct {
 	seq   uint64
 }
 
-func (s *schedule) less(i, j int) bool {
-	a, b := &s.items[i], &s.items[j]
-	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
-}
+func (s *schedule) less(i, j int) bool { return before(&s.items[i], &s.items[j]) }
 
 func (s *schedule) push(x scheduled) {
 	s.seq++
@@ -73,25 +70,36 @@ func (s *schedule) replaceTop(x scheduled) {
 // arity is the number of children of a node of the schedule's heap.
 const arity = 4
 
+// down moves the i-th happening down to its place. It carries it through
+// a hole, one copy a level, rather than swapping at every level.
 func (s *schedule) down(i int) {
-	n := len(s.items)
+	items := s.items
+	n := len(items)
+	x := items[i]
 	for {
 		first := arity*i + 1
 		if first >= n {
-			return
+			break
 		}
-		m := first
+		m, mk := first, &items[first]
 		for k := first + 1; k < min(first+arity, n); k++ {
-			if s.less(k, m) {
-				m = k
+			if before(&items[k], mk) {
+				m, mk = k, &items[k]
 			}
 		}
-		if !s.less(m, i) {
-			return
+		if !before(mk, &x) {
+			break
 		}
-		s.items[i], s.items[m] = s.items[m], s.items[i]
+		items[i] = *mk
 		i = m
 	}
+	items[i] = x
+}
+
+// before reports whether a comes before b: earlier, or as early and
+// scheduled first.
+func before(a, b *scheduled) bool {
+	return a.at < b.at || a.at == b.at && a.seq < b.seq
 }
 
 // Advance moves the simulated clock forward by d, running every health

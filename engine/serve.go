@@ -41,13 +41,7 @@ func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 		c.Jar.Clear()
 	}
 	ex := &lb.ex
-	*ex = Exchange{
-		Seq:      ex.Seq + 1,
-		Time:     now,
-		Client:   c.Name,
-		SourceIP: c.IP,
-		Path:     path,
-	}
+	ex.start(now, c, path)
 	// jar, when not nil, answers for the Cookie header: its values are
 	// the ones the header would carry (MemoryJar.plain).
 	jar, _ := c.Jar.(*MemoryJar)
@@ -178,6 +172,17 @@ func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 	}
 	lb.emitRequest(ex, t.Name)
 	return ex
+}
+
+// start readies the reused exchange for a new request of c, field by
+// field: assigning a whole Exchange would copy it with the collector's bulk
+// write barrier while a collection runs, which costs most in WebAssembly.
+func (ex *Exchange) start(now time.Time, c *Client, path string) {
+	ex.Seq++
+	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookie = now, c.Name, c.IP, path, ""
+	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
+	ex.SetCookie, ex.StoreError = "", ""
+	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin = 0, "", 0, 0, "", "", ""
 }
 
 // setsCookie reports whether the Set-Cookie lines in buf set cookie name.
@@ -331,8 +336,9 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, id strin
 	}
 	if s == nil {
 		lb.makeRoom(store)
-		s = store.create(lb.rng, c.Name, t.Name, lb.now)
-		lb.origins[s.ID] = s
+		var k uint64
+		s, k = store.create(lb.rng, c.Name, t.Name, lb.now)
+		lb.origins[k] = s
 		t.Metrics.SessionsCreated++
 		lb.metrics.SessionsCreated++
 		buf = appendLine(buf)
@@ -353,8 +359,10 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, id strin
 // sessionOrigin returns the instance that created session id, if it was
 // seen in the last SessionTimeout.
 func (lb *LoadBalancer) sessionOrigin(id string) string {
-	if s := lb.origins[id]; s != nil {
-		return s.Origin
+	if k, ok := sessionKey(id); ok {
+		if s := lb.origins[k]; s != nil {
+			return s.Origin
+		}
 	}
 	return ""
 }

@@ -41,18 +41,56 @@ type Session struct {
 type SessionStore struct {
 	Name     string
 	External bool
-	sessions map[string]*Session
+	sessions map[uint64]*Session // by sessionKey of the id
 }
 
 func newSessionStore(name string, external bool) *SessionStore {
-	return &SessionStore{Name: name, External: external, sessions: make(map[string]*Session)}
+	return &SessionStore{Name: name, External: external, sessions: make(map[uint64]*Session)}
 }
 
 // Len returns the number of sessions the store holds.
 func (s *SessionStore) Len() int { return len(s.sessions) }
 
 // Lookup returns the session called id, or nil.
-func (s *SessionStore) Lookup(id string) *Session { return s.sessions[id] }
+func (s *SessionStore) Lookup(id string) *Session {
+	k, ok := sessionKey(id)
+	if !ok {
+		return nil
+	}
+	return s.sessions[k]
+}
+
+// sessionKey returns the key of a session id as the application issues
+// them, "s-" and 16 lowercase hexadecimal digits (the bytes of the key,
+// least significant first), and false for any other string, which names
+// no session. Integer keys hash faster than strings, most of all in
+// WebAssembly, which has no AES instructions for the string hash.
+func sessionKey(id string) (uint64, bool) {
+	if len(id) != 18 || id[0] != 's' || id[1] != '-' {
+		return 0, false
+	}
+	var k uint64
+	var bad byte
+	for i := 0; i < 8; i++ {
+		hi, lo := hexValue[id[2+2*i]], hexValue[id[3+2*i]]
+		bad |= hi | lo
+		k |= uint64(hi<<4|lo&0x0F) << (8 * i)
+	}
+	return k, bad&0xF0 == 0
+}
+
+// hexValue maps a lowercase hexadecimal digit to its value, and every other
+// byte to 0xFF.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
+	}
+	const digits = "0123456789abcdef"
+	for i := 0; i < len(digits); i++ {
+		t[digits[i]] = byte(i)
+	}
+	return t
+}()
 
 // Sessions returns a copy of every session, in no particular order.
 func (s *SessionStore) Sessions() []Session {
@@ -63,28 +101,28 @@ func (s *SessionStore) Sessions() []Session {
 	return out
 }
 
-func (s *SessionStore) create(rng *rand.Rand, user, origin string, now time.Time) *Session {
+// create makes a new session with a random id and returns it with its key.
+func (s *SessionStore) create(rng *rand.Rand, user, origin string, now time.Time) (*Session, uint64) {
 	var raw [8]byte
 	for {
 		u := rng.Uint64()
 		for i := range raw {
 			raw[i] = byte(u >> (8 * i))
 		}
-		id := "s-" + hex.EncodeToString(raw[:])
-		if _, taken := s.sessions[id]; taken {
+		if _, taken := s.sessions[u]; taken {
 			continue
 		}
-		sess := &Session{ID: id, User: user, Created: now, Origin: origin}
-		s.sessions[id] = sess
-		return sess
+		sess := &Session{ID: "s-" + hex.EncodeToString(raw[:]), User: user, Created: now, Origin: origin}
+		s.sessions[u] = sess
+		return sess, u
 	}
 }
 
 func (s *SessionStore) reset() { clear(s.sessions) }
 
 // expire drops the sessions idle since before cutoff and returns how many.
-// forget, when not nil, is told each id dropped.
-func (s *SessionStore) expire(cutoff time.Time, forget func(id string)) int {
+// forget, when not nil, is told the key of each session dropped.
+func (s *SessionStore) expire(cutoff time.Time, forget func(key uint64)) int {
 	n := 0
 	for id, sess := range s.sessions {
 		if sess.LastSeen.Before(cutoff) {
@@ -106,7 +144,7 @@ func (lb *LoadBalancer) makeRoom(s *SessionStore) {
 	if len(s.sessions) < MaxSessions {
 		return
 	}
-	forget := func(id string) { delete(lb.origins, id) }
+	forget := func(key uint64) { delete(lb.origins, key) }
 	for idle := SessionTimeout / 2; len(s.sessions) > MaxSessions*3/4 && idle >= time.Second; idle /= 2 {
 		s.expire(lb.now.Add(-idle), forget)
 	}
