@@ -110,7 +110,7 @@ func (m *model) subscribe() {
 	if m.tr.cancel != nil {
 		m.tr.cancel()
 	}
-	m.tr.cancel = m.lb.SubscribeWithoutCookieHeader(m.onEvent)
+	m.tr.cancel = m.lb.SubscribeWithoutHeaders(m.onEvent)
 }
 
 // onEvent runs inside the engine for every event: it copies what the views

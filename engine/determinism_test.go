@@ -16,7 +16,7 @@ func replay(t *testing.T, seed uint64) []byte {
 }
 
 // replayWith is replay; without headers, it subscribes without the Cookie
-// header and leaves it out of the trace.
+// and Set-Cookie headers and leaves them out of the trace.
 func replayWith(t *testing.T, seed uint64, headers bool) []byte {
 	t.Helper()
 	var out bytes.Buffer
@@ -26,16 +26,16 @@ func replayWith(t *testing.T, seed uint64, headers bool) []byte {
 	}
 	subscribe := lb.Subscribe
 	if !headers {
-		subscribe = lb.SubscribeWithoutCookieHeader
+		subscribe = lb.SubscribeWithoutHeaders
 	}
 	subscribe(func(e Event) {
 		fmt.Fprintf(&out, "%d %s %s\n", e.Seq, e.Time.Format(time.RFC3339Nano), e)
 		if x := e.Exchange; x != nil {
-			cookie := x.Cookie
+			cookie, setCookie := x.Cookie, x.SetCookie
 			if !headers {
-				cookie = "-"
+				cookie, setCookie = "-", "-"
 			}
-			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, cookie, x.SetCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
+			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, cookie, setCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
 		}
 	})
 	learner := lb.NewClient("learner", nil, KeepCookies)
@@ -126,9 +126,10 @@ func TestJarLookupMatchesHeader(t *testing.T) {
 	}
 }
 
-// TestCrowdSkipsCookieHeader checks that the crowd's requests carry their
-// Cookie header only when a subscriber reads it, and the learner's always.
-func TestCrowdSkipsCookieHeader(t *testing.T) {
+// TestCrowdSkipsHeaders checks that the crowd's requests carry their
+// Cookie and Set-Cookie headers only when a subscriber reads them, and the
+// learner's always.
+func TestCrowdSkipsHeaders(t *testing.T) {
 	for _, headers := range []bool{false, true} {
 		a := DefaultAttributes()
 		a.StickinessEnabled = true
@@ -136,25 +137,33 @@ func TestCrowdSkipsCookieHeader(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var crowdWith, crowdWithout, learnerWithout int
+		var crowdWith, crowdWithout, learnerWith, learnerWithout int
 		f := func(e Event) {
 			x := e.Exchange
+			if x == nil {
+				return
+			}
+			// A first visit sends no cookie either way; every response
+			// sets AWSALB.
+			with := x.SetCookie != "" && (x.Cookie != "" || x.Session == SessionNew)
+			without := x.Cookie == "" && x.SetCookie == ""
 			switch {
-			case x == nil || x.Session == SessionNew:
-				// A first visit sends no cookie either way.
-			case x.Client == "learner" && x.Cookie == "":
-				learnerWithout++
+			case x.Client == "learner" && with:
+				learnerWith++
 			case x.Client == "learner":
-			case x.Cookie == "":
+				learnerWithout++
+			case with:
+				crowdWith++
+			case without:
 				crowdWithout++
 			default:
-				crowdWith++
+				t.Errorf("headers %v: request %d carries half its headers: Cookie %q, Set-Cookie %q", headers, x.Seq, x.Cookie, x.SetCookie)
 			}
 		}
 		if headers {
 			lb.Subscribe(f)
 		} else {
-			lb.SubscribeWithoutCookieHeader(f)
+			lb.SubscribeWithoutHeaders(f)
 		}
 		if _, err := lb.StartCrowd(CrowdConfig{Clients: 50, ThinkTime: time.Second}); err != nil {
 			t.Fatal(err)
@@ -164,14 +173,14 @@ func TestCrowdSkipsCookieHeader(t *testing.T) {
 			lb.Do(learner, "/")
 			lb.Advance(2 * time.Second)
 		}
-		if learnerWithout != 0 {
-			t.Errorf("headers %v: %d learner requests without their Cookie header", headers, learnerWithout)
+		if learnerWith != 5 || learnerWithout != 0 {
+			t.Errorf("headers %v: %d learner requests with their headers, %d without; want 5 with", headers, learnerWith, learnerWithout)
 		}
 		if headers && (crowdWithout != 0 || crowdWith == 0) {
-			t.Errorf("Subscribe: %d crowd requests with a Cookie header, %d without; want all with", crowdWith, crowdWithout)
+			t.Errorf("Subscribe: %d crowd requests with headers, %d without; want all with", crowdWith, crowdWithout)
 		}
 		if !headers && (crowdWith != 0 || crowdWithout == 0) {
-			t.Errorf("SubscribeWithoutCookieHeader: %d crowd requests with a Cookie header, %d without; want none with", crowdWith, crowdWithout)
+			t.Errorf("SubscribeWithoutHeaders: %d crowd requests with headers, %d without; want none with", crowdWith, crowdWithout)
 		}
 	}
 }

@@ -96,7 +96,7 @@ type eventLog struct {
 	ring [512]Event
 	subs []*func(Event)
 	// headers counts the subscribers that read request events' Cookie
-	// header.
+	// and Set-Cookie headers.
 	headers int
 }
 
@@ -114,18 +114,19 @@ func (l *eventLog) emit(e Event) {
 // Subscribe calls f with every event from now on, until cancel is called.
 // f runs synchronously inside the engine call that caused the event and
 // must not call back into the engine. A request event's Exchange carries
-// the Cookie header the client sent, which the load balancer then writes
-// out for every request of the crowd; a subscriber that does not read it
-// should use SubscribeWithoutCookieHeader.
+// the Cookie and Set-Cookie headers, which the load balancer then writes
+// out for every request of the crowd; a subscriber that does not read them
+// should use SubscribeWithoutHeaders.
 func (lb *LoadBalancer) Subscribe(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, true)
 }
 
-// SubscribeWithoutCookieHeader is Subscribe for a subscriber that does not
-// read Exchange.Cookie: in the crowd's request events it is empty, which
-// spares the load balancer writing out a Cookie header per request when
-// no one reads it. The learner's requests (Do) always carry it.
-func (lb *LoadBalancer) SubscribeWithoutCookieHeader(f func(Event)) (cancel func()) {
+// SubscribeWithoutHeaders is Subscribe for a subscriber that does not read
+// Exchange.Cookie and Exchange.SetCookie: in the crowd's request events
+// they are empty, which spares the load balancer writing out headers per
+// request when no one reads them. The learner's requests (Do) always carry
+// them.
+func (lb *LoadBalancer) SubscribeWithoutHeaders(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, false)
 }
 

@@ -31,10 +31,12 @@ func (lb *LoadBalancer) DoDirect(c *Client, idOrName, path string) (Exchange, er
 	return ex, nil
 }
 
-// serve handles one request into the reused exchange lb.ex. With header
-// false, a client whose jar is a MemoryJar has its cookies read from the
-// jar, and ex.Cookie is left empty, unless a subscriber reads it.
-func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
+// serve handles one request into the reused exchange lb.ex. With headers
+// false, unless a subscriber reads them, the Cookie and Set-Cookie headers
+// are written out only where the client's jar needs them: a MemoryJar
+// answers for its cookies and takes the response's as cookies, so
+// ex.Cookie and ex.SetCookie are left empty.
+func (lb *LoadBalancer) serve(c *Client, path string, headers bool) *Exchange {
 	now := lb.now
 	c.Requests++
 	if c.Behavior == ClearCookies && c.Requests%ClearEvery == 1 {
@@ -44,8 +46,9 @@ func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 	ex.start(now, c, path)
 	// jar, when not nil, answers for the Cookie header: its values are
 	// the ones the header would carry (MemoryJar.plain).
+	headers = headers || lb.log.headers > 0 || readHeaders
 	jar, _ := c.Jar.(*MemoryJar)
-	if jar == nil || header || lb.log.headers > 0 || readHeaders || !jar.plain(now) {
+	if jar == nil || headers || !jar.plain(now) {
 		jar = nil
 		ex.Cookie = c.Jar.Header(now)
 	}
@@ -141,7 +144,11 @@ func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 			}
 		}
 	}
+	putter, ok := c.Jar.(CookiePutter)
+	ok = ok && !parseSetCookies
 	switch {
+	case !headers && ok:
+		// No one reads the text: the jar takes cookies.
 	case len(buf) == 0:
 		ex.SetCookie = lbLines
 	case lbLines == "":
@@ -149,7 +156,7 @@ func (lb *LoadBalancer) serve(c *Client, path string, header bool) *Exchange {
 	default:
 		ex.SetCookie = string(buf) + "\n" + lbLines
 	}
-	if putter, ok := c.Jar.(CookiePutter); ok && !parseSetCookies {
+	if ok {
 		// The same cookies, without parsing the headers again.
 		if ex.Session == SessionNew || ex.Session == SessionLost {
 			lb.putCookie(ex, putter, now, StoredCookie{Name: SessionCookie, Value: ex.SessionID, Path: "/"})
