@@ -23,8 +23,8 @@ type RequestFlow struct {
 	at      time.Time // wall clock of the latest refresh
 }
 
-// flowMinGap spaces the flow's refreshes while the simulation plays: ten a
-// second are as many as anyone can read.
+// flowMinGap spaces the flow's refreshes while the simulation plays or
+// fast-forwards: ten a second are as many as anyone can read.
 const flowMinGap = 100 * time.Millisecond
 
 // OnMount joins the frame loop.
@@ -46,7 +46,7 @@ func (f *RequestFlow) poll(m *model) bool {
 		return false
 	}
 	now := m.now()
-	if f.showing && m.tr.rate != 0 && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
+	if f.showing && (m.tr.rate != 0 || m.fastForwarding()) && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
 		return false
 	}
 	f.seen, f.showing, f.at = m.tr.flowN, true, now

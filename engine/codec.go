@@ -78,7 +78,7 @@ type codec struct {
 
 // openCacheSize is the number of recently opened cookie values the codec
 // remembers.
-const openCacheSize = 256
+const openCacheSize = 1024
 
 // opened is what the request path reads from a cookie: CookieInfo without
 // the time.Time.

@@ -47,7 +47,8 @@ func (lb *LoadBalancer) serve(c *Client, path string, headers bool) *Exchange {
 	// jar, when not nil, answers for the Cookie header: its values are
 	// the ones the header would carry (MemoryJar.plain).
 	headers = headers || lb.log.headers > 0 || readHeaders
-	jar, _ := c.Jar.(*MemoryJar)
+	mem, _ := c.Jar.(*MemoryJar)
+	jar := mem
 	if jar == nil || headers || !jar.plain(now) {
 		jar = nil
 		ex.Cookie = c.Jar.Header(now)
@@ -144,7 +145,11 @@ func (lb *LoadBalancer) serve(c *Client, path string, headers bool) *Exchange {
 			}
 		}
 	}
-	putter, ok := c.Jar.(CookiePutter)
+	var putter CookiePutter = mem // without looking the interface up
+	ok := mem != nil
+	if !ok {
+		putter, ok = c.Jar.(CookiePutter)
+	}
 	ok = ok && !parseSetCookies
 	switch {
 	case !headers && ok:
