@@ -52,6 +52,7 @@ type Crowd struct {
 	think   time.Duration
 	gen     uint32
 	jars    []MemoryJar
+	cal     *calendar // the pending requests (see calendar)
 }
 
 // StartCrowd starts a crowd, replacing any crowd already running. Its
@@ -71,6 +72,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 	if cfg.RequestRate > 0 {
 		cr.think = time.Duration(float64(cfg.Clients) / cfg.RequestRate * float64(time.Second))
 	}
+	cr.cal = newCalendar(cfg.Clients, cr.think)
 	cr.jars = make([]MemoryJar, cfg.Clients)
 	cr.Clients = make([]*Client, cfg.Clients)
 	nClear := int(cfg.ClearShare*float64(cfg.Clients) + 0.5)
@@ -92,7 +94,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		} else {
 			join = time.Duration(lb.rng.Int64N(int64(cr.think) + 1))
 		}
-		lb.sched.push(scheduled{at: lb.now.Add(join).UnixNano(), kind: evCrowdRequest, idx: int32(i), gen: gen})
+		lb.scheduleRequest(cr, int32(i), lb.now.Add(join).UnixNano())
 	}
 	lb.crowd = cr
 	return cr, nil
@@ -118,13 +120,13 @@ func (lb *LoadBalancer) StopCrowd() {
 // Crowd returns the running crowd, or nil.
 func (lb *LoadBalancer) Crowd() *Crowd { return lb.crowd }
 
-// request sends c's next request and returns the one after, for the
-// schedule.
-func (cr *Crowd) request(lb *LoadBalancer, c *Client) scheduled {
+// request sends c's next request and returns when the one after is due
+// (UnixNano).
+func (cr *Crowd) request(lb *LoadBalancer, c *Client) int64 {
 	lb.serve(c, "/", false)
 	pause := time.Duration(lb.rng.ExpFloat64() * float64(cr.think))
 	if pause < time.Millisecond {
 		pause = time.Millisecond
 	}
-	return scheduled{at: lb.now.Add(pause).UnixNano(), kind: evCrowdRequest, idx: int32(c.crowdIndex), gen: cr.gen}
+	return lb.now.Add(pause).UnixNano()
 }

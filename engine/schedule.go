@@ -44,6 +44,11 @@ func (s *schedule) less(i, j int) bool { return before(&s.items[i], &s.items[j])
 func (s *schedule) push(x scheduled) {
 	s.seq++
 	x.seq = s.seq
+	s.insert(x)
+}
+
+// insert adds x, whose sequence number is set.
+func (s *schedule) insert(x scheduled) {
 	s.items = append(s.items, x)
 	s.up(len(s.items) - 1)
 }
@@ -56,15 +61,6 @@ func (s *schedule) pop() scheduled {
 	s.items = s.items[:last]
 	s.down(0)
 	return top
-}
-
-// replaceTop replaces the first happening with x, as pop then push would
-// but in one pass.
-func (s *schedule) replaceTop(x scheduled) {
-	s.seq++
-	x.seq = s.seq
-	s.items[0] = x
-	s.down(0)
 }
 
 // arity is the number of children of a node of the schedule's heap.
@@ -115,19 +111,37 @@ func (lb *LoadBalancer) Advance(d time.Duration) {
 // AdvanceTo moves the simulated clock forward to t (never backward).
 func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	end := t.UnixNano()
-	for len(lb.sched.items) > 0 && lb.sched.items[0].at <= end {
-		x := &lb.sched.items[0]
-		if x.at > lb.now.UnixNano() {
-			lb.now = time.Unix(0, x.at).UTC()
+	for {
+		// The next happening: the heap's first or the crowd calendar's
+		// first, whichever comes first in schedule order.
+		cr := lb.crowd
+		ci := int32(-1)
+		if cr != nil {
+			ci, _ = cr.cal.first()
 		}
-		if cr := lb.crowd; x.kind == evCrowdRequest && cr != nil && x.gen == cr.gen {
-			// A crowd request schedules the client's next one, and
-			// serving it schedules nothing else: that one takes its
-			// place at the top.
-			lb.sched.replaceTop(cr.request(lb, cr.Clients[x.idx]))
-			continue
+		var at int64
+		fromHeap := len(lb.sched.items) > 0 &&
+			(ci < 0 || before(&lb.sched.items[0], &scheduled{at: cr.cal.at[ci], seq: cr.cal.seq[ci]}))
+		switch {
+		case fromHeap:
+			at = lb.sched.items[0].at
+		case ci >= 0:
+			at = cr.cal.at[ci]
+		default:
+			at = end + 1
 		}
-		lb.run(lb.sched.pop())
+		if at > end {
+			break
+		}
+		if at > lb.now.UnixNano() {
+			lb.now = time.Unix(0, at).UTC()
+		}
+		if fromHeap {
+			lb.run(lb.sched.pop())
+		} else {
+			cr.cal.take()
+			lb.scheduleRequest(cr, ci, cr.request(lb, cr.Clients[ci]))
+		}
 	}
 	if t.After(lb.now) {
 		lb.now = t.UTC()
@@ -137,13 +151,31 @@ func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	}
 }
 
+// scheduleRequest schedules crowd client i's next request at (UnixNano):
+// in the crowd's calendar, or in the heap if it is due beyond it.
+func (lb *LoadBalancer) scheduleRequest(cr *Crowd, i int32, at int64) {
+	lb.sched.seq++
+	if !cr.cal.add(i, at, lb.sched.seq, lb.now.UnixNano()) {
+		lb.sched.insert(scheduled{at: at, seq: lb.sched.seq, kind: evCrowdRequest, idx: i, gen: cr.gen})
+	}
+}
+
 // Pending returns the time of the next scheduled happening, and whether
 // there is one.
 func (lb *LoadBalancer) Pending() (time.Time, bool) {
-	if len(lb.sched.items) == 0 {
+	at, ok := int64(0), false
+	if len(lb.sched.items) > 0 {
+		at, ok = lb.sched.items[0].at, true
+	}
+	if cr := lb.crowd; cr != nil {
+		if i, busy := cr.cal.first(); busy && (!ok || cr.cal.at[i] < at) {
+			at, ok = cr.cal.at[i], true
+		}
+	}
+	if !ok {
 		return time.Time{}, false
 	}
-	return time.Unix(0, lb.sched.items[0].at).UTC(), true
+	return time.Unix(0, at).UTC(), true
 }
 
 func (lb *LoadBalancer) run(x scheduled) {
@@ -168,8 +200,11 @@ func (lb *LoadBalancer) run(x scheduled) {
 		lb.sweepSessions()
 		lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	case evCrowdRequest:
-		// A request of a crowd that was stopped or replaced (the
-		// running crowd's are served by AdvanceTo).
+		// A request due beyond the crowd's calendar when it was
+		// scheduled; one of a crowd since stopped or replaced is dropped.
+		if cr := lb.crowd; cr != nil && x.gen == cr.gen {
+			lb.scheduleRequest(cr, x.idx, cr.request(lb, cr.Clients[x.idx]))
+		}
 	}
 }
 

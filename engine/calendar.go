@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"math/bits"
+	"time"
+)
+
+// calendarBuckets is the number of buckets of a crowd's calendar.
+const calendarBuckets = 1 << 14
+
+// calendar holds the pending requests of a crowd, at most one per client,
+// for the simulated clock. The schedule's heap would hold them too, but a
+// crowd keeps thousands pending and takes one out for every request it
+// makes, and sifting them through the heap cost more than anything else in
+// a crowd's request. The calendar takes a request in and out in constant
+// time: a ring of calendarBuckets buckets, each width of simulated time
+// long, each a list sorted in schedule order (time, then sequence number)
+// linked through the clients' indices, and a bitmap of the buckets that
+// are not empty. A request due beyond the ring's last bucket goes to the
+// heap instead (width makes that rare). The two are merged by AdvanceTo in
+// schedule order, so the order in which things happen does not depend on
+// which one held a request.
+type calendar struct {
+	width  int64    // ns of simulated time per bucket
+	base   int64    // start of the bucket at cursor, a multiple of width
+	cursor int      // ring index of the earliest bucket
+	heads  []int32  // first client of each bucket, -1 for none
+	busy   []uint64 // bitmap of the buckets that are not empty
+	n      int      // pending requests
+	peeked int      // the bucket of the request first returned
+	// By client: the pending request's time and sequence number, and the
+	// next client in its bucket (-1 for none).
+	at   []int64
+	seq  []uint64
+	next []int32
+}
+
+// newCalendar returns an empty calendar for clients clients who pause
+// think on average between two requests: the ring spans eight think times.
+func newCalendar(clients int, think time.Duration) *calendar {
+	c := &calendar{
+		width: max(int64(8*think)/calendarBuckets+1, int64(time.Microsecond)),
+		heads: make([]int32, calendarBuckets),
+		busy:  make([]uint64, calendarBuckets/64),
+		at:    make([]int64, clients),
+		seq:   make([]uint64, clients),
+		next:  make([]int32, clients),
+	}
+	for i := range c.heads {
+		c.heads[i] = -1
+	}
+	return c
+}
+
+// add schedules client i's request at (UnixNano) with sequence number seq,
+// and reports whether it fits in the ring; if not, the caller puts it in
+// the heap. now is the simulated time, never after at.
+func (c *calendar) add(i int32, at int64, seq uint64, now int64) bool {
+	if c.n == 0 {
+		// Empty: start the ring at now, however long it stood idle.
+		c.base, c.cursor = now-now%c.width, 0
+	}
+	k := (at - c.base) / c.width
+	if k < 0 || k >= calendarBuckets {
+		return false
+	}
+	b := (c.cursor + int(k)) % calendarBuckets
+	c.at[i], c.seq[i] = at, seq
+	// Insert in schedule order; a bucket holds a few requests.
+	p := &c.heads[b]
+	for *p >= 0 && (c.at[*p] < at || c.at[*p] == at && c.seq[*p] < seq) {
+		p = &c.next[*p]
+	}
+	c.next[i], *p = *p, i
+	c.busy[b/64] |= 1 << (b % 64)
+	c.n++
+	return true
+}
+
+// first returns the client whose request comes first, and false when the
+// calendar is empty.
+func (c *calendar) first() (int32, bool) {
+	if c.n == 0 {
+		return -1, false
+	}
+	c.peeked = c.nextBusy(c.cursor)
+	return c.heads[c.peeked], true
+}
+
+// nextBusy returns the first bucket that is not empty from ring index
+// from on, wrapping around. The calendar must not be empty.
+func (c *calendar) nextBusy(from int) int {
+	w := from / 64
+	if m := c.busy[w] >> (from % 64); m != 0 {
+		return from + bits.TrailingZeros64(m)
+	}
+	for i := 1; i <= len(c.busy); i++ {
+		w := (from/64 + i) % len(c.busy)
+		if c.busy[w] != 0 {
+			return w*64 + bits.TrailingZeros64(c.busy[w])
+		}
+	}
+	panic("calendar: no busy bucket in a calendar that is not empty")
+}
+
+// take removes the request that first returned, whose time has come: the
+// ring then starts at its bucket.
+func (c *calendar) take() {
+	b := c.peeked
+	c.base += int64((b-c.cursor+calendarBuckets)%calendarBuckets) * c.width
+	c.cursor = b
+	i := c.heads[b]
+	c.heads[b] = c.next[i]
+	if c.heads[b] < 0 {
+		c.busy[b/64] &^= 1 << (b % 64)
+	}
+	c.n--
+}
