@@ -44,6 +44,10 @@ type Client struct {
 	Requests int
 
 	crowdIndex int // position in the crowd, -1 for a client of its own
+	// session is the session the application last served the client in:
+	// most requests resume it, which spares parsing the id and looking it
+	// up.
+	session *Session
 }
 
 // NewClient returns a client with a source IP drawn from the seeded source.

@@ -329,7 +329,13 @@ func (lb *LoadBalancer) expires(now time.Time) []byte {
 func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, id string, sent bool, buf []byte) []byte {
 	store := t.sessions
 	var s *Session
-	if sent {
+	switch cs := c.session; {
+	case !sent:
+	case cs != nil && cs.in == store && cs.ID == id:
+		// What store.Lookup(id) would return: the store holds cs, under
+		// the key id spells.
+		s = cs
+	default:
 		s = store.Lookup(id)
 	}
 	switch {
@@ -364,6 +370,7 @@ func (lb *LoadBalancer) application(t *Target, c *Client, ex *Exchange, id strin
 		s.Cart++
 	}
 	s.LastSeen = lb.now
+	c.session = s
 	ex.SessionID, ex.Visits, ex.Cart, ex.User = s.ID, s.Visits, s.Cart, s.User
 	return buf
 }

@@ -34,6 +34,8 @@ type Session struct {
 	Created  time.Time
 	LastSeen time.Time
 	Origin   string // name of the instance that created it
+
+	in *SessionStore // the store that holds it, nil once dropped
 }
 
 // SessionStore is an application's session memory: one per instance, or
@@ -112,13 +114,18 @@ func (s *SessionStore) create(rng *rand.Rand, user, origin string, now time.Time
 		if _, taken := s.sessions[u]; taken {
 			continue
 		}
-		sess := &Session{ID: "s-" + hex.EncodeToString(raw[:]), User: user, Created: now, Origin: origin}
+		sess := &Session{ID: "s-" + hex.EncodeToString(raw[:]), User: user, Created: now, Origin: origin, in: s}
 		s.sessions[u] = sess
 		return sess, u
 	}
 }
 
-func (s *SessionStore) reset() { clear(s.sessions) }
+func (s *SessionStore) reset() {
+	for _, sess := range s.sessions {
+		sess.in = nil
+	}
+	clear(s.sessions)
+}
 
 // expire drops the sessions idle since before cutoff and returns how many.
 // forget, when not nil, is told the key of each session dropped.
@@ -126,6 +133,7 @@ func (s *SessionStore) expire(cutoff time.Time, forget func(key uint64)) int {
 	n := 0
 	for id, sess := range s.sessions {
 		if sess.LastSeen.Before(cutoff) {
+			sess.in = nil
 			delete(s.sessions, id)
 			if forget != nil {
 				forget(id)

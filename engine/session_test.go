@@ -55,3 +55,41 @@ func FuzzSessionKey(f *testing.F) {
 		}
 	})
 }
+
+// TestSessionDroppedWhileHeld checks that a client whose session its
+// instance dropped (idle past SessionTimeout, or the instance restarted)
+// finds it lost when it comes back, though the application last served it
+// in that very session.
+func TestSessionDroppedWhileHeld(t *testing.T) {
+	for _, drop := range []string{"timeout", "restart"} {
+		a := DefaultAttributes()
+		a.StickinessEnabled = true
+		a.LBCookieDuration = 7 * 24 * time.Hour
+		lb, err := New(Config{Seed: 5, Attributes: &a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := lb.NewClient("learner", nil, KeepCookies)
+		first := lb.Do(c, "/")
+		lb.Advance(time.Second)
+		if again := lb.Do(c, "/"); again.Session != SessionResumed || again.SessionID != first.SessionID {
+			t.Fatalf("%s: second visit %s in %s, want resumed %s", drop, again.Session, again.SessionID, first.SessionID)
+		}
+		switch drop {
+		case "timeout":
+			lb.Advance(SessionTimeout + 2*sessionSweep)
+		case "restart":
+			if err := lb.StopInstance(first.TargetName); err != nil {
+				t.Fatal(err)
+			}
+			if err := lb.StartInstance(first.TargetName); err != nil {
+				t.Fatal(err)
+			}
+			lb.Advance(time.Minute) // healthy again
+		}
+		ex := lb.Do(c, "/")
+		if ex.TargetName != first.TargetName || ex.Session != SessionLost || ex.LostSession != first.SessionID {
+			t.Errorf("%s: back on %s with session %s (%s lost), want %s with %s lost", drop, ex.TargetName, ex.Session, ex.LostSession, first.TargetName, first.SessionID)
+		}
+	}
+}
