@@ -29,10 +29,16 @@ type calendar struct {
 	n      int      // pending requests
 	peeked int      // the bucket of the request first returned
 	// By client: the pending request's time and sequence number, and the
-	// next client in its bucket (-1 for none).
-	at   []int64
-	seq  []uint64
-	next []int32
+	// next client in its bucket (-1 for none), side by side so that a
+	// request costs one cache line.
+	slots []slot
+}
+
+// slot is a client's place in a calendar.
+type slot struct {
+	at   int64
+	seq  uint64
+	next int32
 }
 
 // newCalendar returns an empty calendar for clients clients who pause
@@ -42,9 +48,7 @@ func newCalendar(clients int, think time.Duration) *calendar {
 		width: max(int64(8*think)/calendarBuckets+1, int64(time.Microsecond)),
 		heads: make([]int32, calendarBuckets),
 		busy:  make([]uint64, calendarBuckets/64),
-		at:    make([]int64, clients),
-		seq:   make([]uint64, clients),
-		next:  make([]int32, clients),
+		slots: make([]slot, clients),
 	}
 	for i := range c.heads {
 		c.heads[i] = -1
@@ -65,13 +69,17 @@ func (c *calendar) add(i int32, at int64, seq uint64, now int64) bool {
 		return false
 	}
 	b := (c.cursor + int(k)) % calendarBuckets
-	c.at[i], c.seq[i] = at, seq
 	// Insert in schedule order; a bucket holds a few requests.
 	p := &c.heads[b]
-	for *p >= 0 && (c.at[*p] < at || c.at[*p] == at && c.seq[*p] < seq) {
-		p = &c.next[*p]
+	for *p >= 0 {
+		o := &c.slots[*p]
+		if o.at > at || o.at == at && o.seq > seq {
+			break
+		}
+		p = &o.next
 	}
-	c.next[i], *p = *p, i
+	c.slots[i] = slot{at: at, seq: seq, next: *p}
+	*p = i
 	c.busy[b/64] |= 1 << (b % 64)
 	c.n++
 	return true
@@ -110,7 +118,7 @@ func (c *calendar) take() {
 	c.base += int64((b-c.cursor+calendarBuckets)%calendarBuckets) * c.width
 	c.cursor = b
 	i := c.heads[b]
-	c.heads[b] = c.next[i]
+	c.heads[b] = c.slots[i].next
 	if c.heads[b] < 0 {
 		c.busy[b/64] &^= 1 << (b % 64)
 	}

@@ -64,8 +64,8 @@ func TestCalendar(t *testing.T) {
 				if !ok {
 					continue
 				}
-				if w := want[0]; i != w.i || c.at[i] != w.at || c.seq[i] != w.seq {
-					t.Fatalf("seed %d step %d: first() = client %d at %d seq %d, want client %d at %d seq %d", seed, step, i, c.at[i], c.seq[i], w.i, w.at, w.seq)
+				if w, got := want[0], c.slots[i]; i != w.i || got.at != w.at || got.seq != w.seq {
+					t.Fatalf("seed %d step %d: first() = client %d at %d seq %d, want client %d at %d seq %d", seed, step, i, got.at, got.seq, w.i, w.at, w.seq)
 				}
 				now = max(now, want[0].at)
 				c.take()

@@ -121,12 +121,12 @@ func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 		}
 		var at int64
 		fromHeap := len(lb.sched.items) > 0 &&
-			(ci < 0 || before(&lb.sched.items[0], &scheduled{at: cr.cal.at[ci], seq: cr.cal.seq[ci]}))
+			(ci < 0 || before(&lb.sched.items[0], &scheduled{at: cr.cal.slots[ci].at, seq: cr.cal.slots[ci].seq}))
 		switch {
 		case fromHeap:
 			at = lb.sched.items[0].at
 		case ci >= 0:
-			at = cr.cal.at[ci]
+			at = cr.cal.slots[ci].at
 		default:
 			at = end + 1
 		}
@@ -168,8 +168,8 @@ func (lb *LoadBalancer) Pending() (time.Time, bool) {
 		at, ok = lb.sched.items[0].at, true
 	}
 	if cr := lb.crowd; cr != nil {
-		if i, busy := cr.cal.first(); busy && (!ok || cr.cal.at[i] < at) {
-			at, ok = cr.cal.at[i], true
+		if i, busy := cr.cal.first(); busy && (!ok || cr.cal.slots[i].at < at) {
+			at, ok = cr.cal.slots[i].at, true
 		}
 	}
 	if !ok {
