@@ -54,6 +54,13 @@ type Client struct {
 // A nil jar gets a MemoryJar; a BlockCookies client's jar is wrapped so it
 // refuses every cookie.
 func (lb *LoadBalancer) NewClient(name string, jar CookieJar, behavior CookieBehavior) *Client {
+	c := new(Client)
+	lb.initClient(c, name, jar, behavior)
+	return c
+}
+
+// initClient sets c up as NewClient sets up the client it returns.
+func (lb *LoadBalancer) initClient(c *Client, name string, jar CookieJar, behavior CookieBehavior) {
 	if jar == nil {
 		jar = &MemoryJar{}
 	}
@@ -61,7 +68,7 @@ func (lb *LoadBalancer) NewClient(name string, jar CookieJar, behavior CookieBeh
 		jar = blockingJar{jar}
 	}
 	ip := fmt.Sprintf("198.51.%d.%d", lb.rng.IntN(256), 1+lb.rng.IntN(254))
-	return &Client{Name: name, IP: ip, Jar: jar, Behavior: behavior, crowdIndex: -1}
+	*c = Client{Name: name, IP: ip, Jar: jar, Behavior: behavior, crowdIndex: -1}
 }
 
 // blockingJar is a jar whose Store always refuses.
