@@ -59,8 +59,8 @@ type Crowd struct {
 // touches both. (Room for the jar's cookies in the member too was faster
 // natively but slower in WebAssembly.)
 type member struct {
-	client  Client
-	jar     MemoryJar
+	client Client
+	jar    MemoryJar
 }
 
 // StartCrowd starts a crowd, replacing any crowd already running. Its
