@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -88,8 +89,10 @@ func readTraffic(p *Page, simStart float64) trafficState {
 //   - fast_forward_rps: simulated requests per wall-clock second while
 //     10,000 clients (5 s think time, 2,000 requests/s, stickiness on) are
 //     fast-forwarded one hour, counted from the lab's request counter
-//     between the 5th simulated minute and the end; ff_frame_interval_ms
-//     the median frame interval meanwhile;
+//     between the 5th simulated minute and the end; then two more hours,
+//     each counted whole, and the median of the three rates is the figure
+//     (one hour slowed by a neighbour on a shared machine does not decide
+//     it); ff_frame_interval_ms the median frame interval meanwhile;
 //   - heap_mb_10k_clients: performance.memory.usedJSHeapSize after that hour
 //     (after a garbage collection), and heap_growth_mb_10k_clients its
 //     growth since the 5th simulated minute. The JavaScript heap does not
@@ -185,7 +188,9 @@ func benchHour(b *testing.B, query string) hourFigures {
 	var frame float64
 	deadline := time.Now().Add(20 * time.Minute)
 	for {
-		time.Sleep(time.Second)
+		// Often enough that the end of the fast-forward is seen within
+		// a few percent of its duration.
+		time.Sleep(200 * time.Millisecond)
 		st := readTraffic(p, simStart)
 		if at5.wall.IsZero() && st.sim >= 5*time.Minute {
 			at5 = readTraffic(p, simStart)
@@ -206,14 +211,32 @@ func benchHour(b *testing.B, query string) hourFigures {
 		b.Fatal("the fast-forward ended before the 5th minute was seen")
 	}
 	h := hourFigures{frame: frame, goHeap: last.goHeapMB, goSys: last.goSysMB}
-	h.rps = (last.requests - at5.requests) / last.wall.Sub(at5.wall).Seconds()
+	rates := []float64{(last.requests - at5.requests) / last.wall.Sub(at5.wall).Seconds()}
 	h.heap = jsHeapMB(p)
 	h.growth = h.heap - heap5
-	if math.IsNaN(h.rps) || h.rps <= 0 {
+	if math.IsNaN(rates[0]) || rates[0] <= 0 {
 		b.Fatalf("no requests counted: %+v %+v", at5, last)
 	}
 	b.Logf("%s: %.0f requests in %s; %.0f simulated requests/s; JS heap %.1f MB (grew %.1f MB since minute 5); Go heap %.1f MB, sys %.1f MB",
-		query, last.requests, last.wall.Sub(at5.wall).Round(time.Second), h.rps, h.heap, h.growth, h.goHeap, h.goSys)
+		query, last.requests-at5.requests, last.wall.Sub(at5.wall).Round(time.Second), rates[0], h.heap, h.growth, h.goHeap, h.goSys)
+	for hour := 2; hour <= 3; hour++ {
+		from := readTraffic(p, simStart)
+		p.Click("ff-1h")
+		for {
+			time.Sleep(200 * time.Millisecond)
+			st := readTraffic(p, simStart)
+			if !st.ff && st.sim >= time.Duration(hour)*time.Hour {
+				rates = append(rates, (st.requests-from.requests)/st.wall.Sub(from.wall).Seconds())
+				b.Logf("hour %d: %.0f requests in %s; %.0f simulated requests/s", hour, st.requests-from.requests, st.wall.Sub(from.wall).Round(time.Second), rates[len(rates)-1])
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("hour %d of fast-forward did not finish in time (at %s)", hour, st.sim)
+			}
+		}
+	}
+	slices.Sort(rates)
+	h.rps = rates[len(rates)/2]
 	if errs := p.ConsoleErrors(); len(errs) > 0 {
 		b.Fatalf("console errors: %q", errs)
 	}
