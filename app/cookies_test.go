@@ -115,6 +115,31 @@ func TestViewCookiesUnknownTarget(t *testing.T) {
 	}
 }
 
+// TestViewCookiesFromTheFuture checks the cookie an earlier lab issued after
+// a fast-forward, seen by a new lab (the page reloaded) whose clock starts
+// at the wall clock again: the panel says it comes from the future, and
+// the load balancer replaces it.
+func TestViewCookiesFromTheFuture(t *testing.T) {
+	ahead, _ := newTestModel(t, "stickiness=lb_cookie", nil)
+	ahead.lb.Advance(26 * time.Hour)
+	ahead.refresh()
+	value := findCookieView(t, ahead, "AWSALB").Value
+
+	jar := &engine.MemoryJar{}
+	m, _ := newTestModel(t, "stickiness=lb_cookie", jar)
+	jar.Put(m.lb.Now(), engine.StoredCookie{Name: "AWSALB", Value: value})
+	v := findCookieView(t, m, "AWSALB")
+	if v.Accepted || !strings.HasPrefix(v.Decoded, "Not accepted: issued later than this load balancer's clock says it is") {
+		t.Errorf("a cookie from the future: %+v", v)
+	}
+	if ex := m.refresh(); ex.Reason != engine.ReasonCookieInvalid || ex.Status != 200 {
+		t.Errorf("the load balancer reads it as %s (%s)", ex.Reason, ex.StatusText())
+	}
+	if v := findCookieView(t, m, "AWSALB"); !v.Accepted || v.Value == value {
+		t.Errorf("after a refresh: %+v, want a new accepted cookie", v)
+	}
+}
+
 // fillPattern fills the %s of a pattern with the quoted args, in order.
 func fillPattern(pattern string, args ...string) string {
 	for _, a := range args {

@@ -16,6 +16,7 @@ var Assumptions = []Assumption{
 	{"502 from a stopped instance", "The load balancer answers 502 Bad Gateway without setting a stickiness cookie; the client keeps the one it has."},
 	{"Draining", "A deregistering target stays draining for the whole deregistration delay (open connections are not simulated); in-flight requests finish."},
 	{"Cookie value", "AES-GCM over target group, target and issue time, with a key that rotates every 24 hours; the same target and second give the same value. AWS's real format is secret."},
+	{"A cookie issued in the future", "A load balancer's clock never runs backward, but a new lab starts at the wall clock: a cookie an earlier lab issued after a fast-forward is not accepted (a new pick, and the cookie is rewritten)."},
 	{"weighted_random", "Every target has the same weight; anomaly mitigation is accepted as an attribute but not simulated. Slow start is validated but not simulated."},
 	{"The legacy application", "It keeps a session (login, cart) per SESSIONID cookie in instance memory, for 30 idle minutes; a stopped instance forgets them all."},
 	{"A full session store", "Each store keeps at most 20,000 sessions; when full it drops the longest idle ones first (real servers refuse new sessions or run out of memory)."},

@@ -43,6 +43,7 @@ var (
 	ErrCookieMalformed = errors.New("not a load balancer cookie (bad encoding or length)")
 	ErrCookieKey       = errors.New("sealed with a key this load balancer does not hold (too old, or another load balancer)")
 	ErrCookieForged    = errors.New("authentication failed: tampered with, or from another load balancer")
+	ErrCookieFuture    = errors.New("issued later than this load balancer's clock says it is (by a load balancer whose clock ran ahead, such as an earlier lab fast-forwarded past now)")
 )
 
 // CookieInfo is what the load balancer reads from one of its cookies.
@@ -108,7 +109,10 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 	h := uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
 	slot := &c.seen[h%openCacheSize]
 	if slot.kind == k && slot.value == value {
-		if !keyLive(slot.o.epoch, now) {
+		switch {
+		case slot.o.issued > now:
+			return opened{}, ErrCookieFuture
+		case !keyLive(slot.o.epoch, now):
 			return opened{}, ErrCookieKey
 		}
 		return slot.o, nil
@@ -193,6 +197,9 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 }
 
 // open decodes a cookie value sealed by this load balancer at or before now.
+// One sealed after now (its clock cannot run backward, but a lab can start
+// a new load balancer with the same keys at an earlier time) is not
+// accepted either.
 func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, error) {
 	o, err := c.openAt(k, value, now.Unix())
 	if err != nil {
@@ -208,19 +215,25 @@ func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
 	}
 	b := c.buf[:sealedLen]
 	epoch := binary.BigEndian.Uint32(b[1:5])
-	if !keyLive(epoch, now) {
+	if cur := uint32(now / int64(KeyRotation/time.Second)); epoch <= cur && cur-epoch >= keyEpochs {
 		return opened{}, ErrCookieKey
 	}
+	// A later epoch's key is derived all the same, to tell a cookie from
+	// the future from a forged one.
 	plain, err := c.key(epoch).Open(c.plain[:0], b[5:17], b[17:], c.aadFor(k))
 	if err != nil || len(plain) != plainLen {
 		return opened{}, ErrCookieForged
 	}
-	return opened{
+	o := opened{
 		targetGroup: binary.BigEndian.Uint32(plain[0:]),
 		target:      binary.BigEndian.Uint32(plain[4:]),
 		issued:      int64(binary.BigEndian.Uint64(plain[8:])),
 		epoch:       epoch,
-	}, nil
+	}
+	if o.issued > now {
+		return opened{}, ErrCookieFuture
+	}
+	return o, nil
 }
 
 // b64Index maps a standard base64 character to its 6 bits, and every other

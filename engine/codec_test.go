@@ -152,9 +152,9 @@ func TestCodecKeyAge(t *testing.T) {
 		{"first second of epoch E+8", start.Add(keyEpochs * KeyRotation), ErrCookieKey},
 		{"a month later", sealedAt.Add(30 * 24 * time.Hour), ErrCookieKey},
 		{"years later (epoch wraps the key slots many times)", sealedAt.Add(5 * 365 * 24 * time.Hour), ErrCookieKey},
-		{"a second earlier, same epoch", sealedAt.Add(-time.Second), nil},
-		{"epoch E-1 (from the future)", start.Add(-time.Second), ErrCookieKey},
-		{"a year earlier (from the future)", start.Add(-365 * 24 * time.Hour), ErrCookieKey},
+		{"a second earlier, same epoch (from the future)", sealedAt.Add(-time.Second), ErrCookieFuture},
+		{"epoch E-1 (from the future)", start.Add(-time.Second), ErrCookieFuture},
+		{"a year earlier (from the future)", start.Add(-365 * 24 * time.Hour), ErrCookieFuture},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -482,5 +482,49 @@ func TestOpenCached(t *testing.T) {
 	late := now.Add(keyEpochs * KeyRotation)
 	if _, err := c.openCached(kindLB, v, late.Unix()); !errors.Is(err, ErrCookieKey) {
 		t.Fatalf("a cached value sealed with a retired key: %v, want ErrCookieKey", err)
+	}
+	if _, err := c.openCached(kindLB, v, sec-1); !errors.Is(err, ErrCookieFuture) {
+		t.Fatalf("a cached value a second before it was sealed: %v, want ErrCookieFuture", err)
+	}
+}
+
+// TestCookieFromTheFuture replays a cookie that a load balancer issued
+// after a fast-forward to a new one with the same keys whose clock is
+// behind: as the lab does when the page is reloaded.
+func TestCookieFromTheFuture(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, ahead := range []time.Duration{time.Hour, 3 * 24 * time.Hour} {
+		a := DefaultAttributes()
+		a.StickinessEnabled = true
+		ahead1, err := New(Config{Seed: 9, Attributes: &a, Start: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ahead1.Advance(ahead)
+		c := ahead1.NewClient("learner", nil, KeepCookies)
+		ahead1.Do(c, "/")
+		value, _ := CookieValue(c.Jar.Header(ahead1.Now()), CookieAWSALB)
+
+		behind, err := New(Config{Seed: 9, Attributes: &a, Start: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := behind.DecodeCookie(CookieAWSALB, value); !errors.Is(err, ErrCookieFuture) {
+			t.Errorf("%s ahead: DecodeCookie = %v, want ErrCookieFuture", ahead, err)
+		}
+		forged := []byte(value)
+		forged[40] ^= 1
+		if _, err := behind.DecodeCookie(CookieAWSALB, string(forged)); !errors.Is(err, ErrCookieForged) && !errors.Is(err, ErrCookieMalformed) {
+			t.Errorf("%s ahead, forged: DecodeCookie = %v, want ErrCookieForged", ahead, err)
+		}
+		c2 := behind.NewClient("learner", &MemoryJar{}, KeepCookies)
+		c2.Jar.(*MemoryJar).Put(behind.Now(), StoredCookie{Name: CookieAWSALB, Value: value, Path: "/"})
+		ex := behind.Do(c2, "/")
+		if ex.Reason != ReasonCookieInvalid || !strings.Contains(ex.SetCookie, CookieAWSALB+"=") {
+			t.Errorf("%s ahead: reason %s, Set-Cookie %q; want cookie-invalid and a new AWSALB", ahead, ex.Reason, ex.SetCookie)
+		}
+		if got, _ := CookieValue(c2.Jar.Header(behind.Now()), CookieAWSALB); got == value {
+			t.Errorf("%s ahead: the cookie from the future was not rewritten", ahead)
+		}
 	}
 }
