@@ -5,22 +5,21 @@ import (
 	"time"
 )
 
-// calendarBuckets is the number of buckets of a crowd's calendar.
-const calendarBuckets = 1 << 14
 
 // calendar holds the pending requests of a crowd, at most one per client,
 // for the simulated clock. The schedule's heap would hold them too, but a
 // crowd keeps thousands pending and takes one out for every request it
 // makes, and sifting them through the heap cost more than anything else in
 // a crowd's request. The calendar takes a request in and out in constant
-// time: a ring of calendarBuckets buckets, each width of simulated time
-// long, each a list sorted in schedule order (time, then sequence number)
+// time: a ring of buckets (a power of two, about four per client), each
+// width of simulated time long, each a list sorted in schedule order (time, then sequence number)
 // linked through the clients' indices, and a bitmap of the buckets that
 // are not empty. A request due beyond the ring's last bucket goes to the
 // heap instead (width makes that rare). The two are merged by AdvanceTo in
 // schedule order, so the order in which things happen does not depend on
 // which one held a request.
 type calendar struct {
+	size   int      // buckets in the ring
 	width  int64    // ns of simulated time per bucket
 	base   int64    // start of the bucket at cursor, a multiple of width
 	cursor int      // ring index of the earliest bucket
@@ -42,12 +41,18 @@ type slot struct {
 }
 
 // newCalendar returns an empty calendar for clients clients who pause
-// think on average between two requests: the ring spans eight think times.
+// think on average between two requests: the ring spans eight think times,
+// so a bucket holds about two requests.
 func newCalendar(clients int, think time.Duration) *calendar {
+	size := 1 << 10
+	for size < 4*clients && size < 1<<16 {
+		size *= 2
+	}
 	c := &calendar{
-		width: max(int64(8*think)/calendarBuckets+1, int64(time.Microsecond)),
-		heads: make([]int32, calendarBuckets),
-		busy:  make([]uint64, calendarBuckets/64),
+		size:  size,
+		width: max(int64(8*think)/int64(size)+1, int64(time.Microsecond)),
+		heads: make([]int32, size),
+		busy:  make([]uint64, size/64),
 		slots: make([]slot, clients),
 	}
 	for i := range c.heads {
@@ -65,10 +70,10 @@ func (c *calendar) add(i int32, at int64, seq uint64, now int64) bool {
 		c.base, c.cursor = now-now%c.width, 0
 	}
 	k := (at - c.base) / c.width
-	if k < 0 || k >= calendarBuckets {
+	if k < 0 || k >= int64(c.size) {
 		return false
 	}
-	b := (c.cursor + int(k)) % calendarBuckets
+	b := (c.cursor + int(k)) & (c.size - 1)
 	// Insert in schedule order; a bucket holds a few requests.
 	p := &c.heads[b]
 	for *p >= 0 {
@@ -115,7 +120,7 @@ func (c *calendar) nextBusy(from int) int {
 // ring then starts at its bucket.
 func (c *calendar) take() {
 	b := c.peeked
-	c.base += int64((b-c.cursor+calendarBuckets)%calendarBuckets) * c.width
+	c.base += int64((b-c.cursor)&(c.size-1)) * c.width
 	c.cursor = b
 	i := c.heads[b]
 	c.heads[b] = c.slots[i].next
