@@ -5,7 +5,6 @@ import (
 	"time"
 )
 
-
 // calendar holds the pending requests of a crowd, at most one per client,
 // for the simulated clock. The schedule's heap would hold them too, but a
 // crowd keeps thousands pending and takes one out for every request it
