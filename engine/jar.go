@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // ErrCookiesBlocked is returned by a CookieJar that refuses to store cookies.
@@ -122,7 +123,7 @@ func (j *MemoryJar) plain(now time.Time) bool {
 // lookup returns the value of the cookie called name, after evict.
 func (j *MemoryJar) lookup(name string) (string, bool) {
 	for i := range j.cookies {
-		if j.cookies[i].Name == name {
+		if sameString(j.cookies[i].Name, name) {
 			return j.cookies[i].Value, true
 		}
 	}
@@ -167,6 +168,13 @@ func (j *MemoryJar) Store(now time.Time, setCookie string) error {
 	return nil
 }
 
+// sameString reports whether a and b are equal, without comparing their
+// bytes when they share them, as the load balancer's cookies re-issued
+// within one second do.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 func (j *MemoryJar) noteExpiry(t time.Time) {
 	if !t.IsZero() && (j.nextExpiry.IsZero() || t.Before(j.nextExpiry)) {
 		j.nextExpiry = t
@@ -196,11 +204,11 @@ func (j *MemoryJar) PutCookie(now time.Time, c StoredCookie) error {
 
 // Put stores c as if a Set-Cookie header carrying it had been received at
 // now; a cookie that expires at or before now deletes its namesake.
-func (j *MemoryJar) Put(now time.Time, c StoredCookie) { j.put(now, c, false) }
+func (j *MemoryJar) Put(now time.Time, c StoredCookie) { j.put(now, &c, false) }
 
 // put is Put; plain tells that c is known to be plain (see plainCookie),
 // as the load balancer's own cookies are.
-func (j *MemoryJar) put(now time.Time, c StoredCookie, plain bool) {
+func (j *MemoryJar) put(now time.Time, c *StoredCookie, plain bool) {
 	j.dirty = true
 	for i := range j.cookies {
 		if j.cookies[i].Name == c.Name {
@@ -217,7 +225,7 @@ func (j *MemoryJar) put(now time.Time, c StoredCookie, plain bool) {
 			// Write only what changed: a re-issued cookie changes its
 			// value and expiry, and each string written is a pointer
 			// write the collector may have to track.
-			if cur.Value != c.Value {
+			if !sameString(cur.Value, c.Value) {
 				// With no odd cookie in the jar, the old one was plain.
 				if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
 					j.odd--
@@ -228,10 +236,15 @@ func (j *MemoryJar) put(now time.Time, c StoredCookie, plain bool) {
 				cur.Value = c.Value
 			}
 			cur.Expires = c.Expires
-			if cur.Path != c.Path || cur.SameSite != c.SameSite || cur.Secure != c.Secure {
+			if !sameString(cur.Path, c.Path) || !sameString(cur.SameSite, c.SameSite) || cur.Secure != c.Secure {
 				cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
 			}
-			j.noteExpiry(c.Expires)
+			// nextExpiry may be left earlier than every cookie's
+			// expiry: evict then scans once for nothing and sets it
+			// right. Only an earlier expiry must be noted.
+			if old.IsZero() || c.Expires.Before(old) {
+				j.noteExpiry(c.Expires)
+			}
 			return
 		}
 	}
@@ -241,7 +254,38 @@ func (j *MemoryJar) put(now time.Time, c StoredCookie, plain bool) {
 	if !plain && !plainCookie(c.Name, c.Value) {
 		j.odd++
 	}
-	j.cookies = append(j.cookies, c)
+	j.cookies = append(j.cookies, *c)
+	j.noteExpiry(c.Expires)
+}
+
+// reissue is put for a plain cookie that has not expired, into a jar that
+// evict swept at the same time: neither the new cookie nor its namesake
+// can have expired, so none of put's checks of expiry is needed. This is
+// how a crowd client's jar takes the cookies of each response.
+func (j *MemoryJar) reissue(c *StoredCookie) {
+	j.dirty = true
+	for i := range j.cookies {
+		cur := &j.cookies[i]
+		if !sameString(cur.Name, c.Name) {
+			continue
+		}
+		if !sameString(cur.Value, c.Value) {
+			if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
+				j.odd--
+			}
+			cur.Value = c.Value
+		}
+		old := cur.Expires
+		cur.Expires = c.Expires
+		if !sameString(cur.Path, c.Path) || !sameString(cur.SameSite, c.SameSite) || cur.Secure != c.Secure {
+			cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
+		}
+		if old.IsZero() || c.Expires.Before(old) {
+			j.noteExpiry(c.Expires)
+		}
+		return
+	}
+	j.cookies = append(j.cookies, *c)
 	j.noteExpiry(c.Expires)
 }
 

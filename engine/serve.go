@@ -164,15 +164,16 @@ func (lb *LoadBalancer) serve(c *Client, path string, headers bool) *Exchange {
 	if ok {
 		// The same cookies, without parsing the headers again.
 		if ex.Session == SessionNew || ex.Session == SessionLost {
-			lb.putCookie(ex, putter, now, StoredCookie{Name: SessionCookie, Value: ex.SessionID, Path: "/"})
+			lb.putCookie(ex, putter, jar, now, &StoredCookie{Name: SessionCookie, Value: ex.SessionID, Path: "/"})
 		}
 		if lbLines != "" {
 			k := kindLB
 			if a.StickinessType == AppCookie {
 				k = kindApp
 			}
-			for _, ck := range t.parsedCookies(k) {
-				lb.putCookie(ex, putter, now, ck)
+			cs := t.parsedCookies(k)
+			for i := range cs {
+				lb.putCookie(ex, putter, jar, now, &cs[i])
 			}
 		}
 	} else {
@@ -258,13 +259,20 @@ func (lb *LoadBalancer) emitRequest(ex *Exchange, target string) {
 
 // putCookie hands a jar one cookie of the load balancer's or the
 // application's making: a session id or a sealed value, both plain (see
-// plainCookie), which a MemoryJar need not check.
-func (lb *LoadBalancer) putCookie(ex *Exchange, putter CookiePutter, now time.Time, ck StoredCookie) {
-	if j, ok := putter.(*MemoryJar); ok && !j.Blocked {
+// plainCookie) and not expired, which a MemoryJar need not check. swept is
+// the jar when serve read the request's cookies from it, and so evicted
+// its expired ones at now.
+func (lb *LoadBalancer) putCookie(ex *Exchange, putter CookiePutter, swept *MemoryJar, now time.Time, ck *StoredCookie) {
+	switch j, ok := putter.(*MemoryJar); {
+	case ok && j.Blocked:
+	case ok && j == swept:
+		j.reissue(ck)
+		return
+	case ok:
 		j.put(now, ck, true)
 		return
 	}
-	lb.storeError(ex, putter.PutCookie(now, ck))
+	lb.storeError(ex, putter.PutCookie(now, *ck))
 }
 
 // storeError records the first error a jar gave.
@@ -296,10 +304,25 @@ func (t *Target) cookieLines(lb *LoadBalancer, k cookieKind, now time.Time) stri
 		for rest := c.lines; rest != ""; c.n++ {
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")
-			c.parsed[c.n], _ = ParseSetCookie(now, line)
+			ck, _ := ParseSetCookie(now, line)
+			// The constants, not substrings of this second's lines:
+			// jars then compare names by pointer (sameString).
+			ck.Name, ck.Path, ck.SameSite = intern(ck.Name), intern(ck.Path), intern(ck.SameSite)
+			c.parsed[c.n] = ck
 		}
 	}
 	return c.lines
+}
+
+// intern returns the constant equal to s among the names and attribute
+// values of the load balancer's cookies, or s.
+func intern(s string) string {
+	for _, k := range [...]string{CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP, "/", "None"} {
+		if s == k {
+			return k
+		}
+	}
+	return s
 }
 
 // parsedCookies returns the cookies of the lines cookieLines last returned
