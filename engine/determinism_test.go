@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -182,5 +183,39 @@ func TestCrowdSkipsHeaders(t *testing.T) {
 		if !headers && (crowdWith != 0 || crowdWithout == 0) {
 			t.Errorf("SubscribeWithoutHeaders: %d crowd requests with headers, %d without; want none with", crowdWith, crowdWithout)
 		}
+	}
+}
+
+// TestCrowdJarsMatchHeaderPath runs a small crowd for longer than a
+// cookie's 7-day Expires twice, reading and storing cookies through the
+// jars' fast paths and through the headers, and compares what every jar
+// holds at the end, attributes and expiry included.
+func TestCrowdJarsMatchHeaderPath(t *testing.T) {
+	run := func() []string {
+		a := DefaultAttributes()
+		a.StickinessEnabled = true
+		lb, err := New(Config{Seed: 11, Attributes: &a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr, err := lb.StartCrowd(CrowdConfig{Clients: 6, ThinkTime: time.Hour, ClearShare: 0.34})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lb.Advance(9 * 24 * time.Hour)
+		var out []string
+		for _, c := range cr.Clients {
+			for _, ck := range c.Jar.(*MemoryJar).Cookies(lb.Now()) {
+				out = append(out, fmt.Sprintf("%s %+v", c.Name, ck))
+			}
+		}
+		return out
+	}
+	fast := run()
+	readHeaders = true
+	defer func() { readHeaders = false }()
+	slow := run()
+	if len(fast) == 0 || strings.Join(fast, "\n") != strings.Join(slow, "\n") {
+		t.Fatalf("jars after 9 days:\nfast paths:\n%s\nheaders:\n%s", strings.Join(fast, "\n"), strings.Join(slow, "\n"))
 	}
 }
