@@ -211,7 +211,7 @@ func (j *MemoryJar) Put(now time.Time, c StoredCookie) { j.put(now, &c, false) }
 func (j *MemoryJar) put(now time.Time, c *StoredCookie, plain bool) {
 	j.dirty = true
 	for i := range j.cookies {
-		if j.cookies[i].Name == c.Name {
+		if sameString(j.cookies[i].Name, c.Name) {
 			old := j.cookies[i].Expires
 			if !c.Expires.IsZero() && !c.Expires.After(now) || !old.IsZero() && !old.After(now) {
 				// Deleted; or the namesake has expired, so a browser
@@ -221,41 +221,14 @@ func (j *MemoryJar) put(now time.Time, c *StoredCookie, plain bool) {
 				j.remove(i)
 				break
 			}
-			cur := &j.cookies[i]
-			// Write only what changed: a re-issued cookie changes its
-			// value and expiry, and each string written is a pointer
-			// write the collector may have to track.
-			if !sameString(cur.Value, c.Value) {
-				// With no odd cookie in the jar, the old one was plain.
-				if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
-					j.odd--
-				}
-				if !plain && !plainCookie(c.Name, c.Value) {
-					j.odd++
-				}
-				cur.Value = c.Value
-			}
-			cur.Expires = c.Expires
-			if !sameString(cur.Path, c.Path) || !sameString(cur.SameSite, c.SameSite) || cur.Secure != c.Secure {
-				cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
-			}
-			// nextExpiry may be left earlier than every cookie's
-			// expiry: evict then scans once for nothing and sets it
-			// right. Only an earlier expiry must be noted.
-			if old.IsZero() || c.Expires.Before(old) {
-				j.noteExpiry(c.Expires)
-			}
+			j.update(&j.cookies[i], c, plain)
 			return
 		}
 	}
 	if !c.Expires.IsZero() && !c.Expires.After(now) {
 		return
 	}
-	if !plain && !plainCookie(c.Name, c.Value) {
-		j.odd++
-	}
-	j.cookies = append(j.cookies, *c)
-	j.noteExpiry(c.Expires)
+	j.add(c, plain)
 }
 
 // reissue is put for a plain cookie that has not expired, into a jar that
@@ -265,25 +238,47 @@ func (j *MemoryJar) put(now time.Time, c *StoredCookie, plain bool) {
 func (j *MemoryJar) reissue(c *StoredCookie) {
 	j.dirty = true
 	for i := range j.cookies {
-		cur := &j.cookies[i]
-		if !sameString(cur.Name, c.Name) {
-			continue
+		if sameString(j.cookies[i].Name, c.Name) {
+			j.update(&j.cookies[i], c, true)
+			return
 		}
-		if !sameString(cur.Value, c.Value) {
-			if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
-				j.odd--
-			}
-			cur.Value = c.Value
+	}
+	j.add(c, true)
+}
+
+// update gives cur, the namesake of c in the jar, c's value, expiry and
+// attributes. plain tells that c is known to be plain.
+func (j *MemoryJar) update(cur, c *StoredCookie, plain bool) {
+	// Write only what changed: a re-issued cookie changes its value and
+	// expiry, and each string written is a pointer write the collector
+	// may have to track.
+	if !sameString(cur.Value, c.Value) {
+		// With no odd cookie in the jar, the old one was plain.
+		if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
+			j.odd--
 		}
-		old := cur.Expires
-		cur.Expires = c.Expires
-		if !sameString(cur.Path, c.Path) || !sameString(cur.SameSite, c.SameSite) || cur.Secure != c.Secure {
-			cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
+		if !plain && !plainCookie(c.Name, c.Value) {
+			j.odd++
 		}
-		if old.IsZero() || c.Expires.Before(old) {
-			j.noteExpiry(c.Expires)
-		}
-		return
+		cur.Value = c.Value
+	}
+	old := cur.Expires
+	cur.Expires = c.Expires
+	if !sameString(cur.Path, c.Path) || !sameString(cur.SameSite, c.SameSite) || cur.Secure != c.Secure {
+		cur.Path, cur.SameSite, cur.Secure = c.Path, c.SameSite, c.Secure
+	}
+	// nextExpiry may be left earlier than every cookie's expiry: evict
+	// then scans once for nothing and sets it right. Only an earlier
+	// expiry must be noted.
+	if old.IsZero() || c.Expires.Before(old) {
+		j.noteExpiry(c.Expires)
+	}
+}
+
+// add appends c, which the jar holds no namesake of.
+func (j *MemoryJar) add(c *StoredCookie, plain bool) {
+	if !plain && !plainCookie(c.Name, c.Value) {
+		j.odd++
 	}
 	j.cookies = append(j.cookies, *c)
 	j.noteExpiry(c.Expires)
