@@ -127,7 +127,7 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 // keyLive reports whether the key of epoch is still held at now (Unix
 // seconds): not from the future, and fewer than keyEpochs rotations old.
 func keyLive(epoch uint32, now int64) bool {
-	cur := uint32(now / int64(KeyRotation/time.Second))
+	cur := epochAt(now)
 	return epoch <= cur && cur-epoch < keyEpochs
 }
 
@@ -147,7 +147,10 @@ func (c *codec) aadFor(k cookieKind) []byte {
 	return c.aad[0]
 }
 
-func epochOf(now time.Time) uint32 { return uint32(now.Unix() / int64(KeyRotation/time.Second)) }
+func epochOf(now time.Time) uint32 { return epochAt(now.Unix()) }
+
+// epochAt returns the key epoch of a time in Unix seconds.
+func epochAt(sec int64) uint32 { return uint32(sec / int64(KeyRotation/time.Second)) }
 
 // key returns the AEAD for epoch, deriving it on first use.
 func (c *codec) key(epoch uint32) cipher.AEAD {
@@ -215,7 +218,7 @@ func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
 	}
 	b := c.buf[:sealedLen]
 	epoch := binary.BigEndian.Uint32(b[1:5])
-	if cur := uint32(now / int64(KeyRotation/time.Second)); epoch <= cur && cur-epoch >= keyEpochs {
+	if cur := epochAt(now); epoch <= cur && cur-epoch >= keyEpochs {
 		return opened{}, ErrCookieKey
 	}
 	// A later epoch's key is derived all the same, to tell a cookie from
