@@ -11,9 +11,9 @@ import (
 // makes, and sifting them through the heap cost more than anything else in
 // a crowd's request. The calendar takes a request in and out in constant
 // time: a ring of buckets (a power of two, about four per client), each
-// width of simulated time long, each a list sorted in schedule order (time, then sequence number)
-// linked through the clients' indices, and a bitmap of the buckets that
-// are not empty. A request due beyond the ring's last bucket goes to the
+// width of simulated time long and each a list in schedule order (time,
+// then sequence number) linked through the clients' indices, and a bitmap
+// of the buckets that are not empty. A request due beyond the ring's last bucket goes to the
 // heap instead (width makes that rare). The two are merged by AdvanceTo in
 // schedule order, so the order in which things happen does not depend on
 // which one held a request.
