@@ -266,10 +266,15 @@ func TestTrafficLesson(t *testing.T) {
 	p.Click("speed-100")
 	p.trWaitText("instance-5-state", func(s string) bool { return s == "healthy" })
 	p.trWait("the imbalance of the scale-out", func() bool { return p.trNum("counter-imbalance", "data-value") > 1.3 })
-	kinds := Eval[string](p, `[...document.querySelectorAll('[data-testid="chart-marker"]')].map(e => e.dataset.target + " " + e.dataset.kind).join(",")`)
-	if !strings.Contains(kinds, "Instance 4 registered") || !strings.Contains(kinds, "Instance 5 healthy") {
-		t.Errorf("chart markers %q", kinds)
-	}
+	// The chart draws a marker once a sample of the second it fell in
+	// exists, and redraws at most ten times a second: it may trail the
+	// fleet's state by a moment.
+	var kinds string
+	p.trWait("the scale-out's markers on the chart", func() bool {
+		kinds = Eval[string](p, `[...document.querySelectorAll('[data-testid="chart-marker"]')].map(e => e.dataset.target + " " + e.dataset.kind).join(",")`)
+		return strings.Contains(kinds, "Instance 4 registered") && strings.Contains(kinds, "Instance 5 healthy")
+	})
+	t.Logf("chart markers %q", kinds)
 	p.Screenshot("traffic-4-scale-out")
 
 	// The learner's browser is one client among the crowd.
