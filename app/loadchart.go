@@ -188,10 +188,13 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 	span := float64(d.bins * d.binSec)
 	for _, mk := range markers {
 		off := float64(mk.time.Unix()-d.t0) + float64(mk.time.Nanosecond())/1e9
-		if off < 0 || off > span {
+		// A marker of the bin still being filled (no sample yet: say,
+		// an instance stopped while paused) is drawn at the right edge,
+		// now, rather than left out until the next sample.
+		if off < 0 || off > span+float64(d.binSec) {
 			continue
 		}
-		d.markers = append(d.markers, chartMarker{x: chartLeft + off/span*(chartRight-chartLeft), kind: mk.kind, target: mk.target, time: mk.time})
+		d.markers = append(d.markers, chartMarker{x: chartLeft + min(off, span)/span*(chartRight-chartLeft), kind: mk.kind, target: mk.target, time: mk.time})
 	}
 	return d
 }

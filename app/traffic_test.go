@@ -529,7 +529,8 @@ func TestBuildChart(t *testing.T) {
 		}
 		samples = append(samples, s)
 	}
-	mk := []marker{{time: base.Add(350 * time.Second), kind: "unhealthy", target: "Instance 2"}, {time: base.Add(10 * time.Second), kind: "stopped", target: "Instance 2"}}
+	mk := []marker{{time: base.Add(350 * time.Second), kind: "unhealthy", target: "Instance 2"}, {time: base.Add(10 * time.Second), kind: "stopped", target: "Instance 2"},
+		{time: base.Add(400*time.Second + 500*time.Millisecond), kind: "stopped", target: "Instance 1"}, {time: base.Add(410 * time.Second), kind: "started", target: "Instance 1"}}
 	d := buildChart(samples, []string{"Instance 1", "Instance 2"}, 300, mk)
 	if d.binSec != 2 || d.bins != 150 || d.samples != 300 || d.t0 != base.Unix()+100 {
 		t.Fatalf("bins: %d × %d s from %d, %d samples", d.bins, d.binSec, d.t0-base.Unix(), d.samples)
@@ -543,11 +544,14 @@ func TestBuildChart(t *testing.T) {
 	if d.maxRPS != 10 || d.maxSessions != 500 || d.lost != 3 || d.moved != 2 || strings.Count(d.lostPath, "M") != 1 {
 		t.Errorf("max %v %v lost %d moved %d path %q", d.maxRPS, d.maxSessions, d.lost, d.moved, d.lostPath)
 	}
-	if len(d.markers) != 1 || d.markers[0].kind != "unhealthy" {
-		t.Fatalf("markers %+v (the one before the window must go)", d.markers)
+	if len(d.markers) != 2 || d.markers[0].kind != "unhealthy" || d.markers[1].kind != "stopped" {
+		t.Fatalf("markers %+v (the one before the window and the one past the bin being filled must go)", d.markers)
 	}
 	if x := d.markers[0].x; x < chartLeft+(chartRight-chartLeft)*250/300-1 || x > chartLeft+(chartRight-chartLeft)*250/300+1 {
 		t.Errorf("marker at x=%v", x)
+	}
+	if x := d.markers[1].x; x != chartRight {
+		t.Errorf("the marker of the second being filled at x=%v, want the right edge %v", x, float64(chartRight))
 	}
 	if e := buildChart(nil, []string{"Instance 1"}, 3600, nil); e.binSec != 24 || e.bins != 150 || len(e.series) != 0 {
 		t.Errorf("empty chart %+v", e)

@@ -231,6 +231,13 @@ func TestTrafficPause(t *testing.T) {
 		t.Errorf("after a step the page changed:\n%s\n%s", stepped, after)
 	}
 
+	// An instance stopped while paused is marked on the chart at once (at
+	// its right edge: the second has no sample yet).
+	p.Click("stop-1")
+	p.trWait("the stop's marker on the paused chart", func() bool {
+		return Eval[bool](p, `[...document.querySelectorAll('[data-testid="chart-marker"]')].some(e => e.dataset.target == "Instance 1" && e.dataset.kind == "stopped")`)
+	})
+
 	clock := p.trText("clock")
 	p.Click("play")
 	p.trWaitText("sim-status", func(s string) bool { return s == "playing at 1×" })
