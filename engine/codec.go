@@ -112,7 +112,7 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 		switch {
 		case slot.o.issued > now:
 			return opened{}, ErrCookieFuture
-		case !keyLive(slot.o.epoch, now):
+		case keyRetired(slot.o.epoch, now):
 			return opened{}, ErrCookieKey
 		}
 		return slot.o, nil
@@ -124,11 +124,12 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 	return o, err
 }
 
-// keyLive reports whether the key of epoch is still held at now (Unix
-// seconds): not from the future, and fewer than keyEpochs rotations old.
-func keyLive(epoch uint32, now int64) bool {
+// keyRetired reports whether the key of epoch is no longer held at now
+// (Unix seconds): keyEpochs rotations old or more. A later epoch's key is
+// not retired (see openAt).
+func keyRetired(epoch uint32, now int64) bool {
 	cur := epochAt(now)
-	return epoch <= cur && cur-epoch < keyEpochs
+	return epoch <= cur && cur-epoch >= keyEpochs
 }
 
 func newCodec(name string, secret [32]byte) *codec {
@@ -218,7 +219,7 @@ func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
 	}
 	b := c.buf[:sealedLen]
 	epoch := binary.BigEndian.Uint32(b[1:5])
-	if cur := epochAt(now); epoch <= cur && cur-epoch >= keyEpochs {
+	if keyRetired(epoch, now) {
 		return opened{}, ErrCookieKey
 	}
 	// A later epoch's key is derived all the same, to tell a cookie from
@@ -241,16 +242,19 @@ func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
 
 // b64Index maps a standard base64 character to its 6 bits, and every other
 // byte to 0xFF.
-var b64Index = func() (t [256]byte) {
+var b64Index = digitTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+// digitTable maps each byte of digits to its position, and every other
+// byte to 0xFF.
+func digitTable(digits string) (t [256]byte) {
 	for i := range t {
 		t[i] = 0xFF
 	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	for i := 0; i < len(alphabet); i++ {
-		t[alphabet[i]] = byte(i)
+	for i := 0; i < len(digits); i++ {
+		t[digits[i]] = byte(i)
 	}
 	return t
-}()
+}
 
 // sealedBuf is the size of a buffer decodeSealed writes to: sealedLen
 // and the slack its last 8-byte store runs into.

@@ -83,16 +83,7 @@ func sessionKey(id string) (uint64, bool) {
 
 // hexValue maps a lowercase hexadecimal digit to its value, and every other
 // byte to 0xFF.
-var hexValue = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xFF
-	}
-	const digits = "0123456789abcdef"
-	for i := 0; i < len(digits); i++ {
-		t[digits[i]] = byte(i)
-	}
-	return t
-}()
+var hexValue = digitTable("0123456789abcdef")
 
 // Sessions returns a copy of every session, in no particular order.
 func (s *SessionStore) Sessions() []Session {
