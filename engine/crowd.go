@@ -51,7 +51,6 @@ type Crowd struct {
 	Clients []*Client
 	think   time.Duration
 	gen     uint32
-	members []*member
 	cal     *calendar // the pending requests (see calendar)
 }
 
@@ -81,7 +80,6 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		cr.think = time.Duration(float64(cfg.Clients) / cfg.RequestRate * float64(time.Second))
 	}
 	cr.cal = newCalendar(cfg.Clients, cr.think)
-	cr.members = make([]*member, cfg.Clients)
 	cr.Clients = make([]*Client, cfg.Clients)
 	nClear := int(cfg.ClearShare*float64(cfg.Clients) + 0.5)
 	nBlock := int(cfg.BlockShare*float64(cfg.Clients) + 0.5)
@@ -93,10 +91,9 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		case i < nBlock+nClear:
 			b = ClearCookies
 		}
-		// One allocation each: a small object, which the collector
-		// scans faster than one big array of them.
+		// One allocation each (Clients points into it): a small object,
+		// which the collector scans faster than one big array of them.
 		m := new(member)
-		cr.members[i] = m
 		c := &m.client
 		lb.initClient(c, fmt.Sprintf("client-%04d", i+1), &m.jar, b)
 		c.crowdIndex = i
