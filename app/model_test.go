@@ -226,7 +226,7 @@ func TestModelOpenDirect(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ex.Reason != engine.ReasonDirect || ex.TargetName != name || ex.Status != 200 || ex.Cookie != "" || ex.SetCookie != "" {
+		if ex.Reason != engine.ReasonDirect || ex.TargetName != name || ex.Status != 200 || len(ex.Cookies) != 0 || len(ex.SetCookies) != 0 {
 			t.Errorf("open %s: %+v", name, ex)
 		}
 		if m.shown() != m.direct || m.shown().TargetName != name {

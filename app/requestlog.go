@@ -38,18 +38,18 @@ func (l *RequestLog) Render() app.UI {
 func (l *RequestLog) row(ex *engine.Exchange) app.UI {
 	return app.Tr().Class("reason-"+ex.Reason.String()).DataSet("testid", "log-row").DataSet("reason", ex.Reason.String()).Body(
 		app.Td().Text(ex.Time.Format("15:04:05")),
-		app.Td().Body(app.Code().Title(ex.Cookie).Text(cookieNames(ex.Cookie))),
+		app.Td().Body(app.Code().Title(ex.CookieHeader()).Text(cookieNames(ex.Cookies))),
 		app.Td().DataSet("testid", "log-target").Text(ex.TargetName),
 		app.Td().Text(ex.StatusText()),
 		app.Td().Text(ex.Reason.Text()),
-		app.Td().Body(app.Code().Title(ex.SetCookie).Text(setCookieNames(ex))),
+		app.Td().Body(app.Code().Title(strings.Join(ex.SetCookieHeaders(), "\n")).Text(setCookieNames(ex))),
 	)
 }
 
-// cookieNames lists the names in a Cookie header, "—" for none.
-func cookieNames(header string) string {
+// cookieNames lists the names of a request's cookies, "—" for none.
+func cookieNames(cs []engine.StoredCookie) string {
 	var names []string
-	for _, c := range engine.ParseCookieHeader(header) {
+	for _, c := range cs {
 		names = append(names, c.Name)
 	}
 	if len(names) == 0 {
@@ -60,9 +60,8 @@ func cookieNames(header string) string {
 
 func setCookieNames(ex *engine.Exchange) string {
 	var names []string
-	for _, h := range ex.SetCookies() {
-		name, _, _ := strings.Cut(h, "=")
-		names = append(names, name)
+	for _, c := range ex.SetCookies {
+		names = append(names, c.Name)
 	}
 	if len(names) == 0 {
 		return "—"

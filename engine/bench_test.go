@@ -24,18 +24,36 @@ func benchLB(b *testing.B) (*LoadBalancer, *Client) {
 }
 
 // BenchmarkStickyDecision measures the routing decision for a request
-// carrying a valid AWSALB/AWSALBCORS cookie: header scan, base64, AES-GCM
+// carrying a valid AWSALB/AWSALBCORS cookie: cookie lookup, base64, AES-GCM
 // open, duration and target checks. The codec's cache of opened values is
 // off, so every iteration opens the cookie.
 func BenchmarkStickyDecision(b *testing.B) {
 	lb, c := benchLB(b)
-	header := c.Jar.Header(lb.Now())
+	r := Request{Time: lb.now, Client: c, Cookies: c.Jar.Cookies(lb.now)}
 	tg := lb.TargetGroup
 	lb.codec.noCache = true
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, r := tg.route(header, lb.now); r != ReasonSticky {
-			b.Fatal(r)
+		if _, reason := tg.stickiness.Route(&r); reason != ReasonSticky {
+			b.Fatal(reason)
+		}
+	}
+}
+
+// BenchmarkStickyDecisionHeader is BenchmarkStickyDecision for a request
+// whose cookies come as a Cookie header, as a browser's document.cookie
+// does: the header is parsed first.
+func BenchmarkStickyDecisionHeader(b *testing.B) {
+	lb, c := benchLB(b)
+	header := CookieHeader(c.Jar.Cookies(lb.now))
+	r := Request{Time: lb.now, Client: c}
+	tg := lb.TargetGroup
+	lb.codec.noCache = true
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Cookies = appendCookies(r.Cookies[:0], header)
+		if _, reason := tg.stickiness.Route(&r); reason != ReasonSticky {
+			b.Fatal(reason)
 		}
 	}
 }
@@ -44,12 +62,12 @@ func BenchmarkStickyDecision(b *testing.B) {
 // the codec opened before, as in a crowd.
 func BenchmarkStickyDecisionCached(b *testing.B) {
 	lb, c := benchLB(b)
-	header := c.Jar.Header(lb.Now())
+	r := Request{Time: lb.now, Client: c, Cookies: c.Jar.Cookies(lb.now)}
 	tg := lb.TargetGroup
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, r := tg.route(header, lb.now); r != ReasonSticky {
-			b.Fatal(r)
+		if _, reason := tg.stickiness.Route(&r); reason != ReasonSticky {
+			b.Fatal(reason)
 		}
 	}
 }
@@ -58,7 +76,7 @@ func BenchmarkStickyDecisionCached(b *testing.B) {
 // physical floor of an encrypted cookie's decision.
 func BenchmarkAESGCMOpen(b *testing.B) {
 	lb, c := benchLB(b)
-	v, _ := CookieValue(c.Jar.Header(lb.Now()), CookieAWSALBCORS)
+	v, _ := lookupCookie(c.Jar.Cookies(lb.Now()), CookieAWSALBCORS)
 	cd := lb.codec
 	sealed, err := base64.StdEncoding.DecodeString(v)
 	if err != nil || len(sealed) != sealedLen {

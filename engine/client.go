@@ -71,7 +71,7 @@ func (lb *LoadBalancer) initClient(c *Client, name string, jar CookieJar, behavi
 	*c = Client{Name: name, IP: ip, Jar: jar, Behavior: behavior, crowdIndex: -1}
 }
 
-// blockingJar is a jar whose Store always refuses.
+// blockingJar is a jar that refuses every cookie.
 type blockingJar struct{ CookieJar }
 
-func (blockingJar) Store(time.Time, string) error { return ErrCookiesBlocked }
+func (blockingJar) SetCookies(time.Time, []StoredCookie) error { return ErrCookiesBlocked }

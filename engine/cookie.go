@@ -45,20 +45,105 @@ func CookieValue(header, name string) (string, bool) {
 }
 
 // ParseCookieHeader splits a Cookie request header into its name=value
-// pairs, in order, skipping malformed parts.
-func ParseCookieHeader(header string) []StoredCookie {
-	var out []StoredCookie
-	for header != "" {
-		var part string
-		part, header, _ = strings.Cut(header, ";")
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
+// pairs, in order, as the load balancer reads them: spaces and tabs trimmed,
+// one pair of double quotes removed, parts without '=' skipped.
+func ParseCookieHeader(header string) []StoredCookie { return appendCookies(nil, header) }
+
+// appendCookies appends the pairs of a Cookie header to dst.
+func appendCookies(dst []StoredCookie, header string) []StoredCookie {
+	for {
+		name, value, rest, ok := nextCookie(header)
+		if !ok {
+			return dst
+		}
+		header = rest
+		if name != "" {
+			dst = append(dst, StoredCookie{Name: name, Value: value})
+		}
+	}
+}
+
+// CookieHeader renders the Cookie request header that carries cs, "" for
+// none: the text a request log shows.
+func CookieHeader(cs []StoredCookie) string { return joinCookies(cs) }
+
+// FormatSetCookie renders c as a Set-Cookie response header, attributes in
+// the order AWS writes them: Expires, Path, SameSite, Secure.
+func FormatSetCookie(c StoredCookie) string {
+	b := make([]byte, 0, len(c.Name)+len(c.Value)+80)
+	b = append(b, c.Name...)
+	b = append(b, '=')
+	b = append(b, c.Value...)
+	if !c.Expires.IsZero() {
+		b = append(b, "; Expires="...)
+		b = c.Expires.UTC().AppendFormat(b, TimeFormat)
+	}
+	if c.Path != "" {
+		b = append(b, "; Path="...)
+		b = append(b, c.Path...)
+	}
+	if c.SameSite != "" {
+		b = append(b, "; SameSite="...)
+		b = append(b, c.SameSite...)
+	}
+	if c.Secure {
+		b = append(b, "; Secure"...)
+	}
+	return string(b)
+}
+
+// lookupCookie returns the value of the first cookie called name in cs.
+// Names compare by pointer first: the engine's cookies share its constants.
+func lookupCookie(cs []StoredCookie, name string) (string, bool) {
+	for i := range cs {
+		if sameString(cs[i].Name, name) {
+			return cs[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// nextCookie splits the first name=value pair off a Cookie header, trimming
+// spaces and one pair of quotes, without allocating. ok is false when the
+// header is exhausted.
+func nextCookie(h string) (name, value, rest string, ok bool) {
+	for len(h) > 0 {
+		for len(h) > 0 && (h[0] == ' ' || h[0] == ';' || h[0] == '\t') {
+			h = h[1:]
+		}
+		if h == "" {
+			return "", "", "", false
+		}
+		end := strings.IndexByte(h, ';')
+		part := h
+		if end >= 0 {
+			part, h = h[:end], h[end+1:]
+		} else {
+			h = ""
+		}
+		eq := strings.IndexByte(part, '=')
+		if eq < 0 {
 			continue
 		}
-		out = append(out, StoredCookie{Name: k, Value: strings.TrimSpace(v)})
+		name, value = trimSpace(part[:eq]), trimSpace(part[eq+1:])
+		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+			value = value[1 : len(value)-1]
+		}
+		return name, value, h, true
 	}
-	return out
+	return "", "", "", false
+}
+
+// trimSpace trims spaces and tabs, cheaper than strings.TrimSpace for the
+// short ASCII parts of a Cookie header.
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // ErrBadSetCookie reports a Set-Cookie header that names no cookie.

@@ -268,7 +268,7 @@ func TestMemoryJarExpiry(t *testing.T) {
 			t.Errorf("Header(+%s) = %q, want %q", s.after, got, s.want)
 		}
 	}
-	if got := j.Cookies(now.Add(30 * 24 * time.Hour)); len(got) != 1 || got[0].Name != SessionCookie {
+	if got := j.All(now.Add(30 * 24 * time.Hour)); len(got) != 1 || got[0].Name != SessionCookie {
 		t.Errorf("Cookies after a month = %+v, want only the session cookie", got)
 	}
 }
@@ -296,7 +296,7 @@ func TestMemoryJarReplaceAndDelete(t *testing.T) {
 	// Replacing keeps the cookie's place.
 	store("b=2; Secure")
 	check("a=1; b=2; c=1")
-	if cs := j.Cookies(now); !cs[1].Secure || cs[1].Path != "" {
+	if cs := j.All(now); !cs[1].Secure || cs[1].Path != "" {
 		t.Errorf("replaced cookie = %+v, want the new attributes only", cs[1])
 	}
 	// An Expires in the past deletes.
@@ -346,8 +346,8 @@ func TestMemoryJarBlocked(t *testing.T) {
 	c := lb.NewClient("private", nil, BlockCookies)
 	for i := 0; i < 3; i++ {
 		ex := lb.Do(c, "/")
-		if ex.Cookie != "" || ex.StoreError == "" || ex.Session != SessionNew {
-			t.Errorf("request %d from a blocking client: Cookie %q, StoreError %q, session %s", i, ex.Cookie, ex.StoreError, ex.Session)
+		if len(ex.Cookies) != 0 || ex.StoreError == "" || ex.Session != SessionNew {
+			t.Errorf("request %d from a blocking client: Cookie %q, StoreError %q, session %s", i, ex.CookieHeader(), ex.StoreError, ex.Session)
 		}
 	}
 }
@@ -370,7 +370,7 @@ func TestMemoryJarClear(t *testing.T) {
 	if h := j.Header(Epoch); h != "" {
 		t.Errorf("Header after Clear = %q", h)
 	}
-	if cs := j.Cookies(Epoch); len(cs) != 0 {
+	if cs := j.All(Epoch); len(cs) != 0 {
 		t.Errorf("Cookies after Clear = %+v", cs)
 	}
 	if err := j.Store(Epoch, "c=3"); err != nil || j.Header(Epoch) != "c=3" {
@@ -393,7 +393,7 @@ func TestMemoryJarCookies(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := names(j.Cookies(now)), []string{"AWSALB", "AWSALBCORS", "alpha", "mid", "zeta"}; !slices.Equal(got, want) {
+	if got, want := names(j.All(now)), []string{"AWSALB", "AWSALBCORS", "alpha", "mid", "zeta"}; !slices.Equal(got, want) {
 		t.Errorf("Cookies = %v, want sorted %v", got, want)
 	}
 	// Sorting the copy does not reorder the Cookie header.
@@ -401,11 +401,11 @@ func TestMemoryJarCookies(t *testing.T) {
 		t.Errorf("Header = %q, want the order the cookies were set", h)
 	}
 	// Expired cookies are left out.
-	if got, want := names(j.Cookies(now.Add(10*time.Second))), []string{"AWSALB", "AWSALBCORS", "mid", "zeta"}; !slices.Equal(got, want) {
+	if got, want := names(j.All(now.Add(10*time.Second))), []string{"AWSALB", "AWSALBCORS", "mid", "zeta"}; !slices.Equal(got, want) {
 		t.Errorf("Cookies after alpha expired = %v, want %v", got, want)
 	}
 	// The result is a copy.
-	cs := j.Cookies(now)
+	cs := j.All(now)
 	cs[0].Value = "changed"
 	if v, _ := CookieValue(j.Header(now), "AWSALB"); v != "4" {
 		t.Errorf("changing Cookies' result changed the jar: AWSALB=%q", v)
@@ -508,7 +508,7 @@ func TestMemoryJarHeaderCache(t *testing.T) {
 				m.evict(now)
 				want := slices.Clone(m.cookies)
 				slices.SortFunc(want, func(a, b StoredCookie) int { return strings.Compare(a.Name, b.Name) })
-				got := j.Cookies(now)
+				got := j.All(now)
 				if len(got) != len(want) {
 					t.Fatalf("seed %d step %d: Cookies = %+v, want %+v", seed, step, got, want)
 				}
@@ -547,53 +547,29 @@ func TestMemoryJarHeaderCache(t *testing.T) {
 	}
 }
 
-// FuzzScanLBCookies checks the quick AWSALBCORS lookup against the full
-// pair-by-pair scan.
-func FuzzScanLBCookies(f *testing.F) {
-	for _, h := range []string{
-		"SESSIONID=s-1; AWSALB=a; AWSALBCORS=b",
-		"AWSALBCORS=b",
-		"AWSALBCORS =b; AWSALBCORS=c",
-		"xAWSALBCORS=1; AWSALBCORS=2",
-		"a=AWSALBCORS=1; AWSALBCORS=2",
-		`AWSALBCORS="q"`,
-		"AWSALBCORS= b ;x=1",
-		";AWSALBCORS=b",
-		" AWSALBCORS=b",
-		"a=1;  AWSALBCORS=b",
-	} {
-		f.Add(h)
-	}
+// FuzzCookieLookup checks that the load balancer's reading of a Cookie
+// header, parsed once into cookies and then looked up by name, finds what a
+// pair-by-pair scan of the text finds.
+func FuzzCookieLookup(f *testing.F) {
+	f.Add("AWSALB=a; AWSALBCORS=b")
+	f.Add("AWSALBCORS=b;AWSALB=a; AWSALBCORS=c")
+	f.Add(` AWSALB = "q" ; x=1;AWSALBCORS`)
+	f.Add("AWSALBX=1; AWSALBCORS =2; ;=3")
 	f.Fuzz(func(t *testing.T, h string) {
-		c1, a1, cok1, aok1 := scanLBCookies(h)
-		c2, a2, cok2, aok2 := scanLBCookiesSlow(h)
-		if c1 != c2 || cok1 != cok2 || (!cok1 && (a1 != a2 || aok1 != aok2)) {
-			t.Fatalf("scanLBCookies(%q) = %q %q %v %v, full scan %q %q %v %v", h, c1, a1, cok1, aok1, c2, a2, cok2, aok2)
+		cs := ParseCookieHeader(h)
+		for _, name := range []string{CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP, SessionCookie, "x"} {
+			gv, gok := lookupCookie(cs, name)
+			wv, wok := CookieValue(h, name)
+			if gv != wv || gok != wok {
+				t.Fatalf("header %q: lookup(%q) = %q %v, scan gives %q %v", h, name, gv, gok, wv, wok)
+			}
 		}
 	})
 }
 
-// scanLBCookiesSlow is the reference for scanLBCookies: it finds
-// AWSALBCORS and AWSALB pair by pair with the general nextCookie.
-func scanLBCookiesSlow(h string) (cors, alb string, corsOK, albOK bool) {
-	for {
-		name, value, rest, ok := nextCookie(h)
-		if !ok {
-			return
-		}
-		h = rest
-		switch {
-		case name == CookieAWSALBCORS && !corsOK:
-			cors, corsOK = value, true
-		case name == CookieAWSALB && !albOK:
-			alb, albOK = value, true
-		}
-	}
-}
-
-// FuzzJarLookup checks that a plain jar's values are the ones its Cookie
-// header carries: what the load balancer reads from a crowd client's jar
-// instead of parsing the header.
+// FuzzJarLookup checks a MemoryJar's Cookies, its own slice while every
+// cookie is plain, against its Cookie header parsed: what the load
+// balancer reads from a crowd client's jar instead of parsing the header.
 func FuzzJarLookup(f *testing.F) {
 	f.Add("AWSALB", "v1", "AWSALBCORS", "v2", "SESSIONID", "s-1")
 	f.Add("AWSALB", " v1", "AWSALBCORS", `"v2"`, "SESSIONID", "a;AWSALBCORS=x")
@@ -613,22 +589,17 @@ func FuzzJarLookup(f *testing.F) {
 		if got := j.plain(now); got != want {
 			t.Fatalf("plain = %v with cookies %+v", got, j.cookies)
 		}
-		if !want {
-			return
+		got, parsed := j.Cookies(now), ParseCookieHeader(j.Header(now))
+		if len(got) != len(parsed) {
+			t.Fatalf("jar %+v: Cookies %+v, header %q parses to %+v", j.cookies, got, j.Header(now), parsed)
 		}
-		h := j.Header(now)
-		for _, name := range []string{n1, n2, n3, CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP, SessionCookie} {
-			gv, gok := j.lookup(name)
-			wv, wok := CookieValue(h, name)
-			if gv != wv || gok != wok {
-				t.Fatalf("jar %+v: lookup(%q) = %q %v, header %q gives %q %v", j.cookies, name, gv, gok, h, wv, wok)
+		for i := range got {
+			if got[i].Name != parsed[i].Name || got[i].Value != parsed[i].Value {
+				t.Fatalf("jar %+v: Cookies %+v, header %q parses to %+v", j.cookies, got, j.Header(now), parsed)
 			}
-		}
-		cors, alb, corsOK, albOK := scanLBCookies(h)
-		jc, jcOK := j.lookup(CookieAWSALBCORS)
-		ja, jaOK := j.lookup(CookieAWSALB)
-		if cors != jc || corsOK != jcOK || !corsOK && (alb != ja || albOK != jaOK) {
-			t.Fatalf("jar %+v: header scan %q %q %v %v, lookups %q %q %v %v", j.cookies, cors, alb, corsOK, albOK, jc, ja, jcOK, jaOK)
 		}
 	})
 }
+
+// jarHeader renders the Cookie header c's next request at now carries.
+func jarHeader(c *Client, now time.Time) string { return CookieHeader(c.Jar.Cookies(now)) }

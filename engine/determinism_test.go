@@ -13,12 +13,13 @@ import (
 // exchange with its raw Cookie and Set-Cookie headers, and every event.
 func replay(t *testing.T, seed uint64) []byte {
 	t.Helper()
-	return replayWith(t, seed, true)
+	return replayWith(t, seed, true, false)
 }
 
-// replayWith is replay; without headers, it subscribes without the Cookie
-// and Set-Cookie headers and leaves them out of the trace.
-func replayWith(t *testing.T, seed uint64, headers bool) []byte {
+// replayWith is replay; without headers, it subscribes without the cookies
+// and leaves them out of the trace; with text, every jar goes through
+// Cookie and Set-Cookie header text (textJar).
+func replayWith(t *testing.T, seed uint64, headers, text bool) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	lb, err := New(Config{Seed: seed})
@@ -32,14 +33,19 @@ func replayWith(t *testing.T, seed uint64, headers bool) []byte {
 	subscribe(func(e Event) {
 		fmt.Fprintf(&out, "%d %s %s\n", e.Seq, e.Time.Format(time.RFC3339Nano), e)
 		if x := e.Exchange; x != nil {
-			cookie, setCookie := x.Cookie, x.SetCookie
+			cookie, setCookie := x.CookieHeader(), strings.Join(x.SetCookieHeaders(), "\n")
 			if !headers {
 				cookie, setCookie = "-", "-"
 			}
 			fmt.Fprintf(&out, "  %s %s|%s|%s|%d|%s|%s|%d\n", x.SourceIP, cookie, setCookie, x.TargetID, x.Status, x.Reason, x.SessionID, x.Visits)
 		}
 	})
-	learner := lb.NewClient("learner", nil, KeepCookies)
+	var learner *Client
+	if text {
+		learner = lb.NewClient("learner", textJar{new(MemoryJar)}, KeepCookies)
+	} else {
+		learner = lb.NewClient("learner", nil, KeepCookies)
+	}
 	step := func(n int) {
 		for i := 0; i < n; i++ {
 			lb.Do(learner, "/")
@@ -54,8 +60,12 @@ func replayWith(t *testing.T, seed uint64, headers bool) []byte {
 		t.Fatal(err)
 	}
 	step(5)
-	if _, err := lb.StartCrowd(CrowdConfig{Clients: 200, ThinkTime: 2 * time.Second, ClearShare: 0.2, BlockShare: 0.1}); err != nil {
+	cr, err := lb.StartCrowd(CrowdConfig{Clients: 200, ThinkTime: 2 * time.Second, ClearShare: 0.2, BlockShare: 0.1})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if text {
+		useTextJars(cr)
 	}
 	lb.Advance(30 * time.Second)
 	if err := lb.StopInstance("Instance 2"); err != nil {
@@ -100,30 +110,47 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestPutCookieMatchesStore checks that handing jars parsed cookies
-// (CookiePutter) gives the same run as handing them Set-Cookie headers.
-func TestPutCookieMatchesStore(t *testing.T) {
-	put := replay(t, 7)
-	parseSetCookies = true
-	defer func() { parseSetCookies = false }()
-	if parsed := replay(t, 7); !bytes.Equal(put, parsed) {
-		t.Fatal("PutCookie and Store paths gave different traces")
+// textJar is a jar that takes and returns cookies only through Cookie and
+// Set-Cookie header text, as a browser's document.cookie does: the plain
+// path the typed jars' shortcuts must match.
+type textJar struct{ j *MemoryJar }
+
+func (t textJar) Cookies(now time.Time) []StoredCookie { return ParseCookieHeader(t.j.Header(now)) }
+func (t textJar) Clear()                                { t.j.Clear() }
+func (t textJar) SetCookies(now time.Time, cs []StoredCookie) error {
+	for _, c := range cs {
+		if err := t.j.Store(now, FormatSetCookie(c)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// useTextJars makes every client of cr use a textJar around its MemoryJar.
+func useTextJars(cr *Crowd) {
+	for _, c := range cr.Clients {
+		if b, ok := c.Jar.(blockingJar); ok {
+			c.Jar = blockingJar{textJar{b.CookieJar.(*MemoryJar)}}
+		} else {
+			c.Jar = textJar{c.Jar.(*MemoryJar)}
+		}
 	}
 }
 
-// TestJarLookupMatchesHeader checks that reading the crowd's cookies from
-// their jars gives the same run as parsing their Cookie headers.
-func TestJarLookupMatchesHeader(t *testing.T) {
-	lookup := replayWith(t, 7, false)
-	readHeaders = true
-	defer func() { readHeaders = false }()
-	if parsed := replayWith(t, 7, false); !bytes.Equal(lookup, parsed) {
-		i := 0
-		for i < len(lookup) && i < len(parsed) && lookup[i] == parsed[i] {
-			i++
+// TestTypedJarsMatchText checks that handing jars typed cookies, and the
+// crowd's MemoryJar shortcuts, give the same run as going through Cookie
+// and Set-Cookie header text, with and without recorded cookies.
+func TestTypedJarsMatchText(t *testing.T) {
+	for _, headers := range []bool{true, false} {
+		typed, text := replayWith(t, 7, headers, false), replayWith(t, 7, headers, true)
+		if !bytes.Equal(typed, text) {
+			i := 0
+			for i < len(typed) && i < len(text) && typed[i] == text[i] {
+				i++
+			}
+			lo := max(0, i-200)
+			t.Fatalf("headers %v: typed jars and header text gave different runs; first difference at byte %d:\n%s\n---\n%s", headers, i, typed[lo:min(len(typed), i+200)], text[lo:min(len(text), i+200)])
 		}
-		lo := max(0, i-200)
-		t.Fatalf("jar lookups and Cookie headers gave different runs; first difference at byte %d:\n%s\n---\n%s", i, lookup[lo:min(len(lookup), i+200)], parsed[lo:min(len(parsed), i+200)])
 	}
 }
 
@@ -146,8 +173,8 @@ func TestCrowdSkipsHeaders(t *testing.T) {
 			}
 			// A first visit sends no cookie either way; every response
 			// sets AWSALB.
-			with := x.SetCookie != "" && (x.Cookie != "" || x.Session == SessionNew)
-			without := x.Cookie == "" && x.SetCookie == ""
+			with := len(x.SetCookies) > 0 && (len(x.Cookies) > 0 || x.Session == SessionNew)
+			without := len(x.Cookies) == 0 && len(x.SetCookies) == 0
 			switch {
 			case x.Client == "learner" && with:
 				learnerWith++
@@ -158,7 +185,7 @@ func TestCrowdSkipsHeaders(t *testing.T) {
 			case without:
 				crowdWithout++
 			default:
-				t.Errorf("headers %v: request %d carries half its headers: Cookie %q, Set-Cookie %q", headers, x.Seq, x.Cookie, x.SetCookie)
+				t.Errorf("headers %v: request %d carries half its cookies: Cookie %q, Set-Cookie %q", headers, x.Seq, x.CookieHeader(), x.SetCookieHeaders())
 			}
 		}
 		if headers {
@@ -191,7 +218,7 @@ func TestCrowdSkipsHeaders(t *testing.T) {
 // jars' fast paths and through the headers, and compares what every jar
 // holds at the end, attributes and expiry included.
 func TestCrowdJarsMatchHeaderPath(t *testing.T) {
-	run := func() []string {
+	run := func(text bool) []string {
 		a := DefaultAttributes()
 		a.StickinessEnabled = true
 		lb, err := New(Config{Seed: 11, Attributes: &a})
@@ -202,19 +229,23 @@ func TestCrowdJarsMatchHeaderPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		jars := make([]*MemoryJar, len(cr.Clients))
+		for i, c := range cr.Clients {
+			jars[i] = c.Jar.(*MemoryJar)
+		}
+		if text {
+			useTextJars(cr)
+		}
 		lb.Advance(9 * 24 * time.Hour)
 		var out []string
-		for _, c := range cr.Clients {
-			for _, ck := range c.Jar.(*MemoryJar).Cookies(lb.Now()) {
+		for i, c := range cr.Clients {
+			for _, ck := range jars[i].All(lb.Now()) {
 				out = append(out, fmt.Sprintf("%s %+v", c.Name, ck))
 			}
 		}
 		return out
 	}
-	fast := run()
-	readHeaders = true
-	defer func() { readHeaders = false }()
-	slow := run()
+	fast, slow := run(false), run(true)
 	if len(fast) == 0 || strings.Join(fast, "\n") != strings.Join(slow, "\n") {
 		t.Fatalf("jars after 9 days:\nfast paths:\n%s\nheaders:\n%s", strings.Join(fast, "\n"), strings.Join(slow, "\n"))
 	}

@@ -95,9 +95,8 @@ type eventLog struct {
 	seq  uint64
 	ring [512]Event
 	subs []*func(Event)
-	// headers counts the subscribers that read request events' Cookie
-	// and Set-Cookie headers.
-	headers int
+	// cookies counts the subscribers that read request events' cookies.
+	cookies int
 }
 
 func (l *eventLog) emit(e Event) {
@@ -114,18 +113,17 @@ func (l *eventLog) emit(e Event) {
 // Subscribe calls f with every event from now on, until cancel is called.
 // f runs synchronously inside the engine call that caused the event and
 // must not call back into the engine. A request event's Exchange carries
-// the Cookie and Set-Cookie headers, which the load balancer then writes
-// out for every request of the crowd; a subscriber that does not read them
-// should use SubscribeWithoutHeaders.
+// the cookies sent and set, which the load balancer then copies for every
+// request of the crowd (a subscriber that does not read them should use
+// SubscribeWithoutHeaders); it is valid during the call: Clone keeps it.
 func (lb *LoadBalancer) Subscribe(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, true)
 }
 
 // SubscribeWithoutHeaders is Subscribe for a subscriber that does not read
-// Exchange.Cookie and Exchange.SetCookie: in the crowd's request events
-// they are empty, which spares the load balancer writing out headers per
-// request when no one reads them. The learner's requests (Do) always carry
-// them.
+// Exchange.Cookies and Exchange.SetCookies: in the crowd's request events
+// they are empty, which spares copying them per request. The learner's
+// requests (Do) always carry them.
 func (lb *LoadBalancer) SubscribeWithoutHeaders(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, false)
 }
@@ -134,14 +132,14 @@ func (lb *LoadBalancer) subscribe(f func(Event), headers bool) (cancel func()) {
 	p := &f
 	lb.log.subs = append(lb.log.subs, p)
 	if headers {
-		lb.log.headers++
+		lb.log.cookies++
 	}
 	return func() {
 		for i, q := range lb.log.subs {
 			if q == p {
 				lb.log.subs = append(lb.log.subs[:i:i], lb.log.subs[i+1:]...)
 				if headers {
-					lb.log.headers--
+					lb.log.cookies--
 				}
 				return
 			}

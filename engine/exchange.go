@@ -104,15 +104,6 @@ func (o SessionOutcome) String() string {
 	return fmt.Sprintf("outcome(%d)", o)
 }
 
-// Request is one HTTP request from a client to the load balancer's
-// listener.
-type Request struct {
-	Client   *Client
-	SourceIP string
-	Path     string
-	Cookie   string // the Cookie header, "" when none
-}
-
 // Exchange is one request and its response, with everything the load
 // balancer decided on the way: the record the UI's request log shows.
 type Exchange struct {
@@ -121,7 +112,8 @@ type Exchange struct {
 	Client   string
 	SourceIP string
 	Path     string
-	Cookie   string // Cookie request header
+	// Cookies are the cookies the request carried.
+	Cookies []StoredCookie
 
 	Status     int
 	TargetID   string // "" when no target answered
@@ -129,8 +121,8 @@ type Exchange struct {
 	Reason     Reason
 	Algorithm  Algorithm // the algorithm that picked, "" for a sticky hit
 	FailOpen   bool      // no target was healthy: routed to all of them
-	// SetCookie holds the Set-Cookie response headers, one per line.
-	SetCookie string
+	// SetCookies are the cookies the response set, with their attributes.
+	SetCookies []StoredCookie
 	// StoreError is set when the client's jar refused a Set-Cookie.
 	StoreError string
 
@@ -141,14 +133,49 @@ type Exchange struct {
 	User        string
 	LostSession string // the session id the target did not know
 	LostOrigin  string // the instance that had created the lost session
+
+	// recording tells serve to fill Cookies and SetCookies.
+	recording bool
 }
 
-// SetCookies returns the Set-Cookie headers one by one.
-func (e *Exchange) SetCookies() []string {
-	if e.SetCookie == "" {
-		return nil
+// start readies the reused exchange for request r, field by field:
+// assigning a whole Exchange would copy it with the collector's bulk write
+// barrier while a collection runs, which costs most in WebAssembly. When
+// recording, the request's cookies are copied into *sent before the jar
+// changes.
+func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exchange {
+	ex.Seq++
+	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookies = r.Time, r.Client.Name, r.SourceIP, r.Path, nil
+	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
+	ex.SetCookies, ex.StoreError, ex.recording = nil, "", recording
+	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin = 0, "", 0, 0, "", "", ""
+	if recording && len(r.Cookies) > 0 {
+		*sent = append((*sent)[:0], r.Cookies...)
+		ex.Cookies = *sent
 	}
-	return strings.Split(e.SetCookie, "\n")
+	return ex
+}
+
+// Clone returns a copy of the exchange that owns its cookies: the load
+// balancer reuses the slices of the exchanges it hands subscribers.
+func (e *Exchange) Clone() Exchange {
+	c := *e
+	c.Cookies = append([]StoredCookie(nil), e.Cookies...)
+	c.SetCookies = append([]StoredCookie(nil), e.SetCookies...)
+	c.recording = false
+	return c
+}
+
+// CookieHeader renders the Cookie request header, "" when none.
+func (e *Exchange) CookieHeader() string { return CookieHeader(e.Cookies) }
+
+// SetCookieHeaders renders the Set-Cookie response headers, one a cookie.
+func (e *Exchange) SetCookieHeaders() []string {
+	var out []string
+	for _, c := range e.SetCookies {
+		out = append(out, FormatSetCookie(c))
+	}
+	return out
 }
 
 // Sticky reports whether a valid stickiness cookie routed the request.

@@ -14,6 +14,9 @@ func TestExchangeStart(t *testing.T) {
 	v := reflect.ValueOf(&ex).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)
+		if !f.CanSet() { // unexported: start sets it from its arguments
+			continue
+		}
 		switch f.Kind() {
 		case reflect.String:
 			f.SetString("x")
@@ -23,6 +26,8 @@ func TestExchangeStart(t *testing.T) {
 			f.SetUint(7)
 		case reflect.Bool:
 			f.SetBool(true)
+		case reflect.Slice: // cookies
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
 		case reflect.Struct: // Time
 			f.Set(reflect.ValueOf(time.Unix(1, 0)))
 		default:
@@ -31,9 +36,20 @@ func TestExchangeStart(t *testing.T) {
 	}
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	c := &Client{Name: "client-0001", IP: "10.0.0.1"}
-	ex.start(now, c, "/cart")
+	r := &Request{Time: now, Client: c, SourceIP: c.IP, Path: "/cart", Cookies: []StoredCookie{{Name: "a", Value: "1"}}}
+	var sent []StoredCookie
+	ex.start(r, false, &sent)
 	want := Exchange{Seq: 8, Time: now, Client: c.Name, SourceIP: c.IP, Path: "/cart"}
-	if ex != want {
+	if !reflect.DeepEqual(ex, want) {
+		t.Fatalf("after start:\n%+v\nwant\n%+v", ex, want)
+	}
+	// Recording, the request's cookies are copied, not shared.
+	ex.start(r, true, &sent)
+	if len(ex.Cookies) != 1 || &ex.Cookies[0] == &r.Cookies[0] || ex.Cookies[0] != r.Cookies[0] {
+		t.Fatalf("recorded cookies %+v of %+v: want a copy", ex.Cookies, r.Cookies)
+	}
+	want.Seq, want.Cookies, want.recording = 9, ex.Cookies, true
+	if !reflect.DeepEqual(ex, want) {
 		t.Fatalf("after start:\n%+v\nwant\n%+v", ex, want)
 	}
 }

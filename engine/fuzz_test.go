@@ -32,9 +32,9 @@ type fuzzFixture struct {
 // stores nothing: an attacker's hand-made requests.
 type headerJar struct{ header string }
 
-func (j *headerJar) Header(time.Time) string       { return j.header }
-func (j *headerJar) Store(time.Time, string) error { return nil }
-func (j *headerJar) Clear()                        {}
+func (j *headerJar) Cookies(time.Time) []StoredCookie           { return ParseCookieHeader(j.header) }
+func (j *headerJar) SetCookies(time.Time, []StoredCookie) error { return nil }
+func (j *headerJar) Clear()                                     {}
 
 // newFuzzFixture builds the fixture for stickiness type kind. It is
 // deterministic, so every fuzzing worker builds the same one.
@@ -58,7 +58,7 @@ func newFuzzFixture(tb testing.TB, kind StickinessType) *fuzzFixture {
 		clients = append(clients, lb.NewClient(name, nil, KeepCookies))
 	}
 	request := func(c *Client) {
-		fx.headers = append(fx.headers, c.Jar.Header(lb.Now()))
+		fx.headers = append(fx.headers, jarHeader(c, lb.Now()))
 		ex := lb.Do(c, "/")
 		fx.record(&ex)
 	}
@@ -105,7 +105,7 @@ func newFuzzFixture(tb testing.TB, kind StickinessType) *fuzzFixture {
 
 // record adds the stickiness cookies of one response to fx.issued.
 func (fx *fuzzFixture) record(ex *Exchange) {
-	for _, h := range ex.SetCookies() {
+	for _, h := range ex.SetCookieHeaders() {
 		fx.setCookies = append(fx.setCookies, h)
 		name, rest, _ := strings.Cut(h, "=")
 		value, _, _ := strings.Cut(rest, ";")

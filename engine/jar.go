@@ -11,17 +11,19 @@ import (
 // ErrCookiesBlocked is returned by a CookieJar that refuses to store cookies.
 var ErrCookiesBlocked = errors.New("cookies are blocked by this client")
 
-// CookieJar is a client's cookie store. The engine reads the Cookie request
-// header from it before each request and hands it every Set-Cookie response
-// header. A MemoryJar keeps cookies in memory; the browser lab stores them in
-// the page's real document.cookie.
+// CookieJar is a client's cookie store, shaped like net/http/cookiejar: the
+// load balancer takes the request's cookies from it and hands it the
+// response's. A MemoryJar keeps cookies in memory; the browser lab's jar
+// keeps them in the page's real document.cookie.
 type CookieJar interface {
-	// Header returns the Cookie request header the client sends at now, or
-	// "" when it sends no cookie.
-	Header(now time.Time) string
-	// Store applies one Set-Cookie response header received at now. It
-	// returns an error when the cookie was not stored.
-	Store(now time.Time, setCookie string) error
+	// Cookies returns the cookies a request sent at now carries, in the
+	// order a browser sends them, as the server reads them (Name and
+	// Value). The slice is read-only and valid until the jar changes.
+	Cookies(now time.Time) []StoredCookie
+	// SetCookies stores the cookies of a response received at now; a
+	// cookie that expires at or before now deletes its namesake. It
+	// returns an error when a cookie was not stored.
+	SetCookies(now time.Time, cs []StoredCookie) error
 	// Clear deletes every cookie in the jar.
 	Clear()
 }
@@ -50,15 +52,27 @@ type MemoryJar struct {
 	// they are stored (see plainCookie); while it is 0, the load balancer
 	// can read values from the jar instead of parsing its header.
 	odd int
-	// Blocked makes Store refuse every cookie, like a browser with cookies
-	// disabled.
+	// sweptAt is when Cookies last evicted the expired cookies.
+	sweptAt time.Time
+	// Blocked makes the jar refuse every cookie, like a browser with
+	// cookies disabled.
 	Blocked bool
 }
 
 var _ CookieJar = (*MemoryJar)(nil)
 
-// Header returns the Cookie header for the cookies that have not expired at
-// now, in the order they were first set.
+// Cookies returns the cookies that have not expired at now, in the order
+// they were first set. While every cookie is plain (see plainCookie) that
+// is the jar's own slice; otherwise it is its Cookie header, parsed.
+func (j *MemoryJar) Cookies(now time.Time) []StoredCookie {
+	if j.plain(now) {
+		return j.cookies
+	}
+	return ParseCookieHeader(j.Header(now))
+}
+
+// Header renders the Cookie header for the cookies that have not expired
+// at now, in the order they were first set.
 func (j *MemoryJar) Header(now time.Time) string {
 	j.evict(now)
 	if j.dirty {
@@ -100,7 +114,7 @@ func (j *MemoryJar) evict(now time.Time) {
 // ';' and at the first '=').
 func plainCookie(name, value string) bool {
 	edge := func(c byte) bool { return c == ' ' || c == '\t' }
-	if strings.IndexByte(name, ';') >= 0 || strings.IndexByte(name, '=') >= 0 ||
+	if name == "" || strings.IndexByte(name, ';') >= 0 || strings.IndexByte(name, '=') >= 0 ||
 		strings.IndexByte(value, ';') >= 0 {
 		return false
 	}
@@ -117,17 +131,8 @@ func plainCookie(name, value string) bool {
 // as it is stored, so that lookup finds what parsing the header would.
 func (j *MemoryJar) plain(now time.Time) bool {
 	j.evict(now)
+	j.sweptAt = now
 	return j.odd == 0
-}
-
-// lookup returns the value of the cookie called name, after evict.
-func (j *MemoryJar) lookup(name string) (string, bool) {
-	for i := range j.cookies {
-		if sameString(j.cookies[i].Name, name) {
-			return j.cookies[i].Value, true
-		}
-	}
-	return "", false
 }
 
 func joinCookies(cs []StoredCookie) string {
@@ -181,24 +186,32 @@ func (j *MemoryJar) noteExpiry(t time.Time) {
 	}
 }
 
-// CookiePutter is implemented by a jar that can take a cookie the load
-// balancer has already parsed: the engine then hands it the cookie of each
-// Set-Cookie header it sends instead of the header text, which saves a
-// parse per cookie in crowd runs. The header text is in the Exchange all
-// the same.
-type CookiePutter interface {
-	PutCookie(now time.Time, c StoredCookie) error
-}
-
-var _ CookiePutter = (*MemoryJar)(nil)
-
-// PutCookie stores c as Store would store the Set-Cookie header it was
-// parsed from.
-func (j *MemoryJar) PutCookie(now time.Time, c StoredCookie) error {
+// SetCookies stores each of cs as Put does.
+func (j *MemoryJar) SetCookies(now time.Time, cs []StoredCookie) error {
 	if j.Blocked {
 		return ErrCookiesBlocked
 	}
-	j.Put(now, c)
+	for i := range cs {
+		j.put(now, &cs[i], false)
+	}
+	return nil
+}
+
+// take stores a response's cookies, which the load balancer and its
+// application made: plain and not expired. A jar swept at now (its
+// Cookies read for this request) takes them without put's expiry checks.
+func (j *MemoryJar) take(now time.Time, cs []StoredCookie) error {
+	if j.Blocked {
+		return ErrCookiesBlocked
+	}
+	swept := now.Equal(j.sweptAt)
+	for i := range cs {
+		if swept {
+			j.reissue(&cs[i])
+		} else {
+			j.put(now, &cs[i], true)
+		}
+	}
 	return nil
 }
 
@@ -313,9 +326,9 @@ func (j *MemoryJar) Clear() {
 	}
 }
 
-// Cookies returns a copy of the cookies that have not expired at now, sorted
-// by name.
-func (j *MemoryJar) Cookies(now time.Time) []StoredCookie {
+// All returns a copy of the cookies that have not expired at now, with
+// their attributes, sorted by name.
+func (j *MemoryJar) All(now time.Time) []StoredCookie {
 	out := make([]StoredCookie, 0, len(j.cookies))
 	for _, c := range j.cookies {
 		if c.Expires.IsZero() || c.Expires.After(now) {
@@ -331,8 +344,9 @@ func (j *MemoryJar) Cookies(now time.Time) []StoredCookie {
 // document.cookie jar is another.
 type InspectableJar interface {
 	CookieJar
-	// Cookies returns the cookies held at now, sorted by name.
-	Cookies(now time.Time) []StoredCookie
+	// All returns the cookies held at now, with their attributes, sorted
+	// by name, as DevTools lists them.
+	All(now time.Time) []StoredCookie
 	// Delete removes the cookie called name, if the jar holds one.
 	Delete(name string)
 }

@@ -31,13 +31,6 @@ type Config struct {
 	Latency              time.Duration // each instance's answer time, default 20ms
 }
 
-// Listener is the load balancer's listener: it forwards every request to
-// the target group (the default action).
-type Listener struct {
-	Protocol string // "HTTP"
-	Port     int    // 80
-}
-
 // LoadBalancer is a simulated Application Load Balancer with one listener
 // and one target group. It is not safe for concurrent use.
 type LoadBalancer struct {
@@ -58,10 +51,8 @@ type LoadBalancer struct {
 	sched      schedule
 	log        eventLog
 	origins    map[uint64]*Session // every session of the last SessionTimeout, by sessionKey
-	ex         Exchange
-	setCookie  []byte
-	expSec     int64
-	expBuf     []byte
+	scratch    scratch
+	issued     issuedCookies
 	metrics    Metrics
 	recent     recentCounter
 	crowd      *Crowd
@@ -93,9 +84,11 @@ type TargetGroup struct {
 	id       uint32
 	attrs    Attributes
 	selector Selector
-	targets  []*Target // registered and draining, in registration order
-	pool     Pool
-	lb       *LoadBalancer
+	// stickiness routes by cookies before the selector picks.
+	stickiness StickinessPolicy
+	targets    []*Target // registered and draining, in registration order
+	pool       Pool
+	lb         *LoadBalancer
 }
 
 // New returns a load balancer set up by cfg, at cfg.Start.
@@ -152,7 +145,9 @@ func New(cfg Config) (*LoadBalancer, error) {
 	}
 	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
 	tg.selector = newSelector(attrs.Algorithm, rng)
+	tg.stickiness = newStickiness(tg)
 	lb.TargetGroup = tg
+	lb.Listener.defaultAction = tg
 	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	lb.history.cur.Time = lb.now.Truncate(time.Second)
 	lb.sched.push(scheduled{at: lb.history.cur.Time.Add(time.Second).UnixNano(), kind: evSample})
@@ -255,6 +250,7 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 	if old.Algorithm != a.Algorithm {
 		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
 	}
+	tg.stickiness = newStickiness(tg)
 	var changed []byte
 	for _, k := range AttributeKeys {
 		if old.Value(k) != a.Value(k) {

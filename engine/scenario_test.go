@@ -196,7 +196,7 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		b.WriteString(s.targets())
 	case "cookies":
 		c := s.client(d, arg("client", "learner"))
-		for _, ck := range c.Jar.(*MemoryJar).Cookies(s.lb.Now()) {
+		for _, ck := range c.Jar.(*MemoryJar).All(s.lb.Now()) {
 			fmt.Fprintf(&b, "%s=%s\n", ck.Name, s.label(ck.Name, ck.Value))
 		}
 	case "set-cookie":
@@ -212,9 +212,9 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		// Copy one cookie from a client to another (a stolen or shared cookie).
 		from, to := s.client(d, arg("from", "")), s.client(d, arg("to", ""))
 		name := arg("name", CookieAWSALB)
-		v, _ := CookieValue(from.Jar.Header(s.lb.Now()), name)
+		v, _ := CookieValue(jarHeader(from, s.lb.Now()), name)
 		to.Jar.(*MemoryJar).Put(s.lb.Now(), StoredCookie{Name: name, Value: v, Path: "/"})
-		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(to.Jar.Header(s.lb.Now())))
+		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(jarHeader(to, s.lb.Now())))
 	case "foreign-cookie":
 		// Put a cookie issued by another load balancer (another seed) in
 		// the client's jar.
@@ -226,17 +226,17 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		oc := other.NewClient("other", nil, KeepCookies)
 		ex := other.Do(oc, "/")
 		c := s.client(d, arg("client", "learner"))
-		for _, h := range ex.SetCookies() {
+		for _, h := range ex.SetCookieHeaders() {
 			if ck, _ := ParseSetCookie(other.Now(), h); ck.Name != SessionCookie {
 				c.Jar.(*MemoryJar).Put(s.lb.Now(), ck)
 			}
 		}
-		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(c.Jar.Header(s.lb.Now())))
+		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(jarHeader(c, s.lb.Now())))
 	case "tamper":
 		// Flip one bit in the middle of a genuine cookie value.
 		c := s.client(d, arg("client", "learner"))
 		name := arg("name", CookieAWSALB)
-		v, ok := CookieValue(c.Jar.Header(s.lb.Now()), name)
+		v, ok := CookieValue(jarHeader(c, s.lb.Now()), name)
 		if !ok {
 			return "", fmt.Errorf("%s holds no %s", c.Name, name)
 		}
@@ -253,7 +253,7 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(c.Jar.Header(s.lb.Now())))
+		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(jarHeader(c, s.lb.Now())))
 	case "crowd":
 		_, err := s.lb.StartCrowd(CrowdConfig{
 			Clients:    num("clients", 100),
@@ -382,8 +382,8 @@ func (s *scenario) exchange(ex *Exchange, brief bool) string {
 	if brief {
 		return b.String()
 	}
-	fmt.Fprintf(&b, "  Cookie: %s\n", s.labelHeader(ex.Cookie))
-	for _, h := range ex.SetCookies() {
+	fmt.Fprintf(&b, "  Cookie: %s\n", s.labelHeader(ex.CookieHeader()))
+	for _, h := range ex.SetCookieHeaders() {
 		name, rest, _ := strings.Cut(h, "=")
 		value, attrs, _ := strings.Cut(rest, ";")
 		fmt.Fprintf(&b, "  Set-Cookie: %s=%s;%s\n", name, s.label(name, value), attrs)

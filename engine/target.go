@@ -66,13 +66,6 @@ type Target struct {
 	buckets  recentCounter
 	done     []int64 // completion times of in-flight requests, ascending
 	doneHead int
-	cookies  [2]struct { // last sealed Set-Cookie lines, by kind (lb, app)
-		sec    int64
-		tg     uint32
-		lines  string
-		parsed [2]StoredCookie // the lines, parsed once
-		n      int
-	}
 }
 
 // begin records a request that completes at (UnixNano).

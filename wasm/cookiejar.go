@@ -315,21 +315,21 @@ func hasCTL(s string) bool {
 	return false
 }
 
-// Cookies returns the cookies document.cookie holds at now, sorted by name,
+// All returns the cookies document.cookie holds at now, sorted by name,
 // without the probe cookie. A cookie whose value is the one the jar last
 // wrote carries the attributes it was written with (Expires on the simulated
 // clock); one added or edited elsewhere, such as in DevTools, carries its
 // current value and no attributes, since document.cookie does not show them.
-func (j *DocumentJar) Cookies(now time.Time) []engine.StoredCookie {
+func (j *DocumentJar) All(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.mode == modeMemory {
-		return j.mem.Cookies(now)
+		return j.mem.All(now)
 	}
 	pairs, err := j.visible(now)
 	if err != nil {
 		j.fallBack(now, noticeUnreadable)
-		return j.mem.Cookies(now)
+		return j.mem.All(now)
 	}
 	return j.merge(pairs)
 }

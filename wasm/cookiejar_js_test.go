@@ -98,7 +98,7 @@ func reportCrossSiteFrame() {
 	}
 	r.Header = j.Header(jsSimStart)
 	r.DocumentCookie, _ = doc.Cookie()
-	r.Cookies = j.Cookies(jsSimStart)
+	r.Cookies = j.All(jsSimStart)
 	j.Clear()
 	r.AfterClear, _ = doc.Cookie()
 
@@ -329,7 +329,7 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 		{Name: "AWSALB", Value: "QUxCK3ZhbHVlLz0=", Expires: exp, Path: "/"},
 		{Name: "AWSALBCORS", Value: "QUxCK3ZhbHVlLz0=", Expires: exp, Path: "/", SameSite: "None", Secure: true},
 	}
-	if got := j.Cookies(jsSimStart); fmt.Sprint(got) != fmt.Sprint(wantCookies) {
+	if got := j.All(jsSimStart); fmt.Sprint(got) != fmt.Sprint(wantCookies) {
 		t.Errorf("Cookies =\n%+v\nwant\n%+v", got, wantCookies)
 	}
 
@@ -340,7 +340,7 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 	if got, want := j.Header(jsSimStart), "AWSALBCORS=QUxCK3ZhbHVlLz0=; AWSALB=edited-in-devtools"; got != want {
 		t.Errorf("Header after edit = %q, want %q", got, want)
 	}
-	if got := j.Cookies(jsSimStart); len(got) != 2 || got[0] != (engine.StoredCookie{Name: "AWSALB", Value: "edited-in-devtools"}) {
+	if got := j.All(jsSimStart); len(got) != 2 || got[0] != (engine.StoredCookie{Name: "AWSALB", Value: "edited-in-devtools"}) {
 		t.Errorf("Cookies after edit = %+v", got)
 	}
 	mustEval(t, `document.cookie = "AWSALBCORS=; Max-Age=0; Path=/; SameSite=None; Secure"`)

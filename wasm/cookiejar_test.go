@@ -281,7 +281,7 @@ func TestDocumentJarMatchesMemoryJar(t *testing.T) {
 		if got, want := sortedPairs(f.jar.Header(now)), sortedPairs(mem.Header(now)); got != want {
 			t.Errorf("step %d: Header = %q, MemoryJar says %q", i, got, want)
 		}
-		got, want := f.jar.Cookies(now), mem.Cookies(now)
+		got, want := f.jar.All(now), mem.All(now)
 		for k := range got {
 			if got[k].Path != "/lab" {
 				t.Errorf("step %d: %s has Path %q", i, got[k].Name, got[k].Path)
@@ -333,7 +333,7 @@ func TestDocumentJarDeletion(t *testing.T) {
 				if got := f.jar.Header(simStart.Add(time.Second)); got != "AWSALBCORS=Zm9vYmFy+/x=" {
 					t.Errorf("Header = %q", got)
 				}
-				cs := f.jar.Cookies(simStart.Add(time.Second))
+				cs := f.jar.All(simStart.Add(time.Second))
 				if len(cs) != 1 || cs[0].Name != "AWSALBCORS" {
 					t.Errorf("Cookies = %+v", cs)
 				}
@@ -436,7 +436,7 @@ func TestDocumentJarOutsideEdits(t *testing.T) {
 			t.Errorf("%s: Header = %q, want %q", tt.name, got, tt.wantHeader)
 		}
 		var alb *engine.StoredCookie
-		for _, c := range f.jar.Cookies(now) {
+		for _, c := range f.jar.All(now) {
 			if c.Name == "AWSALB" {
 				alb = &c
 			}
@@ -466,7 +466,7 @@ func TestDocumentJarCookiesMerge(t *testing.T) {
 		{Name: "SESSIONID", Value: "s-1a2b3c", Path: "/stickylab"},
 		{Name: "zz", Value: "1"},
 	}
-	if got := f.jar.Cookies(simStart.Add(time.Hour)); !reflect.DeepEqual(got, want) {
+	if got := f.jar.All(simStart.Add(time.Hour)); !reflect.DeepEqual(got, want) {
 		t.Errorf("Cookies =\n%+v\nwant\n%+v", got, want)
 	}
 	if got := f.jar.Header(simStart); strings.Contains(got, probeCookie) {
@@ -481,7 +481,7 @@ func TestDocumentJarCookiesMerge(t *testing.T) {
 		{Name: "SESSIONID", Value: "s-1a2b3c", Path: "/stickylab"},
 		{Name: "zz", Value: "1"},
 	}
-	if got := f.jar.Cookies(later); !reflect.DeepEqual(got, want) {
+	if got := f.jar.All(later); !reflect.DeepEqual(got, want) {
 		t.Errorf("Cookies after 7 simulated days =\n%+v\nwant\n%+v", got, want)
 	}
 	if _, ok := f.stored("AWSALB"); ok {
@@ -544,7 +544,7 @@ func checkMemoryJar(t *testing.T, f *fixture) {
 	if got := f.jar.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=; AWSALBCORS=Zm9vYmFy+/x=" {
 		t.Errorf("Header = %q", got)
 	}
-	if cs := f.jar.Cookies(simStart); len(cs) != 2 || cs[1].Path != "/" || !cs[1].Secure || cs[1].SameSite != "None" {
+	if cs := f.jar.All(simStart); len(cs) != 2 || cs[1].Path != "/" || !cs[1].Secure || cs[1].SameSite != "None" {
 		t.Errorf("Cookies = %+v", cs)
 	}
 	f.jar.Delete("AWSALB")
@@ -589,7 +589,7 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 			if got, want := f.jar.Header(simStart), "SESSIONID=s-1a2b3c; AWSALB=Zm9vYmFy+/x=; AWSALBCORS=Zm9vYmFy+/x="; got != want {
 				t.Errorf("Header = %q, want %q", got, want)
 			}
-			cs := f.jar.Cookies(simStart)
+			cs := f.jar.All(simStart)
 			if len(cs) != 3 || !cs[0].Expires.Equal(simStart.Add(engine.CookieExpiry)) || !cs[1].Secure {
 				t.Errorf("Cookies = %+v", cs)
 			}
@@ -647,7 +647,7 @@ func checkPartitioned(t *testing.T, f *fixture) {
 	if got := f.jar.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=; SESSIONID=abc" {
 		t.Errorf("Header = %q", got)
 	}
-	cs := f.jar.Cookies(simStart)
+	cs := f.jar.All(simStart)
 	if len(cs) != 2 || cs[0].SameSite != "None" || !cs[0].Secure || cs[0].Path != "/stickylab" {
 		t.Errorf("Cookies = %+v", cs)
 	}
@@ -699,7 +699,7 @@ func FuzzDocumentJar(f *testing.F) {
 		if h := j.Header(simStart); strings.Contains(h, probeCookie+"=") {
 			t.Errorf("Header %q has the probe cookie", h)
 		}
-		for _, c := range j.Cookies(simStart) {
+		for _, c := range j.All(simStart) {
 			j.Delete(c.Name)
 		}
 		_ = j.Store(simStart.Add(time.Hour), setCookie)
