@@ -19,43 +19,56 @@ type CookieView struct {
 	Accepted bool
 }
 
-// viewCookies describes the cookies jar holds at lb's current time.
-func viewCookies(lb *engine.LoadBalancer, cookies []engine.StoredCookie) []CookieView {
-	a := lb.TargetGroup.Attributes()
-	now := lb.Now()
-	out := make([]CookieView, 0, len(cookies))
-	for _, c := range cookies {
+// viewCookies describes the cookies a jar holds (listed, as DevTools
+// shows them) with the load balancer's own verdict on the request that
+// would carry them (sent): the engine's ExplainCookies, which routes it.
+func viewCookies(lb *engine.LoadBalancer, listed, sent []engine.StoredCookie) []CookieView {
+	tg := lb.TargetGroup
+	verdicts := make(map[string]engine.CookieVerdict, len(sent))
+	for _, v := range lb.ExplainCookies(sent) {
+		if _, ok := verdicts[v.Name]; !ok {
+			verdicts[v.Name] = v
+		}
+	}
+	out := make([]CookieView, 0, len(listed))
+	for _, c := range listed {
 		v := CookieView{StoredCookie: c}
-		switch c.Name {
-		case engine.CookieAWSALB, engine.CookieAWSALBCORS, engine.CookieAWSALBAPP:
-			info, err := lb.DecodeCookie(c.Name, c.Value)
-			if err != nil {
-				v.Decoded = "Not accepted: " + err.Error() + ". The load balancer treats it as no cookie."
-				break
-			}
-			t := lb.TargetByUID(info.Target)
-			if t == nil {
-				// An earlier lab with the same seed and more instances
-				// wrote it: the browser keeps it for 7 days.
-				v.Decoded = "Not accepted: it names an instance this load balancer does not have (a cookie from an earlier lab with more instances). The load balancer picks a target anew and rewrites it."
-				break
-			}
-			age := now.Sub(info.Issued)
-			left := a.StickinessDuration() - age
-			v.Decoded = fmt.Sprintf("Names %s (%s) in %s, issued %s ago", t.Name, t.ID, lb.TargetGroup.Name, age.Round(time.Second))
-			switch {
-			case !a.StickinessEnabled:
-				v.Decoded += "; ignored: stickiness is off."
-			case left < 0:
-				v.Decoded += fmt.Sprintf("; expired: idle longer than the stickiness duration (%s).", a.StickinessDuration())
-			default:
-				v.Accepted = true
-				v.Decoded += fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", left.Round(time.Second))
-			}
+		if vd, ok := verdicts[c.Name]; ok {
+			v.Decoded, v.Accepted = describeVerdict(lb, tg, vd)
 		}
 		out = append(out, v)
 	}
 	return out
+}
+
+// describeVerdict words the load balancer's verdict on one cookie, and
+// reports whether it routes the request to the target it names.
+func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.CookieVerdict) (string, bool) {
+	switch {
+	case vd.Role == engine.RoleAppCookie:
+		return vd.Text(tg), false
+	case vd.Role == engine.RoleOther:
+		return "", false
+	case vd.Err != nil:
+		return "Not accepted: " + vd.Err.Error() + ". The load balancer treats it as no cookie.", false
+	case vd.Target == nil:
+		// An earlier lab with the same seed and more instances wrote it:
+		// the browser keeps it for 7 days.
+		return "Not accepted: it names an instance this load balancer does not have (a cookie from an earlier lab with more instances). The load balancer picks a target anew and rewrites it.", false
+	}
+	age := lb.Now().Sub(vd.Info.Issued)
+	s := fmt.Sprintf("Names %s (%s) in %s, issued %s ago", vd.Target.Name, vd.Target.ID, tg.Name, age.Round(time.Second))
+	switch {
+	case vd.Role == engine.RoleDisabled:
+		return s + "; ignored: stickiness is off.", false
+	case vd.Role != engine.RoleFollowed:
+		return s + ". " + vd.Text(tg), false
+	case vd.Reason == engine.ReasonSticky:
+		return s + fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", vd.Left.Round(time.Second)), true
+	case vd.Reason == engine.ReasonCookieExpired:
+		return s + fmt.Sprintf("; expired: idle longer than the stickiness duration (%s).", tg.Attributes().StickinessDuration()), false
+	}
+	return s + "; " + vd.Reason.Text() + ".", false
 }
 
 // CookiePanel lists the cookies the learner's browser really holds for the

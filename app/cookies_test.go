@@ -13,7 +13,7 @@ import (
 // when the jar does not hold it.
 func findCookieView(t *testing.T, m *model, name string) CookieView {
 	t.Helper()
-	for _, v := range viewCookies(m.lb, m.cookies()) {
+	for _, v := range viewCookies(m.lb, m.cookies(), m.sentCookies()) {
 		if v.Name == name {
 			return v
 		}

@@ -117,7 +117,7 @@ func (l *Lab) tabGrid() app.UI {
 				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
 				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
 			},
-			&CookiePanel{ICookies: viewCookies(lb, m.cookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
+			&CookiePanel{ICookies: viewCookies(lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
 			&RequestLog{IEntries: m.log},
 		),
 		app.Div().Class("col").Body(

@@ -136,6 +136,9 @@ func (m *model) record(ex engine.Exchange) {
 // cookies returns the cookies the learner's browser holds now.
 func (m *model) cookies() []engine.StoredCookie { return m.jar.All(m.lb.Now()) }
 
+// sentCookies returns the cookies the learner's next request carries.
+func (m *model) sentCookies() []engine.StoredCookie { return m.jar.Cookies(m.lb.Now()) }
+
 // jarNotice returns what the jar has to say, or "".
 func (m *model) jarNotice() string {
 	if n, ok := m.jar.(Notifier); ok {

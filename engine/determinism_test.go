@@ -116,7 +116,7 @@ func TestDeterminism(t *testing.T) {
 type textJar struct{ j *MemoryJar }
 
 func (t textJar) Cookies(now time.Time) []StoredCookie { return ParseCookieHeader(t.j.Header(now)) }
-func (t textJar) Clear()                                { t.j.Clear() }
+func (t textJar) Clear()                               { t.j.Clear() }
 func (t textJar) SetCookies(now time.Time, cs []StoredCookie) error {
 	for _, c := range cs {
 		if err := t.j.Store(now, FormatSetCookie(c)); err != nil {

@@ -14,6 +14,9 @@ type StickinessPolicy interface {
 	// Issue appends to cs the stickiness cookies of a response from t,
 	// given the reason the request reached t, and returns cs.
 	Issue(cs []StoredCookie, t *Target, reason Reason, now time.Time) []StoredCookie
+	// Follows returns the name of the cookie Route follows in r, "" for
+	// none: the one stickiness cookie that decides where r goes.
+	Follows(r *Request) string
 	// Reads reports whether Route reads the cookie called name.
 	Reads(name string) bool
 }
@@ -60,6 +63,9 @@ func (NoStickiness) Route(r *Request) (*Target, Reason) {
 func (NoStickiness) Issue(cs []StoredCookie, _ *Target, _ Reason, _ time.Time) []StoredCookie {
 	return cs
 }
+
+// Follows returns "": no cookie routes a request.
+func (NoStickiness) Follows(*Request) string { return "" }
 
 // Reads reports false: no cookie routes a request.
 func (NoStickiness) Reads(string) bool { return false }

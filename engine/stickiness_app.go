@@ -36,6 +36,14 @@ func (p *AppCookieStickiness) Issue(cs []StoredCookie, t *Target, reason Reason,
 	return cs
 }
 
+// Follows returns AWSALBAPP-0 when r carries it.
+func (p *AppCookieStickiness) Follows(r *Request) string {
+	if _, ok := r.Cookie(CookieAWSALBAPP); ok {
+		return CookieAWSALBAPP
+	}
+	return ""
+}
+
 // Reads reports whether name is AWSALBAPP-0 or the application cookie.
 func (p *AppCookieStickiness) Reads(name string) bool {
 	return name == CookieAWSALBAPP || name == p.AppCookieName

@@ -25,6 +25,16 @@ func (p *LBCookieStickiness) Route(r *Request) (*Target, Reason) {
 	return p.tg.routeCookie(kindLB, v, p.Duration, r.Time)
 }
 
+// Follows returns AWSALBCORS when r carries it, or else AWSALB.
+func (p *LBCookieStickiness) Follows(r *Request) string {
+	for _, n := range [...]string{CookieAWSALBCORS, CookieAWSALB} {
+		if _, ok := r.Cookie(n); ok {
+			return n
+		}
+	}
+	return ""
+}
+
 // Issue adds AWSALB and AWSALBCORS naming t, whatever routed the request.
 func (p *LBCookieStickiness) Issue(cs []StoredCookie, t *Target, _ Reason, now time.Time) []StoredCookie {
 	return append(cs, p.tg.lb.issued.cookies(kindLB, p.tg, t, now)...)

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// CookieRole is the part one cookie of a request plays in routing it.
+type CookieRole uint8
+
+// The cookie roles.
+const (
+	// RoleOther is a cookie the load balancer does not read.
+	RoleOther CookieRole = iota
+	// RoleFollowed is the stickiness cookie routing follows, or AWSALB
+	// when it holds the same value as the AWSALBCORS followed; the
+	// verdict's Reason says what came of it.
+	RoleFollowed
+	// RoleShadowed is a stickiness cookie routing skips for another one:
+	// AWSALB beside AWSALBCORS, or a second cookie of the same name.
+	RoleShadowed
+	// RoleAppCookie is app_cookie stickiness's application cookie: while
+	// the request carries it, AWSALBAPP-0 routes.
+	RoleAppCookie
+	// RoleDisabled is a stickiness cookie sent while stickiness is off.
+	RoleDisabled
+	// RoleOtherType is a stickiness cookie of the type the target group
+	// does not use (AWSALB under app_cookie, AWSALBAPP-0 under lb_cookie).
+	RoleOtherType
+)
+
+// CookieVerdict is what the load balancer makes of one cookie of a
+// request, found by the same code that routes it.
+type CookieVerdict struct {
+	Name string
+	Role CookieRole
+	// Reason is what routing does with the request, for RoleFollowed.
+	Reason Reason
+	// Info is a stickiness cookie's sealed content, when it opens; Err
+	// says why it does not.
+	Info CookieInfo
+	Err  error
+	// Target is the instance the cookie names, nil when none.
+	Target *Target
+	// Left is how long the cookie keeps routing unless a response
+	// re-issues it (negative: past the stickiness duration).
+	Left time.Duration
+}
+
+// Text explains the verdict to a learner in one sentence.
+func (v CookieVerdict) Text(tg *TargetGroup) string {
+	switch v.Role {
+	case RoleFollowed:
+		return "Read by the load balancer: " + v.Reason.Text() + "."
+	case RoleShadowed:
+		if v.Name == CookieAWSALB {
+			return "Not read: AWSALBCORS is sent too, and the load balancer follows it first."
+		}
+		return "Not read: the load balancer reads only the first cookie of this name."
+	case RoleAppCookie:
+		return fmt.Sprintf("The application's cookie (stickiness.app_cookie.cookie_name): while it is sent, %s routes.", CookieAWSALBAPP)
+	case RoleDisabled:
+		return "Ignored: stickiness is off for " + tg.Name + "."
+	case RoleOtherType:
+		return fmt.Sprintf("Not read: %s uses %s stickiness.", tg.Name, tg.attrs.StickinessType)
+	}
+	return ""
+}
+
+// ExplainCookies says, cookie by cookie, what the load balancer makes of a
+// request carrying cs now: which cookie it follows and why, which it skips.
+func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
+	r := Request{Time: lb.now, Cookies: cs}
+	tg := lb.Listener.forward(&r)
+	p := tg.stickiness
+	_, reason := p.Route(&r)
+	followed := p.Follows(&r)
+	value, _ := r.Cookie(followed)
+	out := make([]CookieVerdict, 0, len(cs))
+	seen := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		v := CookieVerdict{Name: c.Name}
+		sticky := isStickinessCookie(c.Name)
+		switch {
+		case seen[c.Name] && (sticky || p.Reads(c.Name)):
+			v.Role = RoleShadowed
+		case followed != "" && (c.Name == followed || c.Name == CookieAWSALB && followed == CookieAWSALBCORS && c.Value == value):
+			v.Role, v.Reason = RoleFollowed, reason
+		case p.Reads(c.Name) && sticky:
+			v.Role = RoleShadowed
+		case p.Reads(c.Name):
+			v.Role = RoleAppCookie
+		case sticky && !tg.attrs.StickinessEnabled:
+			v.Role = RoleDisabled
+		case sticky:
+			v.Role = RoleOtherType
+		}
+		seen[c.Name] = true
+		if sticky {
+			lb.decode(&v, c, tg)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// decode fills in what a stickiness cookie's sealed value says.
+func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup) {
+	v.Info, v.Err = lb.DecodeCookie(c.Name, c.Value)
+	if v.Err != nil {
+		return
+	}
+	v.Target = lb.TargetByUID(v.Info.Target)
+	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
+}
+
+func isStickinessCookie(name string) bool {
+	for _, n := range stickinessCookies {
+		if name == n {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"testing"
+	"time"
+)
+
+// TestExplainCookies checks the verdict on each cookie of a request in the
+// situations the cookie panel shows, against the reason routing gives.
+func TestExplainCookies(t *testing.T) {
+	a := DefaultAttributes()
+	a.StickinessEnabled = true
+	lb, err := New(Config{Seed: 5, Attributes: &a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	first := lb.Do(c, "/")
+	jar := c.Jar.(*MemoryJar)
+	roles := func(cs []StoredCookie) map[string]CookieVerdict {
+		out := map[string]CookieVerdict{}
+		for _, v := range lb.ExplainCookies(cs) {
+			if _, ok := out[v.Name]; !ok {
+				out[v.Name] = v
+			}
+		}
+		return out
+	}
+	sent := func() []StoredCookie { return append([]StoredCookie(nil), jar.Cookies(lb.Now())...) }
+
+	// Both AWSALB and AWSALBCORS, same value: one sticky decision.
+	v := roles(sent())
+	for _, n := range []string{CookieAWSALB, CookieAWSALBCORS} {
+		if v[n].Role != RoleFollowed || v[n].Reason != ReasonSticky || v[n].Target == nil || v[n].Target.Name != first.TargetName || v[n].Left != a.LBCookieDuration {
+			t.Errorf("%s: %+v; want followed, sticky, %s, %s left", n, v[n], first.TargetName, a.LBCookieDuration)
+		}
+	}
+	if v[SessionCookie].Role != RoleOther {
+		t.Errorf("SESSIONID: %+v; want other", v[SessionCookie])
+	}
+
+	// A tampered AWSALBCORS is followed and invalid; AWSALB is skipped.
+	cs := sent()
+	for i := range cs {
+		if cs[i].Name == CookieAWSALBCORS {
+			cs[i].Value = "garbage"
+		}
+	}
+	v = roles(cs)
+	if v[CookieAWSALBCORS].Role != RoleFollowed || v[CookieAWSALBCORS].Reason != ReasonCookieInvalid || v[CookieAWSALBCORS].Err == nil {
+		t.Errorf("tampered AWSALBCORS: %+v", v[CookieAWSALBCORS])
+	}
+	if v[CookieAWSALB].Role != RoleShadowed {
+		t.Errorf("AWSALB beside a tampered AWSALBCORS: %+v; want shadowed", v[CookieAWSALB])
+	}
+
+	// The verdict's reason is routing's: the target turns unhealthy.
+	if err := lb.SetFailHealthChecks(first.TargetName, true); err != nil {
+		t.Fatal(err)
+	}
+	lb.Advance(2 * time.Minute)
+	v = roles(sent())
+	ex := lb.Do(c, "/")
+	if v[CookieAWSALBCORS].Reason != ReasonTargetUnhealthy || v[CookieAWSALBCORS].Reason != ex.Reason {
+		t.Errorf("unhealthy target: verdict %s, routing %s; want both target-unhealthy", v[CookieAWSALBCORS].Reason, ex.Reason)
+	}
+
+	// app_cookie: AWSALB is of the other type; SESSIONID is the app cookie.
+	a.StickinessType, a.AppCookieName = AppCookie, SessionCookie
+	if err := lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	v = roles(sent())
+	if v[CookieAWSALB].Role != RoleOtherType || v[SessionCookie].Role != RoleAppCookie {
+		t.Errorf("app_cookie: AWSALB %+v, SESSIONID %+v; want other type, app cookie", v[CookieAWSALB], v[SessionCookie])
+	}
+	ex = lb.Do(c, "/")
+	v = roles(sent())
+	if v[CookieAWSALBAPP].Role != RoleFollowed || v[CookieAWSALBAPP].Reason != ReasonSticky || v[CookieAWSALBAPP].Target.Name != ex.TargetName {
+		t.Errorf("AWSALBAPP-0 after %s: %+v; want followed, sticky", ex.TargetName, v[CookieAWSALBAPP])
+	}
+	jar.Delete(SessionCookie)
+	if got := roles(sent())[CookieAWSALBAPP]; got.Reason != ReasonAppCookieMissing {
+		t.Errorf("AWSALBAPP-0 without SESSIONID: %+v; want app-cookie-missing", got)
+	}
+
+	// Stickiness off: every stickiness cookie is ignored.
+	a.StickinessEnabled = false
+	if err := lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	for n, got := range roles(sent()) {
+		if isStickinessCookie(n) && got.Role != RoleDisabled {
+			t.Errorf("stickiness off: %s %+v; want disabled", n, got)
+		}
+	}
+
+	// A second cookie of the same name is skipped.
+	dup := append(sent(), StoredCookie{Name: CookieAWSALBAPP, Value: "x"})
+	vs := lb.ExplainCookies(dup)
+	if last := vs[len(vs)-1]; last.Role != RoleShadowed {
+		t.Errorf("second AWSALBAPP-0: %+v; want shadowed", last)
+	}
+}
+
+// FuzzExplainCookies checks that the verdict on the cookie routing follows
+// carries the reason routing gives, for any Cookie header.
+func FuzzExplainCookies(f *testing.F) {
+	fx := newFuzzFixture(f, LBCookie)
+	for _, h := range fx.headers {
+		f.Add(h)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		cs := ParseCookieHeader(h)
+		r := Request{Time: fx.lb.now, Cookies: cs}
+		tg := fx.lb.TargetGroup
+		_, reason := tg.stickiness.Route(&r)
+		followed := tg.stickiness.Follows(&r)
+		n := 0
+		for _, v := range fx.lb.ExplainCookies(cs) {
+			if v.Role == RoleFollowed {
+				n++
+				if v.Reason != reason {
+					t.Fatalf("header %q: verdict on %s is %s, routing says %s", h, v.Name, v.Reason, reason)
+				}
+			}
+		}
+		if followed != "" && n == 0 || followed == "" && n != 0 {
+			t.Fatalf("header %q: follows %q, %d cookies judged followed", h, followed, n)
+		}
+	})
+}
