@@ -42,11 +42,12 @@ func viewCookies(lb *engine.LoadBalancer, listed, sent []engine.StoredCookie) []
 }
 
 // describeVerdict words the load balancer's verdict on one cookie, and
-// reports whether it routes the request to the target it names.
+// reports whether the load balancer honours it: it routes the request to
+// the target it names, or it is the application cookie that lets it.
 func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.CookieVerdict) (string, bool) {
 	switch {
 	case vd.Role == engine.RoleAppCookie:
-		return vd.Text(tg), false
+		return vd.Text(tg), true
 	case vd.Role == engine.RoleOther:
 		return "", false
 	case vd.Err != nil:

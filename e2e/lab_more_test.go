@@ -518,3 +518,46 @@ func attachFrame(t *testing.T, p *Page, prefix string) *Page {
 	t.Cleanup(cancel)
 	return fp
 }
+
+// TestAppCookieMoveWithExternalStore fails the learner's target under
+// app_cookie with the external session store on: the new target knows the
+// session and sets no cookie, yet AWSALBAPP-0 is re-issued for it, and the
+// learner stays there once the old target is healthy again (REFERENCE.md §3).
+func TestAppCookieMoveWithExternalStore(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("stickiness=app_cookie")
+	p.Click("traffic-tab")
+	p.WaitTestID("external-store")
+	p.Click("external-store")
+	p.Click("browser-tab")
+	p.WaitTestID("refresh")
+	first, _ := p.refresh()
+	if got, reason := p.refresh(); got != first || reason != "sticky" {
+		t.Fatalf("not stuck: %q (%s)", got, reason)
+	}
+	n := strconv.Itoa(instanceNumber(t, first))
+	p.Click("fail-checks-" + n)
+	p.Click("ff-1m0s")
+	p.WaitText("instance-"+n+"-state", func(s string) bool { return s == "unhealthy" })
+	moved, reason := p.refresh()
+	if moved == first || reason != "target-unhealthy" {
+		t.Fatalf("after unhealthy: %q (%s), want another instance, target-unhealthy", moved, reason)
+	}
+	if s := p.Text("session-view"); strings.HasPrefix(s, "Session lost!") {
+		t.Errorf("session view %q: the external store should keep the session", s)
+	}
+	target := "Instance " + strconv.Itoa(instanceNumber(t, moved))
+	p.WaitText("decoded-AWSALBAPP-0", func(s string) bool { return strings.HasPrefix(s, "Names "+target+" (") })
+	p.Click("fail-checks-" + n)
+	for i := 0; i < 5; i++ {
+		p.Click("ff-30s")
+	}
+	p.WaitText("instance-"+n+"-state", func(s string) bool { return s == "healthy" })
+	for i := 0; i < 2; i++ {
+		if got, reason := p.refresh(); got != moved || reason != "sticky" {
+			t.Errorf("refresh %d with %s healthy again: %q (%s), want sticky to %q", i, "Instance "+n, got, reason, moved)
+		}
+	}
+	p.Screenshot("app-cookie-moved")
+	p.checkClean()
+}
