@@ -27,10 +27,14 @@ func TestBenchReport(t *testing.T) {
 	// benchmarks seconds apart, and a ratio of two distant figures would
 	// carry that drift. Each figure is the median of its five, and the
 	// ratio the median of the five side-by-side ratios.
-	var stickies, opens, ratios []float64
+	// The header variant parses a Cookie header first, as the learner's
+	// document.cookie jar does.
+	var stickies, headers, opens, ratios, headerRatios []float64
 	for range 5 {
 		s, o := ns(testing.Benchmark(BenchmarkStickyDecision)), ns(testing.Benchmark(BenchmarkAESGCMOpen))
+		h := ns(testing.Benchmark(BenchmarkStickyDecisionHeader))
 		stickies, opens, ratios = append(stickies, s), append(opens, o), append(ratios, s/o)
+		headers, headerRatios = append(headers, h), append(headerRatios, h/o)
 	}
 	cached := testing.Benchmark(BenchmarkStickyDecisionCached)
 	req := testing.Benchmark(BenchmarkStickyRequest)
@@ -40,6 +44,8 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, median(stickies))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, median(opens))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, median(ratios))
+	fmt.Printf("%ssticky_header_ns: %.1f\n", prefix, median(headers))
+	fmt.Printf("%ssticky_header_vs_aesgcm_ratio: %.2f\n", prefix, median(headerRatios))
 	fmt.Printf("%ssticky_cached_ns: %.1f\n", prefix, ns(cached))
 	fmt.Printf("%ssticky_request_ns: %.1f\n", prefix, ns(req))
 	fmt.Printf("%snew_client_ns: %.1f\n", prefix, ns(fresh))
