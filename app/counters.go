@@ -82,7 +82,7 @@ func (c *Counters) poll(m *model) bool {
 
 // countersOf reads the model's counters.
 func countersOf(m *model) countersView {
-	k := m.counters()
+	k := m.player.counters()
 	return countersView{
 		total:     m.lb.Metrics().Requests,
 		requests:  k.Requests,

@@ -42,15 +42,15 @@ func (f *RequestFlow) OnDismount() {
 }
 
 func (f *RequestFlow) poll(m *model) bool {
-	if f.showing && m.tr.flowN == f.seen {
+	if f.showing && m.player.rec.flowN == f.seen {
 		return false
 	}
 	now := m.now()
-	if f.showing && (m.tr.rate != 0 || m.fastForwarding()) && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
+	if f.showing && (m.player.rate != 0 || m.player.fastForwarding()) && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
 		return false
 	}
-	f.seen, f.showing, f.at = m.tr.flowN, true, now
-	f.rows = m.recentFlow(f.rows[:0])
+	f.seen, f.showing, f.at = m.player.rec.flowN, true, now
+	f.rows = m.player.rec.recentFlow(f.rows[:0])
 	return true
 }
 

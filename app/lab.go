@@ -95,7 +95,7 @@ func (l *Lab) tabClock() app.UI {
 	if l.tab() == tabTraffic {
 		return l.playbackBar()
 	}
-	return &ClockBar{INow: l.m.lb.Now(), IAhead: l.m.skipped, IOnFastForward: l.fastForward}
+	return &ClockBar{INow: l.m.lb.Now(), IAhead: l.m.player.ahead(), IOnFastForward: l.fastForward}
 }
 
 // tabGrid is the open tab's panels: the traffic lab, or the learner's
@@ -128,7 +128,7 @@ func (l *Lab) tabGrid() app.UI {
 }
 
 func (l *Lab) refresh()                          { l.m.refresh(); l.err = "" }
-func (l *Lab) fastForward(d time.Duration)       { l.m.fastForward(d); l.ensureFrames() }
+func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
 func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
 func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
 func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }

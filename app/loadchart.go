@@ -259,12 +259,12 @@ func (c *LoadChart) poll(m *model) bool {
 	if c.window == 0 {
 		c.window = chartWindows[0].sec
 	}
-	k := chartKey{lb: m.lb, instances: len(m.lb.Instances()), markers: len(m.tr.markers), window: c.window}
+	k := chartKey{lb: m.lb, instances: len(m.lb.Instances()), markers: len(m.player.rec.markers), window: c.window}
 	if last := m.lb.History(c.samples[:0], 1); len(last) > 0 {
 		k.last = last[0].Time
 	}
-	if n := len(m.tr.markers); n > 0 {
-		k.marker = m.tr.markers[n-1].time
+	if n := len(m.player.rec.markers); n > 0 {
+		k.marker = m.player.rec.markers[n-1].time
 	}
 	if c.showing && k == c.key {
 		return false
@@ -279,7 +279,7 @@ func (c *LoadChart) poll(m *model) bool {
 	for _, t := range m.lb.Instances() {
 		names = append(names, t.Name)
 	}
-	c.d = buildChart(c.samples, names, c.window, m.tr.markers)
+	c.d = buildChart(c.samples, names, c.window, m.player.rec.markers)
 	return true
 }
 

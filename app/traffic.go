@@ -411,19 +411,19 @@ func (c *SimClock) poll(m *model) bool {
 func simClockOf(m *model) simClockView {
 	now := m.lb.Now()
 	v := simClockView{clock: now.Format("15:04:05"), day: now.Format("Mon 2 Jan")}
-	rate := m.tr.rate
+	rate := m.player.rate
 	switch {
-	case m.fastForwarding():
+	case m.player.fastForwarding():
 		v.ff = true
-		v.status = "fast-forwarding: " + m.fastForwardLeft().Round(time.Second).String() + " to go"
-		if m.tr.speed > 0 {
-			v.status += fmt.Sprintf(" (%s× real time)", formatRate(m.tr.speed))
+		v.status = "fast-forwarding: " + m.player.fastForwardLeft().Round(time.Second).String() + " to go"
+		if m.player.speed > 0 {
+			v.status += fmt.Sprintf(" (%s× real time)", formatRate(m.player.speed))
 		}
 	case rate == 0:
 		v.status = "paused"
 	default:
 		v.status = fmt.Sprintf("playing at %d×", rate)
-		if eff := m.tr.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
+		if eff := m.player.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
 			v.status += fmt.Sprintf(" (the browser keeps up with %s×)", formatRate(eff))
 		}
 	}
@@ -443,7 +443,7 @@ func (c *SimClock) Render() app.UI {
 		when(c.v.ff, func() app.UI {
 			return app.Button().Class("small").DataSet("testid", "ff-cancel").Text("Stop fast-forward").OnClick(func(ctx app.Context, e app.Event) {
 				if c.IModel != nil {
-					c.IModel.cancelFastForward()
+					c.IModel.player.cancelFastForward()
 					c.poll(c.IModel)
 				}
 			})

@@ -88,7 +88,7 @@ func (l *Lab) trafficView() app.UI {
 	_, external := lb.ExternalSessionStore()
 	return app.Div().Class("grid", "traffic").DataSet("testid", "traffic").Body(
 		app.Div().Class("col").Body(
-			&PresetPicker{IActive: m.tr.preset, IOnPreset: l.applyPreset},
+			&PresetPicker{IActive: m.preset, IOnPreset: l.applyPreset},
 			&LoadChart{IModel: m},
 			&Counters{IModel: m},
 			&RequestFlow{IModel: m},
@@ -109,7 +109,7 @@ func (l *Lab) trafficView() app.UI {
 
 // playbackBar is the traffic lab's clock and its controls.
 func (l *Lab) playbackBar() app.UI {
-	return &PlaybackBar{IModel: l.m, IRate: l.m.tr.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step, IOnFastForward: l.trafficFastForward}
+	return &PlaybackBar{IModel: l.m, IRate: l.m.player.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step, IOnFastForward: l.trafficFastForward}
 }
 
 // targetsPanel is the targets panel with the fleet's actions.
@@ -149,25 +149,25 @@ func (l *Lab) applyPreset(id string) {
 
 func (l *Lab) setSpeed(s int) {
 	if s == 0 {
-		l.m.play()
+		l.m.player.play()
 	} else {
-		l.act(l.m.setSpeed(s))
+		l.act(l.m.player.setSpeed(s))
 	}
 	l.ensureFrames()
 }
 
-func (l *Lab) pause() { l.m.pause() }
+func (l *Lab) pause() { l.m.player.pause() }
 
 func (l *Lab) step() {
 	l.err = ""
-	if err := l.m.step(); err != nil {
+	if err := l.m.player.step(); err != nil {
 		l.err = err.Error()
 	}
 	l.m.pollViews()
 }
 
 func (l *Lab) trafficFastForward(d time.Duration) {
-	l.m.fastForward(d)
+	l.m.player.fastForward(d)
 	l.ensureFrames()
 }
 
@@ -195,7 +195,7 @@ func (l *Lab) launch() {
 
 // wantFrames reports whether the frame loop should run: the traffic tab is
 // open, or the simulation runs a crowd or a fast-forward.
-func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.running() }
+func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.player.running() }
 
 // startFrames keeps the Lab's mount context for the frame loop and starts
 // it if needed. Called from OnMount.
@@ -240,7 +240,7 @@ func (l *Lab) ensureFrames() {
 // frame is one animation frame: the simulation runs for it, the live views
 // refresh, and the loop stops when nothing needs it any more.
 func (l *Lab) frame(wall time.Time) {
-	l.m.frame(wall)
+	l.m.player.frame(wall)
 	l.m.pollViews()
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
