@@ -20,6 +20,7 @@ type Lab struct {
 	notices []string   // URL problems, said once at start
 	err     string     // the latest failed action
 	tl      labTraffic // the traffic lab's tab and frame loop (trafficlab.go)
+	live    liveFeed   // the live views the frame loop refreshes (live.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -54,6 +55,7 @@ func (l *Lab) start(q map[string][]string) {
 		m, _ = newModel(DefaultSetup(), l.opts)
 	}
 	l.m, l.notices = m, msgs
+	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q)...)
 }
 

@@ -41,17 +41,14 @@ type model struct {
 	lb      *engine.LoadBalancer
 	learner *engine.Client
 	jar     engine.InspectableJar
-	now     func() time.Time
-
-	player *player // the simulated clock against the wall clock (player.go)
+	player  *player // the simulated clock against the wall clock (player.go)
 
 	log      []engine.Exchange // newest last
 	requests int               // pages loaded, through the load balancer or directly
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
 
-	preset string     // the traffic lab's preset staged, "" for none
-	views  []liveView // the mounted views the frame loop refreshes (live.go)
+	preset string // the traffic lab's preset staged, "" for none
 }
 
 // newModel starts a lab from setup. The simulated clock starts at the wall
@@ -77,7 +74,7 @@ func newModel(setup Setup, opts Options) (*model, error) {
 	if jar == nil {
 		jar = &engine.MemoryJar{}
 	}
-	m := &model{setup: setup, lb: lb, jar: jar, now: now, player: newPlayer(lb, now, wall)}
+	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall)}
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
 	return m, nil
 }

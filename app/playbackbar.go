@@ -12,12 +12,13 @@ import (
 type PlaybackBar struct {
 	app.Compo
 
-	IModel         *model
-	IRate          int // 0 paused
-	IOnSpeed       func(speed int)
-	IOnPause       func()
-	IOnStep        func()
-	IOnFastForward func(time.Duration)
+	ILive                *liveFeed // the frame loop that refreshes the clock
+	IRate                int       // 0 paused
+	IOnSpeed             func(speed int)
+	IOnPause             func()
+	IOnStep              func()
+	IOnFastForward       func(time.Duration)
+	IOnCancelFastForward func()
 }
 
 // trafficJumps are the playback bar's fast-forwards.
@@ -30,7 +31,7 @@ var trafficJumps = []struct {
 func (p *PlaybackBar) Render() app.UI {
 	paused := p.IRate == 0
 	return app.Div().Class("clock", "playback").DataSet("testid", "playback").DataSet("rate", p.IRate).Body(
-		&SimClock{IModel: p.IModel},
+		&SimClock{Live: Live{ILive: p.ILive}, IOnCancelFastForward: p.IOnCancelFastForward},
 		app.Span().Class("spacer"),
 		app.Div().Class("btn-group").Role("group").Aria("label", "Play").Body(
 			app.Button().Class("small").DataSet("testid", "pause").Disabled(paused).Title("Freeze the simulated clock").Text("Pause").OnClick(func(ctx app.Context, e app.Event) {

@@ -11,8 +11,9 @@ import (
 // and the progress of a fast-forward. The frame loop refreshes it.
 type SimClock struct {
 	app.Compo
+	Live
 
-	IModel *model
+	IOnCancelFastForward func()
 
 	v simClockView
 }
@@ -24,22 +25,8 @@ type simClockView struct {
 	ff     bool
 }
 
-// OnMount joins the frame loop.
-func (c *SimClock) OnMount(ctx app.Context) {
-	if c.IModel != nil {
-		c.IModel.watch(c)
-	}
-}
-
-// OnDismount leaves it.
-func (c *SimClock) OnDismount() {
-	if c.IModel != nil {
-		c.IModel.unwatch(c)
-	}
-}
-
-func (c *SimClock) poll(m *model) bool {
-	v := simClockOf(m)
+func (c *SimClock) poll(p *player) bool {
+	v := simClockOf(p)
 	if v == c.v {
 		return false
 	}
@@ -47,23 +34,23 @@ func (c *SimClock) poll(m *model) bool {
 	return true
 }
 
-// simClockOf describes the model's clock.
-func simClockOf(m *model) simClockView {
-	now := m.lb.Now()
+// simClockOf describes the player's clock.
+func simClockOf(p *player) simClockView {
+	now := p.lb.Now()
 	v := simClockView{clock: now.Format("15:04:05"), day: now.Format("Mon 2 Jan")}
-	rate := m.player.rate
+	rate := p.rate
 	switch {
-	case m.player.fastForwarding():
+	case p.fastForwarding():
 		v.ff = true
-		v.status = "fast-forwarding: " + m.player.fastForwardLeft().Round(time.Second).String() + " to go"
-		if m.player.speed > 0 {
-			v.status += fmt.Sprintf(" (%s× real time)", formatRate(m.player.speed))
+		v.status = "fast-forwarding: " + p.fastForwardLeft().Round(time.Second).String() + " to go"
+		if p.speed > 0 {
+			v.status += fmt.Sprintf(" (%s× real time)", formatRate(p.speed))
 		}
 	case rate == 0:
 		v.status = "paused"
 	default:
 		v.status = fmt.Sprintf("playing at %d×", rate)
-		if eff := m.player.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
+		if eff := p.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
 			v.status += fmt.Sprintf(" (the browser keeps up with %s×)", formatRate(eff))
 		}
 	}
@@ -72,8 +59,8 @@ func simClockOf(m *model) simClockView {
 
 // Render draws the clock.
 func (c *SimClock) Render() app.UI {
-	if c.v.clock == "" && c.IModel != nil {
-		c.v = simClockOf(c.IModel)
+	if p := c.source(); c.v.clock == "" && p != nil {
+		c.v = simClockOf(p)
 	}
 	return app.Span().Class("sim-clock").Body(
 		app.Span().Text("Simulated time "),
@@ -82,9 +69,11 @@ func (c *SimClock) Render() app.UI {
 		app.Span().Class("sim-status").DataSet("testid", "sim-status").DataSet("ff", c.v.ff).Text(c.v.status),
 		when(c.v.ff, func() app.UI {
 			return app.Button().Class("small").DataSet("testid", "ff-cancel").Text("Stop fast-forward").OnClick(func(ctx app.Context, e app.Event) {
-				if c.IModel != nil {
-					c.IModel.player.cancelFastForward()
-					c.poll(c.IModel)
+				if c.IOnCancelFastForward != nil {
+					c.IOnCancelFastForward()
+				}
+				if p := c.source(); p != nil {
+					c.poll(p)
 				}
 			})
 		}),

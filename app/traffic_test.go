@@ -406,8 +406,8 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("markers %v", m.player.rec.markers)
 	}
 
-	c := &LoadChart{IModel: m}
-	c.poll(m)
+	c := &LoadChart{}
+	c.poll(m.player)
 	tree := renderTree(t, c)
 	chart := tree.mustTestID(t, "load-chart")
 	if n, want := chart.num(t, "data-samples"), m.lb.Now().Sub(trStart).Truncate(time.Second).Seconds(); n != want {
@@ -438,8 +438,8 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("legend %q", got)
 	}
 
-	ct := &Counters{IModel: m}
-	ct.poll(m)
+	ct := &Counters{}
+	ct.poll(m.player)
 	tree = renderTree(t, ct)
 	if v := tree.mustTestID(t, "counter-lost").num(t, "data-value"); v != float64(k.SessionsLost) || tree.mustTestID(t, "counter-lost").Text() != thousands(k.SessionsLost) {
 		t.Errorf("counter-lost %v %q, want %d", v, tree.mustTestID(t, "counter-lost").Text(), k.SessionsLost)
@@ -451,8 +451,8 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("data-requests %v", got)
 	}
 
-	fl := &RequestFlow{IModel: m}
-	fl.poll(m)
+	fl := &RequestFlow{}
+	fl.poll(m.player)
 	rows := renderTree(t, fl).allByTestID("flow-row")
 	if len(rows) != flowSize {
 		t.Fatalf("%d flow rows", len(rows))

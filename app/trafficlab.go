@@ -89,9 +89,9 @@ func (l *Lab) trafficView() app.UI {
 	return app.Div().Class("grid", "traffic").DataSet("testid", "traffic").Body(
 		app.Div().Class("col").Body(
 			&PresetPicker{IActive: m.preset, IOnPreset: l.applyPreset},
-			&LoadChart{IModel: m},
-			&Counters{IModel: m},
-			&RequestFlow{IModel: m},
+			&LoadChart{Live: l.liveProps()},
+			&Counters{Live: l.liveProps()},
+			&RequestFlow{Live: l.liveProps()},
 		),
 		app.Div().Class("col").Body(
 			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
@@ -109,8 +109,12 @@ func (l *Lab) trafficView() app.UI {
 
 // playbackBar is the traffic lab's clock and its controls.
 func (l *Lab) playbackBar() app.UI {
-	return &PlaybackBar{IModel: l.m, IRate: l.m.player.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step, IOnFastForward: l.trafficFastForward}
+	return &PlaybackBar{ILive: &l.live, IRate: l.m.player.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step,
+		IOnFastForward: l.trafficFastForward, IOnCancelFastForward: l.cancelFastForward}
 }
+
+// liveProps is the prop of a live view: the Lab's frame loop.
+func (l *Lab) liveProps() Live { return Live{ILive: &l.live} }
 
 // targetsPanel is the targets panel with the fleet's actions.
 func (l *Lab) targetsPanel() app.UI {
@@ -163,13 +167,15 @@ func (l *Lab) step() {
 	if err := l.m.player.step(); err != nil {
 		l.err = err.Error()
 	}
-	l.m.pollViews()
+	l.live.poll()
 }
 
 func (l *Lab) trafficFastForward(d time.Duration) {
 	l.m.player.fastForward(d)
 	l.ensureFrames()
 }
+
+func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
 
 func (l *Lab) setExternalStore(on bool) {
 	l.m.sync()
@@ -241,7 +247,7 @@ func (l *Lab) ensureFrames() {
 // refresh, and the loop stops when nothing needs it any more.
 func (l *Lab) frame(wall time.Time) {
 	l.m.player.frame(wall)
-	l.m.pollViews()
+	l.live.poll()
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
 		l.tl.stop = nil
