@@ -733,7 +733,7 @@ func TestLabTraffic(t *testing.T) {
 	if tl.tree().has("traffic") || !tl.tree().has("cookie-panel") {
 		t.Error("the browser tab is not shown")
 	}
-	tl.do(func(l *Lab) { l.trafficFastForward(time.Minute) })
+	tl.do(func(l *Lab) { l.fastForward(time.Minute) })
 	if tl.lab.tl.loops != 1 {
 		t.Errorf("%d loops for a fast-forward that finished in the click", tl.lab.tl.loops)
 	}

@@ -110,7 +110,7 @@ func (l *Lab) trafficView() app.UI {
 // playbackBar is the traffic lab's clock and its controls.
 func (l *Lab) playbackBar() app.UI {
 	return &PlaybackBar{ILive: &l.live, IRate: l.m.player.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step,
-		IOnFastForward: l.trafficFastForward, IOnCancelFastForward: l.cancelFastForward}
+		IOnFastForward: l.fastForward, IOnCancelFastForward: l.cancelFastForward}
 }
 
 // liveProps is the prop of a live view: the Lab's frame loop.
@@ -168,11 +168,6 @@ func (l *Lab) step() {
 		l.err = err.Error()
 	}
 	l.live.poll()
-}
-
-func (l *Lab) trafficFastForward(d time.Duration) {
-	l.m.player.fastForward(d)
-	l.ensureFrames()
 }
 
 func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
