@@ -26,8 +26,7 @@ const imbalanceWindow = 60
 // shrinks), read at most once a second.
 type Counters struct {
 	app.Compo
-
-	IModel *model
+	Live
 
 	v       countersView
 	heapAt  time.Time
@@ -51,27 +50,13 @@ type countersView struct {
 	sysMB     float64
 }
 
-// OnMount joins the frame loop.
-func (c *Counters) OnMount(ctx app.Context) {
-	if c.IModel != nil {
-		c.IModel.watch(c)
-	}
-}
-
-// OnDismount leaves it.
-func (c *Counters) OnDismount() {
-	if c.IModel != nil {
-		c.IModel.unwatch(c)
-	}
-}
-
-func (c *Counters) poll(m *model) bool {
-	if now := m.now(); now.Sub(c.heapAt) >= time.Second || now.Before(c.heapAt) {
+func (c *Counters) poll(p *player) bool {
+	if now := p.now(); now.Sub(c.heapAt) >= time.Second || now.Before(c.heapAt) {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		c.heapAt, c.heapMB, c.sysMB = now, float64(ms.HeapAlloc)/(1<<20), float64(ms.Sys)/(1<<20)
 	}
-	v := countersOf(m)
+	v := countersOf(p)
 	v.heapMB, v.sysMB = c.heapMB, c.sysMB
 	if v == c.v && c.showing {
 		return false
@@ -80,27 +65,27 @@ func (c *Counters) poll(m *model) bool {
 	return true
 }
 
-// countersOf reads the model's counters.
-func countersOf(m *model) countersView {
-	k := m.counters()
+// countersOf reads the player's counters.
+func countersOf(p *player) countersView {
+	k := p.counters()
 	return countersView{
-		total:     m.lb.Metrics().Requests,
+		total:     p.lb.Metrics().Requests,
 		requests:  k.Requests,
 		sticky:    k.Sticky,
 		nonSticky: k.NonStickyRequestCount,
 		lost:      k.SessionsLost,
 		moved:     k.Moved,
 		errors:    k.ELB502 + k.ELB503,
-		imbalance: m.lb.Imbalance(imbalanceWindow),
-		stickyOn:  m.lb.TargetGroup.Attributes().StickinessEnabled,
-		simMs:     m.lb.Now().UnixMilli(),
+		imbalance: p.lb.Imbalance(imbalanceWindow),
+		stickyOn:  p.lb.TargetGroup.Attributes().StickinessEnabled,
+		simMs:     p.lb.Now().UnixMilli(),
 	}
 }
 
 // Render draws the counters.
 func (c *Counters) Render() app.UI {
-	if !c.showing && c.IModel != nil {
-		c.poll(c.IModel)
+	if p := c.source(); !c.showing && p != nil {
+		c.poll(p)
 	}
 	v := c.v
 	imb, imbTitle := "—", "No in-service instance got a request in the last minute."

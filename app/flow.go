@@ -14,8 +14,7 @@ import (
 // reason and what became of the session. The frame loop refreshes it.
 type RequestFlow struct {
 	app.Compo
-
-	IModel *model
+	Live
 
 	seen    uint64
 	rows    []flowEntry
@@ -27,37 +26,23 @@ type RequestFlow struct {
 // fast-forwards: ten a second are as many as anyone can read.
 const flowMinGap = 100 * time.Millisecond
 
-// OnMount joins the frame loop.
-func (f *RequestFlow) OnMount(ctx app.Context) {
-	if f.IModel != nil {
-		f.IModel.watch(f)
-	}
-}
-
-// OnDismount leaves it.
-func (f *RequestFlow) OnDismount() {
-	if f.IModel != nil {
-		f.IModel.unwatch(f)
-	}
-}
-
-func (f *RequestFlow) poll(m *model) bool {
-	if f.showing && m.tr.flowN == f.seen {
+func (f *RequestFlow) poll(p *player) bool {
+	if f.showing && p.rec.flowN == f.seen {
 		return false
 	}
-	now := m.now()
-	if f.showing && (m.tr.rate != 0 || m.fastForwarding()) && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
+	now := p.now()
+	if f.showing && (p.rate != 0 || p.fastForwarding()) && now.Sub(f.at) < flowMinGap && !now.Before(f.at) {
 		return false
 	}
-	f.seen, f.showing, f.at = m.tr.flowN, true, now
-	f.rows = m.recentFlow(f.rows[:0])
+	f.seen, f.showing, f.at = p.rec.flowN, true, now
+	f.rows = p.rec.recentFlow(f.rows[:0])
 	return true
 }
 
 // Render draws the flow.
 func (f *RequestFlow) Render() app.UI {
-	if !f.showing && f.IModel != nil {
-		f.poll(f.IModel)
+	if p := f.source(); !f.showing && p != nil {
+		f.poll(p)
 	}
 	return app.Section().Class("panel", "flow").DataSet("testid", "request-flow").DataSet("seen", f.seen).Aria("label", "Requests flowing").Body(
 		app.H2().Text("Requests flowing"),

@@ -20,6 +20,7 @@ type Lab struct {
 	notices []string   // URL problems, said once at start
 	err     string     // the latest failed action
 	tl      labTraffic // the traffic lab's tab and frame loop (trafficlab.go)
+	live    liveFeed   // the live views the frame loop refreshes (live.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -54,6 +55,7 @@ func (l *Lab) start(q map[string][]string) {
 		m, _ = newModel(DefaultSetup(), l.opts)
 	}
 	l.m, l.notices = m, msgs
+	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q)...)
 }
 
@@ -95,7 +97,7 @@ func (l *Lab) tabClock() app.UI {
 	if l.tab() == tabTraffic {
 		return l.playbackBar()
 	}
-	return &ClockBar{INow: l.m.lb.Now(), IAhead: l.m.skipped, IOnFastForward: l.fastForward}
+	return &ClockBar{INow: l.m.lb.Now(), IAhead: l.m.player.ahead(), IOnFastForward: l.fastForward}
 }
 
 // tabGrid is the open tab's panels: the traffic lab, or the learner's
@@ -128,7 +130,7 @@ func (l *Lab) tabGrid() app.UI {
 }
 
 func (l *Lab) refresh()                          { l.m.refresh(); l.err = "" }
-func (l *Lab) fastForward(d time.Duration)       { l.m.fastForward(d); l.ensureFrames() }
+func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
 func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
 func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
 func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }

@@ -221,8 +221,7 @@ func niceCeil(v float64) float64 {
 // history; the frame loop refreshes it at most ten times a wall second.
 type LoadChart struct {
 	app.Compo
-
-	IModel *model
+	Live
 
 	window  int
 	key     chartKey
@@ -241,45 +240,31 @@ type chartKey struct {
 	window    int
 }
 
-// OnMount joins the frame loop.
-func (c *LoadChart) OnMount(ctx app.Context) {
-	if c.IModel != nil {
-		c.IModel.watch(c)
-	}
-}
-
-// OnDismount leaves it.
-func (c *LoadChart) OnDismount() {
-	if c.IModel != nil {
-		c.IModel.unwatch(c)
-	}
-}
-
-func (c *LoadChart) poll(m *model) bool {
+func (c *LoadChart) poll(p *player) bool {
 	if c.window == 0 {
 		c.window = chartWindows[0].sec
 	}
-	k := chartKey{lb: m.lb, instances: len(m.lb.Instances()), markers: len(m.tr.markers), window: c.window}
-	if last := m.lb.History(c.samples[:0], 1); len(last) > 0 {
+	k := chartKey{lb: p.lb, instances: len(p.lb.Instances()), markers: len(p.rec.markers), window: c.window}
+	if last := p.lb.History(c.samples[:0], 1); len(last) > 0 {
 		k.last = last[0].Time
 	}
-	if n := len(m.tr.markers); n > 0 {
-		k.marker = m.tr.markers[n-1].time
+	if n := len(p.rec.markers); n > 0 {
+		k.marker = p.rec.markers[n-1].time
 	}
 	if c.showing && k == c.key {
 		return false
 	}
-	now := m.now()
+	now := p.now()
 	if c.showing && k.lb == c.key.lb && k.window == c.key.window && now.Sub(c.at) < chartMinGap && !now.Before(c.at) {
 		return false
 	}
 	c.key, c.at, c.showing = k, now, true
-	c.samples = m.lb.History(c.samples[:0], c.window)
+	c.samples = p.lb.History(c.samples[:0], c.window)
 	var names []string
-	for _, t := range m.lb.Instances() {
+	for _, t := range p.lb.Instances() {
 		names = append(names, t.Name)
 	}
-	c.d = buildChart(c.samples, names, c.window, m.tr.markers)
+	c.d = buildChart(c.samples, names, c.window, p.rec.markers)
 	return true
 }
 
@@ -321,8 +306,8 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
 // Render draws the chart and its legend.
 func (c *LoadChart) Render() app.UI {
-	if !c.showing && c.IModel != nil {
-		c.poll(c.IModel)
+	if p := c.source(); !c.showing && p != nil {
+		c.poll(p)
 	}
 	d := &c.d
 	t0 := time.Unix(d.t0, 0).UTC()
@@ -418,9 +403,9 @@ func (c *LoadChart) setWindow(w int) {
 		if x.sec == w {
 			c.window = w
 			c.key = chartKey{}
-			if c.IModel != nil {
+			if p := c.source(); p != nil {
 				c.showing = false
-				c.poll(c.IModel)
+				c.poll(p)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/stickylab/stickylab/engine"
@@ -32,26 +33,22 @@ type Notifier interface {
 const logSize = 50
 
 // model is the running lab: the simulated load balancer, the learner's own
-// browser as one of its clients, and the link between wall-clock time and
-// simulated time. Components read it and call its methods; it never talks
-// to JavaScript.
+// browser as one of its clients, and the player that runs the simulated
+// clock against the wall clock. The Lab reads it and calls its methods; it
+// never talks to JavaScript.
 type model struct {
 	setup   Setup
 	lb      *engine.LoadBalancer
 	learner *engine.Client
 	jar     engine.InspectableJar
-	now     func() time.Time
-
-	wallStart time.Time     // wall clock when the simulation started
-	simStart  time.Time     // simulated time then
-	skipped   time.Duration // fast-forwarded time
+	player  *player // the simulated clock against the wall clock (player.go)
 
 	log      []engine.Exchange // newest last
 	requests int               // pages loaded, through the load balancer or directly
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
 
-	tr traffic // the traffic lab: play speed, fast-forward, live views (live.go)
+	preset string // the traffic lab's preset staged, "" for none
 }
 
 // newModel starts a lab from setup. The simulated clock starts at the wall
@@ -77,29 +74,14 @@ func newModel(setup Setup, opts Options) (*model, error) {
 	if jar == nil {
 		jar = &engine.MemoryJar{}
 	}
-	m := &model{setup: setup, lb: lb, jar: jar, now: now, wallStart: wall, simStart: wall}
+	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall)}
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
-	m.initTraffic()
 	return m, nil
 }
 
-// simNow returns the simulated time that matches the wall clock now (at
-// the traffic lab's play speed, see simAt).
-func (m *model) simNow() time.Time { return m.simAt(m.now()) }
-
-// sync advances the simulation to the wall clock: health checks and
-// draining happen in real time. With a big crowd it stops after syncBudget
-// of work and the frame loop goes on (live.go).
-func (m *model) sync() {
-	m.advance(m.simNow(), m.now().Add(syncBudget))
-}
-
-// fastForward moves the simulated clock ahead of the wall clock by d.
-func (m *model) fastForward(d time.Duration) {
-	m.skipped += d
-	m.tr.ffUntil = m.simNow()
-	m.sync()
-}
+// sync advances the simulation to the wall clock (player.sync): health
+// checks and draining happen in real time.
+func (m *model) sync() { m.player.sync() }
 
 // refresh sends the learner's request through the load balancer, as the
 // browser's Refresh button does.
@@ -153,4 +135,48 @@ func (m *model) shown() *engine.Exchange {
 		return m.direct
 	}
 	return m.last
+}
+
+// startCrowd starts (or restarts) a crowd on the running load balancer; the
+// counters count from now.
+func (m *model) startCrowd(cfg engine.CrowdConfig) error {
+	m.sync()
+	if _, err := m.lb.StartCrowd(cfg); err != nil {
+		return err
+	}
+	m.player.resetCounters()
+	m.preset = ""
+	return nil
+}
+
+// stopCrowd stops the crowd; the learner's browser and the fleet go on.
+func (m *model) stopCrowd() {
+	m.sync()
+	m.lb.StopCrowd()
+}
+
+// applyPreset replaces the load balancer with the one preset id stages (its
+// attributes, fleet, crowd and incidents), at the current simulated time.
+// The learner's browser becomes one client of it, with its real cookies.
+func (m *model) applyPreset(id string) error {
+	p, ok := engine.PresetByID(id)
+	if !ok {
+		return fmt.Errorf("there is no preset %q", id)
+	}
+	m.sync()
+	lb, err := p.Start(m.setup.Seed, m.lb.Now())
+	if err != nil {
+		return err
+	}
+	m.setLoadBalancer(lb)
+	m.preset = id
+	return nil
+}
+
+// setLoadBalancer makes lb the lab's load balancer, the player's too.
+func (m *model) setLoadBalancer(lb *engine.LoadBalancer) {
+	m.player.attach(lb)
+	m.lb = lb
+	m.learner = lb.NewClient("student", m.jar, engine.KeepCookies)
+	m.last, m.direct = nil, nil
 }

@@ -81,7 +81,7 @@ func TestModelClockFollowsWallClock(t *testing.T) {
 	if got := m.lb.Now().Sub(start); got != 10*time.Second+250*time.Millisecond {
 		t.Errorf("after 10 s of wall clock the simulation moved %s", got)
 	}
-	m.fastForward(time.Minute)
+	m.player.fastForward(time.Minute)
 	if got := m.lb.Now().Sub(start); got != 70*time.Second+250*time.Millisecond {
 		t.Errorf("after a fast-forward of 1 min the simulation is %s ahead of its start", got)
 	}
@@ -125,7 +125,7 @@ func TestModelStoppedInstance(t *testing.T) {
 		t.Errorf("the browser pane shows %d", m.shown().Status)
 	}
 	// One interval holds exactly one check: one failure of two.
-	m.fastForward(30 * time.Second)
+	m.player.fastForward(30 * time.Second)
 	if s := targetState(m, stuck); s != engine.StateHealthy {
 		t.Errorf("after one interval %s is %s, want still healthy (one failure of two)", stuck, s)
 	}
@@ -136,7 +136,7 @@ func TestModelStoppedInstance(t *testing.T) {
 		t.Errorf("after one failed check: %s, want still 502", ex.StatusText())
 	}
 	// Two intervals hold the second failure.
-	m.fastForward(30 * time.Second)
+	m.player.fastForward(30 * time.Second)
 	if s := targetState(m, stuck); s != engine.StateUnhealthy {
 		t.Fatalf("after two intervals %s is %s, want unhealthy", stuck, s)
 	}
@@ -157,7 +157,7 @@ func TestModelStoppedInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 1; i <= 4; i++ {
-		m.fastForward(30 * time.Second)
+		m.player.fastForward(30 * time.Second)
 		if s := targetState(m, stuck); s != engine.StateUnhealthy {
 			t.Fatalf("after %d passes %s is %s, want still unhealthy", i, stuck, s)
 		}
@@ -166,7 +166,7 @@ func TestModelStoppedInstance(t *testing.T) {
 			t.Errorf("health line after %d passes: %q, want %q…", i, healthLine(v), want)
 		}
 	}
-	m.fastForward(30 * time.Second)
+	m.player.fastForward(30 * time.Second)
 	if s := targetState(m, stuck); s != engine.StateHealthy {
 		t.Errorf("after five passes %s is %s, want healthy", stuck, s)
 	}
@@ -205,7 +205,7 @@ func TestModelStickinessExpires(t *testing.T) {
 	if ex := m.refresh(); ex.Reason != engine.ReasonSticky {
 		t.Errorf("20 s after the last request: %s, want sticky", ex.Reason)
 	}
-	m.fastForward(time.Minute)
+	m.player.fastForward(time.Minute)
 	if ex := m.refresh(); ex.Reason != engine.ReasonCookieExpired {
 		t.Errorf("after a fast-forward of 1 min: %s, want cookie-expired", ex.Reason)
 	}

@@ -86,14 +86,14 @@ func TestViewTargetsLifecycle(t *testing.T) {
 	if v := row(); !v.FailingChecks || !v.Running {
 		t.Errorf("failing checks: %+v", v)
 	}
-	m.fastForward(time.Minute)
+	m.player.fastForward(time.Minute)
 	if v := row(); v.State != engine.StateUnhealthy || v.Failures != 2 || !strings.HasPrefix(healthLine(v), "Health checks: unhealthy, next check in ") {
 		t.Errorf("after two failed checks: %s, %d failures, %q", v.State, v.Failures, healthLine(v))
 	}
 	if err := m.lb.SetFailHealthChecks("Instance 2", false); err != nil {
 		t.Fatal(err)
 	}
-	m.fastForward(30 * time.Second)
+	m.player.fastForward(30 * time.Second)
 	if v := row(); !regexp.MustCompile(`^Health checks passing: 1 of 5 before healthy, next check in \d+s$`).MatchString(healthLine(v)) {
 		t.Errorf("after one passed check: %q", healthLine(v))
 	}
@@ -104,7 +104,7 @@ func TestViewTargetsLifecycle(t *testing.T) {
 	if v := row(); v.State != engine.StateDraining || v.NextCheck != -1 || healthLine(v) != "Draining: deregistration completes in 5m0s" {
 		t.Errorf("draining: %+v, %q", v, healthLine(v))
 	}
-	m.fastForward(5 * time.Minute)
+	m.player.fastForward(5 * time.Minute)
 	if v := row(); v.State != engine.StateUnused || healthLine(v) != "Not registered" {
 		t.Errorf("deregistered: %s, %q", v.State, healthLine(v))
 	}

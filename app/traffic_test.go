@@ -234,7 +234,7 @@ func TestTrafficClock(t *testing.T) {
 	if elapsed() != 2*time.Second {
 		t.Fatalf("1×: %s after 2 s", elapsed())
 	}
-	if err := m.setSpeed(10); err != nil {
+	if err := m.player.setSpeed(10); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(3 * time.Second)
@@ -242,20 +242,20 @@ func TestTrafficClock(t *testing.T) {
 	if elapsed() != 32*time.Second {
 		t.Errorf("10× for 3 s: at +%s, want +32s", elapsed())
 	}
-	m.pause()
+	m.player.pause()
 	clock.Advance(time.Hour)
 	m.sync()
-	m.frame(clock.now)
+	m.player.frame(clock.now)
 	if elapsed() != 32*time.Second {
 		t.Errorf("paused for an hour: at +%s, want +32s", elapsed())
 	}
-	m.play()
+	m.player.play()
 	clock.Advance(time.Second)
 	m.sync()
 	if elapsed() != 42*time.Second {
 		t.Errorf("play resumes at 10×: at +%s, want +42s", elapsed())
 	}
-	if err := m.setSpeed(100); err != nil {
+	if err := m.player.setSpeed(100); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(500 * time.Millisecond)
@@ -263,17 +263,17 @@ func TestTrafficClock(t *testing.T) {
 	if elapsed() != 92*time.Second {
 		t.Errorf("100× for 0.5 s: at +%s, want +92s", elapsed())
 	}
-	m.fastForward(time.Hour)
-	if elapsed() != time.Hour+92*time.Second || m.fastForwarding() {
-		t.Errorf("after +1 hour: at +%s (fast-forwarding %v)", elapsed(), m.fastForwarding())
+	m.player.fastForward(time.Hour)
+	if elapsed() != time.Hour+92*time.Second || m.player.fastForwarding() {
+		t.Errorf("after +1 hour: at +%s (fast-forwarding %v)", elapsed(), m.player.fastForwarding())
 	}
-	if err := m.setSpeed(7); err == nil || err.Error() != "the speed must be 1×, 10× or 100×, not 7×" {
+	if err := m.player.setSpeed(7); err == nil || err.Error() != "the speed must be 1×, 10× or 100×, not 7×" {
 		t.Errorf("speed 7: %v", err)
 	}
-	if m.tr.rate != 100 {
-		t.Errorf("a refused speed changed the rate to %d", m.tr.rate)
+	if m.player.rate != 100 {
+		t.Errorf("a refused speed changed the rate to %d", m.player.rate)
 	}
-	m.setSpeed(1)
+	m.player.setSpeed(1)
 	clock.Advance(time.Second)
 	m.sync()
 	if elapsed() != time.Hour+93*time.Second {
@@ -285,7 +285,7 @@ func TestTrafficClock(t *testing.T) {
 // exactly the next request and holds the clock there.
 func TestTrafficStep(t *testing.T) {
 	m, clock := trModel(t, "stickiness=lb_cookie")
-	if err := m.step(); err != errNoCrowd {
+	if err := m.player.step(); err != errNoCrowd {
 		t.Errorf("step without a crowd: %v", err)
 	}
 	if err := m.startCrowd(engine.CrowdConfig{Clients: 50, ThinkTime: 2 * time.Second}); err != nil {
@@ -293,28 +293,28 @@ func TestTrafficStep(t *testing.T) {
 	}
 	for i := 1; i <= 5; i++ {
 		before := m.lb.Now()
-		if err := m.step(); err != nil {
+		if err := m.player.step(); err != nil {
 			t.Fatal(err)
 		}
-		if got := m.counters().Requests; got != int64(i) {
+		if got := m.player.counters().Requests; got != int64(i) {
 			t.Errorf("step %d: %d requests", i, got)
 		}
-		f := m.recentFlow(nil)
+		f := m.player.rec.recentFlow(nil)
 		if len(f) != i || !f[0].time.Equal(m.lb.Now()) || !m.lb.Now().After(before) {
 			t.Errorf("step %d: the last request at %v, clock %s (was %s)", i, f[0].time, m.lb.Now(), before)
 		}
 		held := m.lb.Now()
 		clock.Advance(10 * time.Second)
 		m.sync()
-		m.frame(clock.now)
-		if !m.lb.Now().Equal(held) || m.tr.rate != 0 {
+		m.player.frame(clock.now)
+		if !m.lb.Now().Equal(held) || m.player.rate != 0 {
 			t.Errorf("step %d: the clock moved from %s to %s while paused", i, held, m.lb.Now())
 		}
 	}
-	m.play()
+	m.player.play()
 	clock.Advance(10 * time.Second)
 	m.sync()
-	if n := m.counters().Requests; n < 200 {
+	if n := m.player.counters().Requests; n < 200 {
 		t.Errorf("10 s of play after the steps: %d requests, want about 250", n)
 	}
 }
@@ -329,33 +329,33 @@ func TestTrafficFrameBudget(t *testing.T) {
 	if err := m.startCrowd(engine.CrowdConfig{Clients: 2000, RequestRate: 50000}); err != nil {
 		t.Fatal(err)
 	}
-	m.setSpeed(100)
+	m.player.setSpeed(100)
 	clock.step = time.Millisecond
 	for i := 0; i < 5; i++ {
 		before, w0 := m.lb.Now(), clock.now
 		clock.Advance(time.Second / 60)
-		m.frame(clock.now)
+		m.player.frame(clock.now)
 		if spent := clock.now.Sub(w0) - time.Second/60; spent > frameBudget+4*time.Millisecond {
 			t.Errorf("frame %d spent %s of wall time, budget %s", i, spent, frameBudget)
 		}
 		if !m.lb.Now().After(before) {
 			t.Errorf("frame %d did not advance", i)
 		}
-		if lag := m.simNow().Sub(m.lb.Now()); lag > 100*maxLag+50*time.Millisecond {
+		if lag := m.player.simNow().Sub(m.lb.Now()); lag > 100*maxLag+50*time.Millisecond {
 			t.Errorf("frame %d: backlog %s kept, more than 100 × %s", i, lag, maxLag)
 		}
 	}
 
-	m.setSpeed(1)
-	m.fastForward(10 * time.Second)
-	goal := m.tr.ffUntil
-	if !m.fastForwarding() {
+	m.player.setSpeed(1)
+	m.player.fastForward(10 * time.Second)
+	goal := m.player.ffUntil
+	if !m.player.fastForwarding() {
 		t.Fatal("a 10 s fast-forward of 500,000 requests finished in one sync")
 	}
 	frames := 0
-	for m.fastForwarding() && frames < 100000 {
+	for m.player.fastForwarding() && frames < 100000 {
 		clock.Advance(time.Second / 60)
-		m.frame(clock.now)
+		m.player.frame(clock.now)
 		frames++
 	}
 	if m.lb.Now().Before(goal) || frames < 2 {
@@ -383,15 +383,15 @@ func TestTrafficPreset(t *testing.T) {
 	if ex := m.refresh(); ex.Reason != engine.ReasonNewClient {
 		t.Errorf("the learner's first request on the lesson: %s", ex.Reason)
 	}
-	m.setSpeed(100)
+	m.player.setSpeed(100)
 	for i := 0; i < 20; i++ {
 		clock.Advance(100 * time.Millisecond)
-		m.frame(clock.now)
+		m.player.frame(clock.now)
 	}
 	if d := m.lb.Now().Sub(trStart); d < 3*time.Minute {
 		t.Fatalf("20 frames at 100× over 2 s: %s simulated", d)
 	}
-	k := m.counters()
+	k := m.player.counters()
 	if k.SessionsLost == 0 || k.Moved == 0 || k.ELB502 == 0 || k.Sticky == 0 {
 		t.Errorf("counters after the failure: %+v", k)
 	}
@@ -399,15 +399,15 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("Instance 2 is %s", s)
 	}
 	kinds := map[string]bool{}
-	for _, mk := range m.tr.markers {
+	for _, mk := range m.player.rec.markers {
 		kinds[mk.target+" "+mk.kind] = true
 	}
 	if !kinds["Instance 2 stopped"] || !kinds["Instance 2 unhealthy"] {
-		t.Errorf("markers %v", m.tr.markers)
+		t.Errorf("markers %v", m.player.rec.markers)
 	}
 
-	c := &LoadChart{IModel: m}
-	c.poll(m)
+	c := &LoadChart{}
+	c.poll(m.player)
 	tree := renderTree(t, c)
 	chart := tree.mustTestID(t, "load-chart")
 	if n, want := chart.num(t, "data-samples"), m.lb.Now().Sub(trStart).Truncate(time.Second).Seconds(); n != want {
@@ -438,8 +438,8 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("legend %q", got)
 	}
 
-	ct := &Counters{IModel: m}
-	ct.poll(m)
+	ct := &Counters{}
+	ct.poll(m.player)
 	tree = renderTree(t, ct)
 	if v := tree.mustTestID(t, "counter-lost").num(t, "data-value"); v != float64(k.SessionsLost) || tree.mustTestID(t, "counter-lost").Text() != thousands(k.SessionsLost) {
 		t.Errorf("counter-lost %v %q, want %d", v, tree.mustTestID(t, "counter-lost").Text(), k.SessionsLost)
@@ -451,8 +451,8 @@ func TestTrafficPreset(t *testing.T) {
 		t.Errorf("data-requests %v", got)
 	}
 
-	fl := &RequestFlow{IModel: m}
-	fl.poll(m)
+	fl := &RequestFlow{}
+	fl.poll(m.player)
 	rows := renderTree(t, fl).allByTestID("flow-row")
 	if len(rows) != flowSize {
 		t.Fatalf("%d flow rows", len(rows))
@@ -473,12 +473,12 @@ func TestPresetsTeach(t *testing.T) {
 			if err := m.applyPreset(p.ID); err != nil {
 				t.Fatal(err)
 			}
-			m.setSpeed(100)
+			m.player.setSpeed(100)
 			for i := 0; i < 30; i++ {
 				clock.Advance(100 * time.Millisecond)
-				m.frame(clock.now)
+				m.player.frame(clock.now)
 			}
-			k := m.counters()
+			k := m.player.counters()
 			imb := m.lb.Imbalance(imbalanceWindow)
 			t.Logf("%s: %+v imbalance %.2f", p.ID, k, imb)
 			switch p.ID {
@@ -733,7 +733,7 @@ func TestLabTraffic(t *testing.T) {
 	if tl.tree().has("traffic") || !tl.tree().has("cookie-panel") {
 		t.Error("the browser tab is not shown")
 	}
-	tl.do(func(l *Lab) { l.trafficFastForward(time.Minute) })
+	tl.do(func(l *Lab) { l.fastForward(time.Minute) })
 	if tl.lab.tl.loops != 1 {
 		t.Errorf("%d loops for a fast-forward that finished in the click", tl.lab.tl.loops)
 	}

@@ -88,10 +88,10 @@ func (l *Lab) trafficView() app.UI {
 	_, external := lb.ExternalSessionStore()
 	return app.Div().Class("grid", "traffic").DataSet("testid", "traffic").Body(
 		app.Div().Class("col").Body(
-			&PresetPicker{IActive: m.tr.preset, IOnPreset: l.applyPreset},
-			&LoadChart{IModel: m},
-			&Counters{IModel: m},
-			&RequestFlow{IModel: m},
+			&PresetPicker{IActive: m.preset, IOnPreset: l.applyPreset},
+			&LoadChart{Live: l.liveProps()},
+			&Counters{Live: l.liveProps()},
+			&RequestFlow{Live: l.liveProps()},
 		),
 		app.Div().Class("col").Body(
 			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
@@ -109,8 +109,12 @@ func (l *Lab) trafficView() app.UI {
 
 // playbackBar is the traffic lab's clock and its controls.
 func (l *Lab) playbackBar() app.UI {
-	return &PlaybackBar{IModel: l.m, IRate: l.m.tr.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step, IOnFastForward: l.trafficFastForward}
+	return &PlaybackBar{ILive: &l.live, IRate: l.m.player.rate, IOnSpeed: l.setSpeed, IOnPause: l.pause, IOnStep: l.step,
+		IOnFastForward: l.fastForward, IOnCancelFastForward: l.cancelFastForward}
 }
+
+// liveProps is the prop of a live view: the Lab's frame loop.
+func (l *Lab) liveProps() Live { return Live{ILive: &l.live} }
 
 // targetsPanel is the targets panel with the fleet's actions.
 func (l *Lab) targetsPanel() app.UI {
@@ -149,27 +153,24 @@ func (l *Lab) applyPreset(id string) {
 
 func (l *Lab) setSpeed(s int) {
 	if s == 0 {
-		l.m.play()
+		l.m.player.play()
 	} else {
-		l.act(l.m.setSpeed(s))
+		l.act(l.m.player.setSpeed(s))
 	}
 	l.ensureFrames()
 }
 
-func (l *Lab) pause() { l.m.pause() }
+func (l *Lab) pause() { l.m.player.pause() }
 
 func (l *Lab) step() {
 	l.err = ""
-	if err := l.m.step(); err != nil {
+	if err := l.m.player.step(); err != nil {
 		l.err = err.Error()
 	}
-	l.m.pollViews()
+	l.live.poll()
 }
 
-func (l *Lab) trafficFastForward(d time.Duration) {
-	l.m.fastForward(d)
-	l.ensureFrames()
-}
+func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
 
 func (l *Lab) setExternalStore(on bool) {
 	l.m.sync()
@@ -195,7 +196,7 @@ func (l *Lab) launch() {
 
 // wantFrames reports whether the frame loop should run: the traffic tab is
 // open, or the simulation runs a crowd or a fast-forward.
-func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.running() }
+func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.player.running() }
 
 // startFrames keeps the Lab's mount context for the frame loop and starts
 // it if needed. Called from OnMount.
@@ -240,8 +241,8 @@ func (l *Lab) ensureFrames() {
 // frame is one animation frame: the simulation runs for it, the live views
 // refresh, and the loop stops when nothing needs it any more.
 func (l *Lab) frame(wall time.Time) {
-	l.m.frame(wall)
-	l.m.pollViews()
+	l.m.player.frame(wall)
+	l.live.poll()
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
 		l.tl.stop = nil
