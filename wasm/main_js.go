@@ -11,10 +11,11 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/stickylab/stickylab/app"
+	"github.com/stickylab/stickylab/wasm/browserjar"
 )
 
 func main() {
-	jar := NewBrowserJar(app.BasePath())
+	jar := browserjar.New(app.BasePath())
 	app.Routes(app.Options{Jar: jar, Frames: Frames})
 	goapp.RunWhenOnBrowser()
 }

@@ -1,6 +1,6 @@
 //go:build !(js && wasm)
 
-package main
+package browserjar
 
 import (
 	"errors"
@@ -62,7 +62,7 @@ type fixture struct {
 	wall *clock
 	doc  *memoryDocument
 	rec  *recorder
-	jar  *DocumentJar
+	jar  *Jar
 }
 
 func newFixture(t *testing.T, pagePath, basePath string, setup func(*memoryDocument)) *fixture {
@@ -73,7 +73,7 @@ func newFixture(t *testing.T, pagePath, basePath string, setup func(*memoryDocum
 		setup(f.doc)
 	}
 	f.rec = &recorder{document: f.doc}
-	f.jar = NewDocumentJar(f.rec, basePath)
+	f.jar = newJar(f.rec, basePath)
 	f.jar.wall = f.wall.Now
 	return f
 }
@@ -99,7 +99,7 @@ func (f *fixture) stored(name string) (docCookie, bool) {
 	return docCookie{}, false
 }
 
-func mustStore(t *testing.T, j *DocumentJar, now time.Time, h string) {
+func mustStore(t *testing.T, j *Jar, now time.Time, h string) {
 	t.Helper()
 	if err := j.Store(now, h); err != nil {
 		t.Fatalf("Store(%q): %v", h, err)
@@ -184,7 +184,7 @@ func TestDocumentJarSiblingSites(t *testing.T) {
 	wall := &clock{wallStart}
 	docA := newMemoryDocument("/a/", wall.Now)
 	docB := docA.at("/b/")
-	a, b := NewDocumentJar(docA, "/a"), NewDocumentJar(docB, "/b/")
+	a, b := newJar(docA, "/a"), newJar(docB, "/b/")
 	mustStore(t, a, simStart, "AWSALB=from-a; Path=/")
 	mustStore(t, b, simStart, "AWSALB=from-b; Path=/")
 	if got := a.Header(simStart); got != "AWSALB=from-a" {
@@ -246,7 +246,7 @@ func TestDocumentJarRoundTrip(t *testing.T) {
 	}
 }
 
-// TestDocumentJarMatchesMemoryJar drives a DocumentJar and an
+// TestDocumentJarMatchesMemoryJar drives a Jar and an
 // engine.MemoryJar through the same Set-Cookie headers: they send the same
 // cookies (in another order: a browser lists a cookie whose value changed
 // last) and list the same cookies (but for Path).
@@ -304,21 +304,21 @@ func sortedPairs(h string) string {
 func TestDocumentJarDeletion(t *testing.T) {
 	tests := []struct {
 		name   string
-		delete func(t *testing.T, j *DocumentJar, now time.Time)
+		delete func(t *testing.T, j *Jar, now time.Time)
 	}{
-		{"Expires in the past", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Expires in the past", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Expires="+expiredDate+"; Path=/")
 		}},
-		{"Expires now", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Expires now", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=x; Expires="+expires(now)+"; Path=/")
 		}},
-		{"Max-Age=0", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Max-Age=0", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Max-Age=0")
 		}},
-		{"Max-Age negative", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Max-Age negative", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Path=/; Max-Age=-1")
 		}},
-		{"Delete", func(t *testing.T, j *DocumentJar, now time.Time) { j.Delete("AWSALB") }},
+		{"Delete", func(t *testing.T, j *Jar, now time.Time) { j.Delete("AWSALB") }},
 	}
 	for _, tt := range tests {
 		for _, partitioned := range []bool{false, true} {
@@ -523,7 +523,7 @@ func TestDocumentJarFallback(t *testing.T) {
 		})
 	}
 	t.Run("nil document", func(t *testing.T) {
-		j := NewDocumentJar(nil, "/")
+		j := newJar(nil, "/")
 		if j.InBrowser() || j.Notice() != noticeUnreadable {
 			t.Errorf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
 		}
@@ -693,7 +693,7 @@ func FuzzDocumentJar(f *testing.F) {
 		wall := &clock{wallStart}
 		doc := newMemoryDocument("/s/", wall.Now)
 		doc.partitionedOnly = partitioned
-		j := NewDocumentJar(doc, "/s")
+		j := newJar(doc, "/s")
 		_ = j.Store(simStart, setCookie)
 		_ = doc.SetCookie(edit)
 		if h := j.Header(simStart); strings.Contains(h, probeCookie+"=") {

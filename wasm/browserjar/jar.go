@@ -1,4 +1,7 @@
-package main
+// Package browserjar is the learner's cookie jar in the browser lab: the
+// page's real document.cookie, reached through safejs, with a partitioned and
+// an in-memory fallback for pages that may not keep plain cookies.
+package browserjar
 
 import (
 	"fmt"
@@ -30,7 +33,7 @@ type cookieEnabler interface {
 	CookieEnabled() (bool, error)
 }
 
-// probeCookie names the cookie NewDocumentJar writes and deletes to find out
+// probeCookie names the cookie newJar writes and deletes to find out
 // whether the browser stores cookies. It is never listed or sent.
 const probeCookie = "stickylab-probe"
 
@@ -55,7 +58,7 @@ const (
 	noticePartitioned = "This lab is embedded in another site, so your browser only accepts its cookies partitioned: they are stored with SameSite=None; Secure; Partitioned, are kept apart for this embedding site, and DevTools lists them with a partition key."
 )
 
-// jarMode is where a DocumentJar keeps its cookies.
+// jarMode is where a Jar keeps its cookies.
 type jarMode int
 
 const (
@@ -72,7 +75,7 @@ type written struct {
 	seq         int // order of first writing
 }
 
-// DocumentJar is an engine.InspectableJar backed by the page's real
+// Jar is an engine.InspectableJar backed by the page's real
 // document.cookie, so the lab's cookies show in DevTools and edits made there
 // (or in another tab) apply to the next request: every call reads
 // document.cookie afresh.
@@ -84,9 +87,9 @@ type written struct {
 //
 // In a cross-site frame the jar writes its cookies partitioned; when the
 // browser refuses cookies altogether it keeps them in memory instead. Notice
-// explains either case to the learner. A DocumentJar is safe for concurrent
+// explains either case to the learner. A Jar is safe for concurrent
 // use.
-type DocumentJar struct {
+type Jar struct {
 	mu      sync.Mutex
 	doc     document
 	path    string
@@ -98,9 +101,9 @@ type DocumentJar struct {
 	seq     int
 }
 
-var _ engine.InspectableJar = (*DocumentJar)(nil)
+var _ engine.InspectableJar = (*Jar)(nil)
 
-// NewDocumentJar returns a jar that stores cookies in doc with Path set to
+// newJar returns a jar that stores cookies in doc with Path set to
 // basePath, the path the site is served under ("" or "/" for the root, or
 // e.g. "/stickylab" on GitHub Pages; a trailing slash, query or scheme and
 // host are dropped). It probes doc by writing and deleting a test cookie: if
@@ -108,8 +111,8 @@ var _ engine.InspectableJar = (*DocumentJar)(nil)
 // uses "/"; if only a partitioned cookie sticks, it writes partitioned
 // cookies; if none sticks, or doc is nil or fails, it keeps cookies in
 // memory. Notice says which.
-func NewDocumentJar(doc document, basePath string) *DocumentJar {
-	j := &DocumentJar{
+func newJar(doc document, basePath string) *Jar {
+	j := &Jar{
 		doc:     doc,
 		path:    cookiePath(basePath),
 		written: make(map[string]written),
@@ -178,7 +181,7 @@ func cookiePath(base string) string {
 // first-party cookies in the browser: they are partitioned because the lab
 // is embedded in another site, or they are kept in memory because the
 // browser refused them. It returns "" otherwise.
-func (j *DocumentJar) Notice() string {
+func (j *Jar) Notice() string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.notice
@@ -186,7 +189,7 @@ func (j *DocumentJar) Notice() string {
 
 // InBrowser reports whether the jar keeps its cookies in the browser's
 // cookie store (where DevTools shows them) rather than in memory.
-func (j *DocumentJar) InBrowser() bool {
+func (j *Jar) InBrowser() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.mode != modeMemory
@@ -194,14 +197,14 @@ func (j *DocumentJar) InBrowser() bool {
 
 // Partitioned reports whether the jar writes partitioned cookies because the
 // page is in a cross-site frame.
-func (j *DocumentJar) Partitioned() bool {
+func (j *Jar) Partitioned() bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.mode == modePartitioned
 }
 
 // Path returns the Path attribute the jar writes its cookies with.
-func (j *DocumentJar) Path() string {
+func (j *Jar) Path() string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.path
@@ -211,7 +214,7 @@ func (j *DocumentJar) Path() string {
 // the browser holds it (whatever DevTools or another tab did to it), without
 // the probe cookie and without cookies the jar wrote that have expired on the
 // simulated clock. In memory mode it returns the memory jar's header.
-func (j *DocumentJar) Header(now time.Time) string {
+func (j *Jar) Header(now time.Time) string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.mode == modeMemory {
@@ -245,7 +248,7 @@ func (j *DocumentJar) Header(now time.Time) string {
 // and Notice says why; Store still returns nil, since the jar holds the
 // cookie. It returns an error for a header that names no cookie or a cookie
 // no browser could store (control characters, more than 4096 bytes).
-func (j *DocumentJar) Store(now time.Time, setCookie string) error {
+func (j *Jar) Store(now time.Time, setCookie string) error {
 	c, err := engine.ParseSetCookie(now, setCookie)
 	if err != nil {
 		return err
@@ -320,7 +323,7 @@ func hasCTL(s string) bool {
 // wrote carries the attributes it was written with (Expires on the simulated
 // clock); one added or edited elsewhere, such as in DevTools, carries its
 // current value and no attributes, since document.cookie does not show them.
-func (j *DocumentJar) Cookies(now time.Time) []engine.StoredCookie {
+func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.mode == modeMemory {
@@ -334,7 +337,7 @@ func (j *DocumentJar) Cookies(now time.Time) []engine.StoredCookie {
 	return j.merge(pairs)
 }
 
-func (j *DocumentJar) merge(pairs []pair) []engine.StoredCookie {
+func (j *Jar) merge(pairs []pair) []engine.StoredCookie {
 	out := make([]engine.StoredCookie, 0, len(pairs))
 	for _, p := range pairs {
 		c := engine.StoredCookie{Name: p.name, Value: p.value}
@@ -350,7 +353,7 @@ func (j *DocumentJar) merge(pairs []pair) []engine.StoredCookie {
 // Delete removes the cookie called name from document.cookie: it writes it
 // expired under the jar's path, the same path with a trailing slash and "/",
 // each plain and partitioned, so it also removes a copy DevTools made.
-func (j *DocumentJar) Delete(name string) {
+func (j *Jar) Delete(name string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.mode == modeMemory {
@@ -362,7 +365,7 @@ func (j *DocumentJar) Delete(name string) {
 
 // Clear deletes every cookie visible in document.cookie (except the probe),
 // or every cookie in memory.
-func (j *DocumentJar) Clear() {
+func (j *Jar) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.mode == modeMemory {
@@ -388,7 +391,7 @@ func (j *DocumentJar) Clear() {
 
 // delete writes name expired under every path variant, plain and
 // partitioned, and forgets what the jar wrote for it.
-func (j *DocumentJar) delete(name string) {
+func (j *Jar) delete(name string) {
 	delete(j.written, name)
 	if name == "" {
 		return
@@ -404,7 +407,7 @@ func (j *DocumentJar) delete(name string) {
 }
 
 // expire writes the name=value pair nv with an Expires in the past.
-func (j *DocumentJar) expire(nv, path string, partitioned bool) {
+func (j *Jar) expire(nv, path string, partitioned bool) {
 	h := nv + "; Expires=" + expiredDate + "; Path=" + path
 	if partitioned {
 		h += partitionedAttrs
@@ -414,7 +417,7 @@ func (j *DocumentJar) expire(nv, path string, partitioned bool) {
 
 // write writes c (Expires on the simulated clock at now) to document.cookie
 // and reports whether it stuck; if so it remembers c.
-func (j *DocumentJar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool {
+func (j *Jar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool {
 	var b strings.Builder
 	b.WriteString(c.Name)
 	b.WriteByte('=')
@@ -450,7 +453,7 @@ func (j *DocumentJar) write(now time.Time, c engine.StoredCookie, partitioned bo
 
 // probe writes and deletes a test cookie under path with the extra
 // attributes, and reports whether it stuck.
-func (j *DocumentJar) probe(path, extra string) bool {
+func (j *Jar) probe(path, extra string) bool {
 	j.seq++
 	value := strconv.FormatInt(j.wall().UnixNano(), 36) + "-" + strconv.Itoa(j.seq)
 	if err := j.doc.SetCookie(probeCookie + "=" + value + "; Path=" + path + extra); err != nil {
@@ -462,7 +465,7 @@ func (j *DocumentJar) probe(path, extra string) bool {
 }
 
 // holds reports whether document.cookie shows name=value.
-func (j *DocumentJar) holds(name, value string) bool {
+func (j *Jar) holds(name, value string) bool {
 	s, err := j.doc.Cookie()
 	if err != nil {
 		return false
@@ -478,7 +481,7 @@ func (j *DocumentJar) holds(name, value string) bool {
 // visible returns the pairs of document.cookie without the probe cookie,
 // after deleting the cookies the jar wrote that have expired at now on the
 // simulated clock.
-func (j *DocumentJar) visible(now time.Time) ([]pair, error) {
+func (j *Jar) visible(now time.Time) ([]pair, error) {
 	s, err := j.doc.Cookie()
 	if err != nil {
 		return nil, err
@@ -504,7 +507,7 @@ func (j *DocumentJar) visible(now time.Time) ([]pair, error) {
 // of: those document.cookie shows, in its order, then those the jar wrote
 // that it no longer shows (a browser that starts blocking cookies hides
 // them). It deletes from document.cookie the cookies it wrote.
-func (j *DocumentJar) fallBack(now time.Time, notice string) {
+func (j *Jar) fallBack(now time.Time, notice string) {
 	if j.mode == modeMemory {
 		return
 	}

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package browserjar
 
 import (
 	"errors"
@@ -9,16 +9,16 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// NewBrowserJar returns a DocumentJar on the page's real document.cookie,
-// with its cookies scoped to basePath (see NewDocumentJar). When the page has
+// New returns a Jar on the page's real document.cookie,
+// with its cookies scoped to basePath (see newJar). When the page has
 // no usable document, as in a worker, the jar keeps its cookies in memory and
 // Notice says so.
-func NewBrowserJar(basePath string) *DocumentJar {
+func New(basePath string) *Jar {
 	doc, err := newBrowserDocument()
 	if err != nil {
-		return NewDocumentJar(nil, basePath)
+		return newJar(nil, basePath)
 	}
-	return NewDocumentJar(doc, basePath)
+	return newJar(doc, basePath)
 }
 
 // browserDocument is a document on a JavaScript Document object (or any

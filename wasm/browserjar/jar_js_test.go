@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package browserjar
 
 // These tests run in headless Chromium under agnivade/wasmbrowsertest, which
 // serves the test page at http://127.0.0.1:<port>/ (see the report at the top
@@ -89,7 +89,7 @@ func reportCrossSiteFrame() {
 		r.PlainStuck = strings.Contains(s, "plain=1")
 	}
 
-	j := NewBrowserJar("/")
+	j := New("/")
 	r.InBrowser, r.Partitioned, r.Notice = j.InBrowser(), j.Partitioned(), j.Notice()
 	for _, h := range []string{jsHeader("AWSALB", "ZnJhbWU=", ""), jsHeader("AWSALBCORS", "ZnJhbWU=", "; SameSite=None; Secure")} {
 		if err := j.Store(jsSimStart, h); err != nil {
@@ -104,7 +104,7 @@ func reportCrossSiteFrame() {
 
 	// A jar that believes it may write plain cookies must retry as
 	// partitioned when its cookie does not stick.
-	k := NewBrowserJar("/")
+	k := New("/")
 	k.mode, k.notice = modeDocument, ""
 	r.RetryBefore = k.Partitioned()
 	if err := k.Store(jsSimStart, jsHeader("AWSALB", "cmV0cnk=", "")); err != nil {
@@ -284,7 +284,7 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 	t.Cleanup(func() { clearDocumentCookies(t) })
 	t.Logf("page %s, isSecureContext %s", mustString(t, "location.href"), mustString(t, "String(isSecureContext)"))
 
-	j := NewBrowserJar("/")
+	j := New("/")
 	if !j.InBrowser() || j.Partitioned() || j.Notice() != "" || j.Path() != "/" {
 		t.Fatalf("InBrowser %v, Partitioned %v, Path %q, Notice %q; want plain cookies at /", j.InBrowser(), j.Partitioned(), j.Path(), j.Notice())
 	}
@@ -430,7 +430,7 @@ func TestBrowserJarBasePath(t *testing.T) {
 
 	// The test page is at "/": a cookie scoped to /stickylab would not be
 	// visible there, so the jar uses "/".
-	if j := NewBrowserJar("/stickylab/"); !j.InBrowser() || j.Path() != "/" {
+	if j := New("/stickylab/"); !j.InBrowser() || j.Path() != "/" {
 		t.Errorf("at /: InBrowser %v, Path %q; want /", j.InBrowser(), j.Path())
 	}
 	if s := documentCookie(t); s != "" {
@@ -439,7 +439,7 @@ func TestBrowserJarBasePath(t *testing.T) {
 
 	lab, labWin := frameDocument(t, loadFrame(t, "/stickylab/lab"))
 	other, _ := frameDocument(t, loadFrame(t, "/stickylab-other/"))
-	j := NewDocumentJar(lab, "/stickylab/")
+	j := newJar(lab, "/stickylab/")
 	if !j.InBrowser() || j.Path() != "/stickylab" || j.Notice() != "" {
 		t.Fatalf("in /stickylab/lab: InBrowser %v, Path %q, Notice %q", j.InBrowser(), j.Path(), j.Notice())
 	}
@@ -515,7 +515,7 @@ func TestBrowserJarThrowingDocument(t *testing.T) {
 			if _, err := doc.Cookie(); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Cookie() error = %v, want one mentioning %q", err, tt.wantErr)
 			}
-			j := NewDocumentJar(doc, "/")
+			j := newJar(doc, "/")
 			if j.InBrowser() || j.Notice() != noticeUnreadable {
 				t.Fatalf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
 			}

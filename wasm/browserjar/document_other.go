@@ -1,6 +1,6 @@
 //go:build !(js && wasm)
 
-package main
+package browserjar
 
 import (
 	"sort"
@@ -12,15 +12,15 @@ import (
 	"github.com/stickylab/stickylab/engine"
 )
 
-// NewBrowserJar returns a DocumentJar for the page. Outside the browser there
+// New returns a Jar for the page. Outside the browser there
 // is no page, so its cookies go to an emulated document.cookie for a page
 // under basePath, on the wall clock.
-func NewBrowserJar(basePath string) *DocumentJar {
+func New(basePath string) *Jar {
 	page := cookiePath(basePath)
 	if page != "/" {
 		page += "/"
 	}
-	return NewDocumentJar(newMemoryDocument(page, time.Now), basePath)
+	return newJar(newMemoryDocument(page, time.Now), basePath)
 }
 
 // memoryDocument emulates a page's document.cookie well enough for native
