@@ -138,6 +138,9 @@ func (m *model) cookies() []engine.StoredCookie { return m.jar.Cookies(m.lb.Now(
 
 // jarNotice returns what the jar has to say, or "".
 func (m *model) jarNotice() string {
+	if r, ok := m.jar.(JarReporter); ok {
+		return jarStateWords(r.State())
+	}
 	if n, ok := m.jar.(Notifier); ok {
 		return n.Notice()
 	}

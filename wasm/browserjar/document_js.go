@@ -9,10 +9,9 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// New returns a Jar on the page's real document.cookie,
-// with its cookies scoped to basePath (see newJar). When the page has
-// no usable document, as in a worker, the jar keeps its cookies in memory and
-// Notice says so.
+// New returns a Jar on the page's real document.cookie, with its cookies
+// scoped to basePath (see newJar). With no usable document, as in a worker,
+// the jar keeps its cookies in memory (State Memory, Sandboxed).
 func New(basePath string) *Jar {
 	doc, err := newBrowserDocument()
 	if err != nil {

@@ -97,7 +97,7 @@ func TestMemoryDocumentClockAndErrors(t *testing.T) {
 	if _, err := d.CookieEnabled(); err == nil {
 		t.Error("CookieEnabled: no error")
 	}
-	if j := New("/stickylab/"); !j.InBrowser() || j.Path() != "/stickylab" {
-		t.Errorf("native New: InBrowser %v, Path %q", j.InBrowser(), j.Path())
+	if j := New("/stickylab/"); !j.State().InBrowser() || j.Path() != "/stickylab" {
+		t.Errorf("native New: State %+v, Path %q", j.State(), j.Path())
 	}
 }

@@ -28,7 +28,7 @@ type document interface {
 
 // cookieEnabler is implemented by a document that can tell whether the
 // browser allows cookies at all (navigator.cookieEnabled). It only chooses
-// the wording of the notice: the jar trusts what sticks in document.cookie.
+// the State's Reason (Disabled): the jar trusts what sticks in document.cookie.
 type cookieEnabler interface {
 	CookieEnabled() (bool, error)
 }
@@ -46,26 +46,6 @@ const partitionedAttrs = "; SameSite=None; Secure; Partitioned"
 
 // maxCookieSize is the largest name plus value a browser stores (RFC 6265bis).
 const maxCookieSize = 4096
-
-// Notices for the UI, one per reason the jar is not a plain first-party
-// document.cookie.
-const (
-	noticeBlocked     = "Your browser refused the lab's cookies (cookies are blocked, or this page is in a cross-site frame), so the stickiness cookies are kept in the lab's memory instead of your browser's cookie store; DevTools will not show them."
-	noticeDisabled    = "Cookies are disabled in your browser, so the stickiness cookies are kept in the lab's memory instead of your browser's cookie store; DevTools will not show them."
-	noticeUnreadable  = "This page is not allowed to use cookies (it is probably in a sandboxed frame), so the stickiness cookies are kept in the lab's memory instead of your browser's cookie store; DevTools will not show them."
-	noticeInsecure    = "Your browser refused the lab's Secure cookie %s because this page is not served over HTTPS, so the stickiness cookies are kept in the lab's memory instead of your browser's cookie store; DevTools will not show them."
-	noticeRefused     = "Your browser refused the lab's cookie %s, so the stickiness cookies are kept in the lab's memory instead of your browser's cookie store; DevTools will not show them."
-	noticePartitioned = "This lab is embedded in another site, so your browser only accepts its cookies partitioned: they are stored with SameSite=None; Secure; Partitioned, are kept apart for this embedding site, and DevTools lists them with a partition key."
-)
-
-// jarMode is where a Jar keeps its cookies.
-type jarMode int
-
-const (
-	modeDocument    jarMode = iota // first-party cookies in document.cookie
-	modePartitioned                // partitioned cookies in document.cookie (cross-site frame)
-	modeMemory                     // an engine.MemoryJar: the browser refused cookies
-)
 
 // written is what the jar remembers of a cookie it wrote, since
 // document.cookie shows only name=value.
@@ -86,15 +66,13 @@ type written struct {
 // drops a cookie it wrote once it has expired on the simulated clock.
 //
 // In a cross-site frame the jar writes its cookies partitioned; when the
-// browser refuses cookies altogether it keeps them in memory instead. Notice
-// explains either case to the learner. A Jar is safe for concurrent
-// use.
+// browser refuses cookies altogether it keeps them in memory instead. State
+// tells which, and why. A Jar is safe for concurrent use.
 type Jar struct {
 	mu      sync.Mutex
 	doc     document
 	path    string
-	mode    jarMode
-	notice  string
+	state   State
 	mem     engine.MemoryJar
 	written map[string]written
 	wall    func() time.Time // the browser's clock
@@ -110,7 +88,7 @@ var _ engine.InspectableJar = (*Jar)(nil)
 // a cookie under basePath does not stick but one under "/" does, the jar
 // uses "/"; if only a partitioned cookie sticks, it writes partitioned
 // cookies; if none sticks, or doc is nil or fails, it keeps cookies in
-// memory. Notice says which.
+// memory. State says which.
 func newJar(doc document, basePath string) *Jar {
 	j := &Jar{
 		doc:     doc,
@@ -119,11 +97,11 @@ func newJar(doc document, basePath string) *Jar {
 		wall:    time.Now,
 	}
 	if doc == nil {
-		j.mode, j.notice = modeMemory, noticeUnreadable
+		j.state = State{Mode: Memory, Reason: Sandboxed}
 		return j
 	}
 	if _, err := doc.Cookie(); err != nil {
-		j.mode, j.notice = modeMemory, noticeUnreadable
+		j.state = State{Mode: Memory, Reason: Sandboxed}
 		return j
 	}
 	switch {
@@ -131,15 +109,15 @@ func newJar(doc document, basePath string) *Jar {
 	case j.path != "/" && j.probe("/", ""):
 		j.path = "/"
 	case j.probe(j.path, partitionedAttrs):
-		j.mode, j.notice = modePartitioned, noticePartitioned
+		j.state = State{Mode: Partitioned, Reason: CrossSiteFrame}
 	case j.path != "/" && j.probe("/", partitionedAttrs):
 		j.path = "/"
-		j.mode, j.notice = modePartitioned, noticePartitioned
+		j.state = State{Mode: Partitioned, Reason: CrossSiteFrame}
 	default:
-		j.mode, j.notice = modeMemory, noticeBlocked
+		j.state = State{Mode: Memory, Reason: Blocked}
 		if ce, ok := doc.(cookieEnabler); ok {
 			if on, err := ce.CookieEnabled(); err == nil && !on {
-				j.notice = noticeDisabled
+				j.state.Reason = Disabled
 			}
 		}
 	}
@@ -177,30 +155,11 @@ func cookiePath(base string) string {
 	return base
 }
 
-// Notice returns a sentence for the UI when the jar does not store plain
-// first-party cookies in the browser: they are partitioned because the lab
-// is embedded in another site, or they are kept in memory because the
-// browser refused them. It returns "" otherwise.
-func (j *Jar) Notice() string {
+// State returns where the jar keeps its cookies, and why.
+func (j *Jar) State() State {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.notice
-}
-
-// InBrowser reports whether the jar keeps its cookies in the browser's
-// cookie store (where DevTools shows them) rather than in memory.
-func (j *Jar) InBrowser() bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.mode != modeMemory
-}
-
-// Partitioned reports whether the jar writes partitioned cookies because the
-// page is in a cross-site frame.
-func (j *Jar) Partitioned() bool {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.mode == modePartitioned
+	return j.state
 }
 
 // Path returns the Path attribute the jar writes its cookies with.
@@ -217,12 +176,12 @@ func (j *Jar) Path() string {
 func (j *Jar) Header(now time.Time) string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.mode == modeMemory {
+	if j.state.Mode == Memory {
 		return j.mem.Header(now)
 	}
 	pairs, err := j.visible(now)
 	if err != nil {
-		j.fallBack(now, noticeUnreadable)
+		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
 		return j.mem.Header(now)
 	}
 	var b strings.Builder
@@ -245,7 +204,7 @@ func (j *Jar) Header(now time.Time) string {
 // not, Store retries once as a partitioned cookie (SameSite=None; Secure;
 // Partitioned) and, if that sticks, writes partitioned cookies from then on.
 // Otherwise the jar moves what it knows, and this cookie, to memory for good
-// and Notice says why; Store still returns nil, since the jar holds the
+// and State says why; Store still returns nil, since the jar holds the
 // cookie. It returns an error for a header that names no cookie or a cookie
 // no browser could store (control characters, more than 4096 bytes).
 func (j *Jar) Store(now time.Time, setCookie string) error {
@@ -255,7 +214,7 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.mode == modeMemory {
+	if j.state.Mode == Memory {
 		return j.mem.Store(now, setCookie)
 	}
 	if err := storable(c); err != nil {
@@ -267,30 +226,29 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 	}
 	w := c
 	w.Path = j.path
-	if j.mode == modePartitioned {
+	if j.state.Mode == Partitioned {
 		w.SameSite, w.Secure = "None", true
 	}
-	if j.write(now, w, j.mode == modePartitioned) {
+	if j.write(now, w, j.state.Mode == Partitioned) {
 		return nil
 	}
-	if j.mode == modeDocument {
+	if j.state.Mode == Document {
 		p := w
 		p.SameSite, p.Secure = "None", true
 		if j.write(now, p, true) {
-			j.mode, j.notice = modePartitioned, noticePartitioned
+			j.state = State{Mode: Partitioned, Reason: CrossSiteFrame}
 			return nil
 		}
 	}
-	notice := noticeBlocked
-	if j.mode == modeDocument && j.probe(j.path, "") {
+	st := State{Mode: Memory, Reason: Blocked}
+	if j.state.Mode == Document && j.probe(j.path, "") {
 		// Cookies in general stick; this one was refused.
+		st.Reason, st.Cookie = CookieRefused, c.Name
 		if c.Secure {
-			notice = fmt.Sprintf(noticeInsecure, c.Name)
-		} else {
-			notice = fmt.Sprintf(noticeRefused, c.Name)
+			st.Reason = InsecurePage
 		}
 	}
-	j.fallBack(now, notice)
+	j.fallBack(now, st)
 	j.mem.Put(now, c)
 	return nil
 }
@@ -326,12 +284,12 @@ func hasCTL(s string) bool {
 func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.mode == modeMemory {
+	if j.state.Mode == Memory {
 		return j.mem.Cookies(now)
 	}
 	pairs, err := j.visible(now)
 	if err != nil {
-		j.fallBack(now, noticeUnreadable)
+		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
 		return j.mem.Cookies(now)
 	}
 	return j.merge(pairs)
@@ -356,7 +314,7 @@ func (j *Jar) merge(pairs []pair) []engine.StoredCookie {
 func (j *Jar) Delete(name string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.mode == modeMemory {
+	if j.state.Mode == Memory {
 		j.mem.Delete(name)
 		return
 	}
@@ -368,7 +326,7 @@ func (j *Jar) Delete(name string) {
 func (j *Jar) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.mode == modeMemory {
+	if j.state.Mode == Memory {
 		j.mem.Clear()
 		return
 	}
@@ -507,8 +465,8 @@ func (j *Jar) visible(now time.Time) ([]pair, error) {
 // of: those document.cookie shows, in its order, then those the jar wrote
 // that it no longer shows (a browser that starts blocking cookies hides
 // them). It deletes from document.cookie the cookies it wrote.
-func (j *Jar) fallBack(now time.Time, notice string) {
-	if j.mode == modeMemory {
+func (j *Jar) fallBack(now time.Time, st State) {
+	if j.state.Mode == Memory {
 		return
 	}
 	pairs, _ := j.visible(now) // on error, nothing is visible
@@ -537,7 +495,7 @@ func (j *Jar) fallBack(now time.Time, notice string) {
 		j.expire(name+"=", w.cookie.Path, w.partitioned)
 	}
 	clear(j.written)
-	j.mode, j.notice = modeMemory, notice
+	j.state = st
 }
 
 // pair is one entry of document.cookie.

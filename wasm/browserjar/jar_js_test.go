@@ -51,14 +51,14 @@ type frameReport struct {
 	PlainStuck      bool // a plain "name=value; Path=/" cookie stuck
 	InBrowser       bool
 	Partitioned     bool
-	Notice          string
+	State           State
 	Header          string
 	DocumentCookie  string
 	Cookies         []engine.StoredCookie
 	AfterClear      string
 	RetryBefore     bool // the forced-plain jar was not partitioned before Store
 	RetryAfter      bool // ... and was after Store retried the cookie
-	RetryNotice     string
+	RetryState      State
 	RetryHeader     string
 	Errors          []string
 	CookieEnabled   string
@@ -90,7 +90,8 @@ func reportCrossSiteFrame() {
 	}
 
 	j := New("/")
-	r.InBrowser, r.Partitioned, r.Notice = j.InBrowser(), j.Partitioned(), j.Notice()
+	r.State = j.State()
+	r.InBrowser, r.Partitioned = r.State.InBrowser(), r.State.Mode == Partitioned
 	for _, h := range []string{jsHeader("AWSALB", "ZnJhbWU=", ""), jsHeader("AWSALBCORS", "ZnJhbWU=", "; SameSite=None; Secure")} {
 		if err := j.Store(jsSimStart, h); err != nil {
 			fail("Store(%q): %v", h, err)
@@ -105,12 +106,13 @@ func reportCrossSiteFrame() {
 	// A jar that believes it may write plain cookies must retry as
 	// partitioned when its cookie does not stick.
 	k := New("/")
-	k.mode, k.notice = modeDocument, ""
-	r.RetryBefore = k.Partitioned()
+	k.state = State{}
+	r.RetryBefore = k.State().Mode == Partitioned
 	if err := k.Store(jsSimStart, jsHeader("AWSALB", "cmV0cnk=", "")); err != nil {
 		fail("retry Store: %v", err)
 	}
-	r.RetryAfter, r.RetryNotice, r.RetryHeader = k.Partitioned(), k.Notice(), k.Header(jsSimStart)
+	r.RetryState = k.State()
+	r.RetryAfter, r.RetryHeader = r.RetryState.Mode == Partitioned, k.Header(jsSimStart)
 	k.Clear()
 
 	b, err := json.Marshal(r)
@@ -285,8 +287,8 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 	t.Logf("page %s, isSecureContext %s", mustString(t, "location.href"), mustString(t, "String(isSecureContext)"))
 
 	j := New("/")
-	if !j.InBrowser() || j.Partitioned() || j.Notice() != "" || j.Path() != "/" {
-		t.Fatalf("InBrowser %v, Partitioned %v, Path %q, Notice %q; want plain cookies at /", j.InBrowser(), j.Partitioned(), j.Path(), j.Notice())
+	if st := j.State(); st != (State{}) || j.Path() != "/" {
+		t.Fatalf("State %+v, Path %q; want plain cookies at /", st, j.Path())
 	}
 	if s := documentCookie(t); s != "" {
 		t.Errorf("probe left document.cookie = %q", s)
@@ -300,8 +302,8 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 			t.Fatalf("Store(%q): %v", h, err)
 		}
 	}
-	if !j.InBrowser() || j.Notice() != "" {
-		t.Fatalf("the browser refused a cookie: %s", j.Notice())
+	if st := j.State(); st != (State{}) {
+		t.Fatalf("the browser refused a cookie: %+v", st)
 	}
 	want := "AWSALB=QUxCK3ZhbHVlLz0=; AWSALBCORS=QUxCK3ZhbHVlLz0="
 	if got := documentCookie(t); got != want {
@@ -430,8 +432,8 @@ func TestBrowserJarBasePath(t *testing.T) {
 
 	// The test page is at "/": a cookie scoped to /stickylab would not be
 	// visible there, so the jar uses "/".
-	if j := New("/stickylab/"); !j.InBrowser() || j.Path() != "/" {
-		t.Errorf("at /: InBrowser %v, Path %q; want /", j.InBrowser(), j.Path())
+	if j := New("/stickylab/"); !j.State().InBrowser() || j.Path() != "/" {
+		t.Errorf("at /: State %+v, Path %q; want /", j.State(), j.Path())
 	}
 	if s := documentCookie(t); s != "" {
 		t.Errorf("probe left document.cookie = %q", s)
@@ -440,8 +442,8 @@ func TestBrowserJarBasePath(t *testing.T) {
 	lab, labWin := frameDocument(t, loadFrame(t, "/stickylab/lab"))
 	other, _ := frameDocument(t, loadFrame(t, "/stickylab-other/"))
 	j := newJar(lab, "/stickylab/")
-	if !j.InBrowser() || j.Path() != "/stickylab" || j.Notice() != "" {
-		t.Fatalf("in /stickylab/lab: InBrowser %v, Path %q, Notice %q", j.InBrowser(), j.Path(), j.Notice())
+	if st := j.State(); st != (State{}) || j.Path() != "/stickylab" {
+		t.Fatalf("in /stickylab/lab: State %+v, Path %q", st, j.Path())
 	}
 	if err := j.Store(jsSimStart, jsHeader("AWSALBCORS", "c2NvcGVk", "; SameSite=None; Secure")); err != nil {
 		t.Fatal(err)
@@ -516,8 +518,8 @@ func TestBrowserJarThrowingDocument(t *testing.T) {
 				t.Errorf("Cookie() error = %v, want one mentioning %q", err, tt.wantErr)
 			}
 			j := newJar(doc, "/")
-			if j.InBrowser() || j.Notice() != noticeUnreadable {
-				t.Fatalf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
+			if st := j.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+				t.Fatalf("State %+v", st)
 			}
 			if err := j.Store(jsSimStart, jsHeader("AWSALB", "bWVt", "")); err != nil {
 				t.Fatal(err)
@@ -593,8 +595,8 @@ func TestBrowserJarCrossSiteFrame(t *testing.T) {
 	if r.PlainStuck {
 		t.Fatalf("a plain cookie stuck in the cross-site frame: third-party cookies are allowed in this browser, so the Partitioned path is not exercised")
 	}
-	if !r.InBrowser || !r.Partitioned || r.Notice != noticePartitioned {
-		t.Errorf("jar in frame: InBrowser %v, Partitioned %v, Notice %q; want partitioned", r.InBrowser, r.Partitioned, r.Notice)
+	if !r.InBrowser || !r.Partitioned || r.State != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+		t.Errorf("jar in frame: InBrowser %v, Partitioned %v, State %+v; want partitioned", r.InBrowser, r.Partitioned, r.State)
 	}
 	want := "AWSALB=ZnJhbWU=; AWSALBCORS=ZnJhbWU="
 	if r.Header != want || r.DocumentCookie != want {
@@ -606,8 +608,8 @@ func TestBrowserJarCrossSiteFrame(t *testing.T) {
 	if r.AfterClear != "" {
 		t.Errorf("frame document.cookie after Clear = %q", r.AfterClear)
 	}
-	if r.RetryBefore || !r.RetryAfter || r.RetryNotice != noticePartitioned || r.RetryHeader != "AWSALB=cmV0cnk=" {
-		t.Errorf("Store retry: partitioned before %v, after %v, Notice %q, Header %q", r.RetryBefore, r.RetryAfter, r.RetryNotice, r.RetryHeader)
+	if r.RetryBefore || !r.RetryAfter || r.RetryState != (State{Mode: Partitioned, Reason: CrossSiteFrame}) || r.RetryHeader != "AWSALB=cmV0cnk=" {
+		t.Errorf("Store retry: partitioned before %v, after %v, State %+v, Header %q", r.RetryBefore, r.RetryAfter, r.RetryState, r.RetryHeader)
 	}
 	if s := documentCookie(t); strings.Contains(s, "ZnJhbWU=") || strings.Contains(s, "cmV0cnk=") {
 		t.Errorf("the frame's cookies leaked to the top-level page: %q", s)

@@ -155,9 +155,8 @@ func TestDocumentJarPathRewrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.page, tt.base, nil)
-			if !f.jar.InBrowser() || f.jar.Partitioned() || f.jar.Notice() != "" {
-				t.Fatalf("InBrowser %v, Partitioned %v, Notice %q; want plain document cookies",
-					f.jar.InBrowser(), f.jar.Partitioned(), f.jar.Notice())
+			if st := f.jar.State(); st != (State{}) {
+				t.Fatalf("State %+v; want plain document cookies", st)
 			}
 			if got := f.jar.Path(); got != tt.wantPath {
 				t.Errorf("Path() = %q, want %q", got, tt.wantPath)
@@ -337,8 +336,8 @@ func TestDocumentJarDeletion(t *testing.T) {
 				if len(cs) != 1 || cs[0].Name != "AWSALBCORS" {
 					t.Errorf("Cookies = %+v", cs)
 				}
-				if f.jar.InBrowser() != true || f.jar.Partitioned() != partitioned {
-					t.Errorf("InBrowser %v, Partitioned %v", f.jar.InBrowser(), f.jar.Partitioned())
+				if st := f.jar.State(); !st.InBrowser() || (st.Mode == Partitioned) != partitioned {
+					t.Errorf("State %+v", st)
 				}
 			})
 		}
@@ -504,28 +503,28 @@ func TestDocumentJarFallback(t *testing.T) {
 	tests := []struct {
 		name       string
 		setup      func(*memoryDocument)
-		wantNotice string
+		wantReason Reason
 	}{
-		{"cookies disabled", func(d *memoryDocument) { d.blocked = true }, noticeDisabled},
-		{"sandboxed frame", func(d *memoryDocument) { d.err = errSecurity }, noticeUnreadable},
-		{"cross-site frame on http", func(d *memoryDocument) { d.partitionedOnly, d.insecure = true, true }, noticeBlocked},
+		{"cookies disabled", func(d *memoryDocument) { d.blocked = true }, Disabled},
+		{"sandboxed frame", func(d *memoryDocument) { d.err = errSecurity }, Sandboxed},
+		{"cross-site frame on http", func(d *memoryDocument) { d.partitionedOnly, d.insecure = true, true }, Blocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, "/stickylab/", "/stickylab", tt.setup)
-			if f.jar.InBrowser() || f.jar.Partitioned() {
-				t.Fatalf("InBrowser %v, Partitioned %v; want memory", f.jar.InBrowser(), f.jar.Partitioned())
+			if st := f.jar.State(); st.InBrowser() || st.Mode == Partitioned {
+				t.Fatalf("State %+v; want memory", st)
 			}
-			if got := f.jar.Notice(); got != tt.wantNotice {
-				t.Errorf("Notice = %q, want %q", got, tt.wantNotice)
+			if got, want := f.jar.State(), (State{Mode: Memory, Reason: tt.wantReason}); got != want {
+				t.Errorf("State = %+v, want %+v", got, want)
 			}
 			checkMemoryJar(t, f)
 		})
 	}
 	t.Run("nil document", func(t *testing.T) {
 		j := newJar(nil, "/")
-		if j.InBrowser() || j.Notice() != noticeUnreadable {
-			t.Errorf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
+		if st := j.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+			t.Errorf("State %+v", st)
 		}
 		mustStore(t, j, simStart, albHeader)
 		if got := j.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=" {
@@ -562,15 +561,15 @@ func checkMemoryJar(t *testing.T, f *fixture) {
 
 func TestDocumentJarFallbackMidSession(t *testing.T) {
 	tests := []struct {
-		name       string
-		change     func(*memoryDocument)
-		wantNotice string
-		wantInDoc  bool // AWSALB, written before the change, is still in the browser
+		name      string
+		change    func(*memoryDocument)
+		wantState State
+		wantInDoc bool // AWSALB, written before the change, is still in the browser
 	}{
 		// The jar cannot delete what it wrote while cookies are blocked.
-		{"cookies blocked", func(d *memoryDocument) { d.blocked = true }, noticeBlocked, true},
+		{"cookies blocked", func(d *memoryDocument) { d.blocked = true }, State{Mode: Memory, Reason: Blocked}, true},
 		// http on a LAN address: AWSALB sticks, Secure AWSALBCORS does not.
-		{"insecure page", func(d *memoryDocument) { d.insecure = true }, fmt.Sprintf(noticeInsecure, "AWSALBCORS"), false},
+		{"insecure page", func(d *memoryDocument) { d.insecure = true }, State{Mode: Memory, Reason: InsecurePage, Cookie: "AWSALBCORS"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -579,11 +578,11 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 			mustStore(t, f.jar, simStart, albHeader)
 			tt.change(f.doc)
 			mustStore(t, f.jar, simStart, albCORSHeader)
-			if f.jar.InBrowser() {
+			if f.jar.State().InBrowser() {
 				t.Fatal("InBrowser after a refused cookie")
 			}
-			if got := f.jar.Notice(); got != tt.wantNotice {
-				t.Errorf("Notice = %q, want %q", got, tt.wantNotice)
+			if got := f.jar.State(); got != tt.wantState {
+				t.Errorf("State = %+v, want %+v", got, tt.wantState)
 			}
 			// Nothing known is lost.
 			if got, want := f.jar.Header(simStart), "SESSIONID=s-1a2b3c; AWSALB=Zm9vYmFy+/x=; AWSALBCORS=Zm9vYmFy+/x="; got != want {
@@ -606,8 +605,8 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 		if got := f.jar.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=" {
 			t.Errorf("Header = %q", got)
 		}
-		if f.jar.InBrowser() || f.jar.Notice() != noticeUnreadable {
-			t.Errorf("InBrowser %v, Notice %q", f.jar.InBrowser(), f.jar.Notice())
+		if st := f.jar.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+			t.Errorf("State %+v", st)
 		}
 	})
 }
@@ -615,20 +614,20 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 func TestDocumentJarPartitioned(t *testing.T) {
 	t.Run("detected by the probe", func(t *testing.T) {
 		f := newFixture(t, "/stickylab/", "/stickylab", func(d *memoryDocument) { d.partitionedOnly = true })
-		if !f.jar.InBrowser() || !f.jar.Partitioned() || f.jar.Notice() != noticePartitioned {
-			t.Fatalf("InBrowser %v, Partitioned %v, Notice %q", f.jar.InBrowser(), f.jar.Partitioned(), f.jar.Notice())
+		if st := f.jar.State(); !st.InBrowser() || st != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+			t.Fatalf("State %+v", st)
 		}
 		checkPartitioned(t, f)
 	})
 	t.Run("retried on Store", func(t *testing.T) {
 		f := newFixture(t, "/stickylab/", "/stickylab", nil)
-		if f.jar.Partitioned() {
+		if f.jar.State().Mode == Partitioned {
 			t.Fatal("partitioned before the change")
 		}
 		f.doc.partitionedOnly = true
 		checkPartitioned(t, f)
-		if !f.jar.Partitioned() || f.jar.Notice() != noticePartitioned {
-			t.Errorf("Partitioned %v, Notice %q", f.jar.Partitioned(), f.jar.Notice())
+		if st := f.jar.State(); st != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+			t.Errorf("State %+v", st)
 		}
 	})
 }
@@ -674,8 +673,8 @@ func TestDocumentJarRejects(t *testing.T) {
 			t.Errorf("Store(%.40q) = nil, want an error", h)
 		}
 	}
-	if !f.jar.InBrowser() {
-		t.Errorf("a malformed cookie made the jar fall back: %s", f.jar.Notice())
+	if st := f.jar.State(); !st.InBrowser() {
+		t.Errorf("a malformed cookie made the jar fall back: %+v", st)
 	}
 	if got := f.raw(t); got != "" {
 		t.Errorf("document.cookie = %q", got)
