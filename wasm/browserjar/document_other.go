@@ -152,7 +152,7 @@ func (d *memoryDocument) SetCookie(h string) error {
 		name, value = "", first
 	}
 	c := docCookie{name: strings.TrimSpace(name), value: strings.TrimSpace(value)}
-	if c.name == "" && c.value == "" || hasCTL(c.name) || hasCTL(c.value) ||
+	if c.name == "" && c.value == "" || strings.ContainsFunc(c.name, isCTL) || strings.ContainsFunc(c.value, isCTL) ||
 		len(c.name)+len(c.value) > maxCookieSize {
 		return nil
 	}

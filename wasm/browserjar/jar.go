@@ -4,7 +4,6 @@
 package browserjar
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,39 +12,6 @@ import (
 
 	"github.com/stickylab/stickylab/engine"
 )
-
-// document is the page's cookie store as document.cookie exposes it. Reading
-// gives the name=value pairs visible to the page; writing applies one
-// Set-Cookie string, and the browser silently ignores a cookie it refuses.
-// The browser implementation is in document_js.go; document_other.go
-// emulates it for native builds and tests.
-type document interface {
-	// Cookie returns the value of document.cookie.
-	Cookie() (string, error)
-	// SetCookie assigns s to document.cookie.
-	SetCookie(s string) error
-}
-
-// cookieEnabler is implemented by a document that can tell whether the
-// browser allows cookies at all (navigator.cookieEnabled). It only chooses
-// the State's Reason (Disabled): the jar trusts what sticks in document.cookie.
-type cookieEnabler interface {
-	CookieEnabled() (bool, error)
-}
-
-// probeCookie names the cookie newJar writes and deletes to find out
-// whether the browser stores cookies. It is never listed or sent.
-const probeCookie = "stickylab-probe"
-
-// expiredDate is an Expires value that deletes a cookie.
-const expiredDate = "Thu, 01 Jan 1970 00:00:00 GMT"
-
-// partitionedAttrs are the attributes a cookie needs to be stored in a
-// cross-site frame when third-party cookies are blocked (REFERENCE.md §9).
-const partitionedAttrs = "; SameSite=None; Secure; Partitioned"
-
-// maxCookieSize is the largest name plus value a browser stores (RFC 6265bis).
-const maxCookieSize = 4096
 
 // written is what the jar remembers of a cookie it wrote, since
 // document.cookie shows only name=value.
@@ -105,12 +71,12 @@ func newJar(doc document, basePath string) *Jar {
 		return j
 	}
 	switch {
-	case j.probe(j.path, ""):
-	case j.path != "/" && j.probe("/", ""):
+	case j.probe(j.path, false):
+	case j.path != "/" && j.probe("/", false):
 		j.path = "/"
-	case j.probe(j.path, partitionedAttrs):
+	case j.probe(j.path, true):
 		j.state = State{Mode: Partitioned, Reason: CrossSiteFrame}
-	case j.path != "/" && j.probe("/", partitionedAttrs):
+	case j.path != "/" && j.probe("/", true):
 		j.path = "/"
 		j.state = State{Mode: Partitioned, Reason: CrossSiteFrame}
 	default:
@@ -122,37 +88,6 @@ func newJar(doc document, basePath string) *Jar {
 		}
 	}
 	return j
-}
-
-// cookiePath turns a base path into a cookie Path attribute: "/" or a path
-// starting with "/" and not ending with one (so "/stickylab" covers
-// "/stickylab/..." but not "/stickylab-other").
-func cookiePath(base string) string {
-	base = strings.TrimSpace(base)
-	if i := strings.Index(base, "://"); i >= 0 {
-		rest := base[i+3:]
-		k := strings.IndexByte(rest, '/')
-		if k < 0 {
-			return "/"
-		}
-		base = rest[k:]
-	}
-	if i := strings.IndexAny(base, "?#"); i >= 0 {
-		base = base[:i]
-	}
-	for i := 0; i < len(base); i++ {
-		if b := base[i]; b < 0x20 || b == 0x7f || b == ';' {
-			return "/"
-		}
-	}
-	base = strings.TrimRight(base, "/")
-	if base == "" {
-		return "/"
-	}
-	if base[0] != '/' {
-		base = "/" + base
-	}
-	return base
 }
 
 // State returns where the jar keeps its cookies, and why.
@@ -179,17 +114,19 @@ func (j *Jar) Header(now time.Time) string {
 	if j.state.Mode == Memory {
 		return j.mem.Header(now)
 	}
-	pairs, err := j.visible(now)
+	cs, err := j.visible(now)
 	if err != nil {
 		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
 		return j.mem.Header(now)
 	}
 	var b strings.Builder
-	for i, p := range pairs {
+	for i, c := range cs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(p.raw)
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
 	}
 	return b.String()
 }
@@ -241,7 +178,7 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 		}
 	}
 	st := State{Mode: Memory, Reason: Blocked}
-	if j.state.Mode == Document && j.probe(j.path, "") {
+	if j.state.Mode == Document && j.probe(j.path, false) {
 		// Cookies in general stick; this one was refused.
 		st.Reason, st.Cookie = CookieRefused, c.Name
 		if c.Secure {
@@ -251,29 +188,6 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 	j.fallBack(now, st)
 	j.mem.Put(now, c)
 	return nil
-}
-
-// storable returns an error when no browser would store c.
-func storable(c engine.StoredCookie) error {
-	if c.Name == probeCookie {
-		return fmt.Errorf("cookie name %q is reserved for the lab's cookie probe", c.Name)
-	}
-	if len(c.Name)+len(c.Value) > maxCookieSize {
-		return fmt.Errorf("cookie %s is %d bytes; browsers store at most %d", c.Name, len(c.Name)+len(c.Value), maxCookieSize)
-	}
-	if hasCTL(c.Name) || hasCTL(c.Value) || hasCTL(c.SameSite) {
-		return fmt.Errorf("cookie %q contains a control character; browsers refuse it", c.Name)
-	}
-	return nil
-}
-
-func hasCTL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return true
-		}
-	}
-	return false
 }
 
 // Cookies returns the cookies document.cookie holds at now, sorted by name,
@@ -287,19 +201,20 @@ func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	if j.state.Mode == Memory {
 		return j.mem.Cookies(now)
 	}
-	pairs, err := j.visible(now)
+	cs, err := j.visible(now)
 	if err != nil {
 		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
 		return j.mem.Cookies(now)
 	}
-	return j.merge(pairs)
+	return j.merge(cs)
 }
 
-func (j *Jar) merge(pairs []pair) []engine.StoredCookie {
-	out := make([]engine.StoredCookie, 0, len(pairs))
-	for _, p := range pairs {
-		c := engine.StoredCookie{Name: p.name, Value: p.value}
-		if w, ok := j.written[p.name]; ok && w.cookie.Value == p.value {
+// merge returns cs sorted by name, each cookie whose value is the one the
+// jar last wrote with the attributes it was written with.
+func (j *Jar) merge(cs []engine.StoredCookie) []engine.StoredCookie {
+	out := make([]engine.StoredCookie, 0, len(cs))
+	for _, c := range cs {
+		if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value {
 			c = w.cookie
 		}
 		out = append(out, c)
@@ -330,21 +245,30 @@ func (j *Jar) Clear() {
 		j.mem.Clear()
 		return
 	}
-	s, _ := j.doc.Cookie()
-	for _, p := range splitCookies(s) {
-		switch {
-		case p.name == probeCookie:
-		case p.name == "" && !strings.Contains(p.raw, "="):
-			// A nameless cookie shows as its bare value; "=value" names it.
-			j.expire("="+p.value, j.path, false)
-			j.expire("="+p.value, "/", false)
-		default:
-			j.delete(p.name)
+	cs, _ := readCookies(j.doc) // on error, nothing is visible
+	for _, c := range cs {
+		if c.Name != probeCookie {
+			j.delete(c.Name)
 		}
+	}
+	// A nameless cookie (made in DevTools) shows as its bare value, which
+	// the parser skips; it is deleted by its empty name and path alone.
+	for _, p := range []string{j.path, "/"} {
+		nameless := engine.StoredCookie{Value: "-", Path: p}
+		_ = j.doc.SetCookie(assignment(nameless, time.Unix(0, 0), false))
 	}
 	for name := range j.written {
 		j.delete(name)
 	}
+}
+
+// paths returns the paths a copy of the jar's cookies may live under: the
+// jar's path and, below the root, the same with a trailing slash, and "/".
+func (j *Jar) paths() []string {
+	if j.path == "/" {
+		return []string{"/"}
+	}
+	return []string{j.path, j.path + "/", "/"}
 }
 
 // delete writes name expired under every path variant, plain and
@@ -354,49 +278,25 @@ func (j *Jar) delete(name string) {
 	if name == "" {
 		return
 	}
-	paths := []string{j.path}
-	if j.path != "/" {
-		paths = append(paths, j.path+"/", "/")
-	}
-	for _, p := range paths {
-		j.expire(name+"=", p, false)
-		j.expire(name+"=", p, true)
+	for _, p := range j.paths() {
+		j.expire(name, p, false)
+		j.expire(name, p, true)
 	}
 }
 
-// expire writes the name=value pair nv with an Expires in the past.
-func (j *Jar) expire(nv, path string, partitioned bool) {
-	h := nv + "; Expires=" + expiredDate + "; Path=" + path
-	if partitioned {
-		h += partitionedAttrs
-	}
-	_ = j.doc.SetCookie(h) // best effort: a browser that refuses it holds nothing to delete
+// expire deletes the cookie called name under path, plain or partitioned.
+func (j *Jar) expire(name, path string, partitioned bool) {
+	_ = j.doc.SetCookie(deletion(name, path, partitioned)) // best effort: a browser that refuses it holds nothing to delete
 }
 
 // write writes c (Expires on the simulated clock at now) to document.cookie
 // and reports whether it stuck; if so it remembers c.
 func (j *Jar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool {
-	var b strings.Builder
-	b.WriteString(c.Name)
-	b.WriteByte('=')
-	b.WriteString(c.Value)
+	var expires time.Time
 	if !c.Expires.IsZero() {
-		b.WriteString("; Expires=")
-		b.WriteString(j.wall().Add(c.Expires.Sub(now)).UTC().Format(engine.TimeFormat))
+		expires = j.wall().Add(c.Expires.Sub(now))
 	}
-	b.WriteString("; Path=")
-	b.WriteString(c.Path)
-	if c.SameSite != "" {
-		b.WriteString("; SameSite=")
-		b.WriteString(c.SameSite)
-	}
-	if c.Secure {
-		b.WriteString("; Secure")
-	}
-	if partitioned {
-		b.WriteString("; Partitioned")
-	}
-	if err := j.doc.SetCookie(b.String()); err != nil || !j.holds(c.Name, c.Value) {
+	if err := j.doc.SetCookie(assignment(c, expires, partitioned)); err != nil || !j.holds(c.Name, c.Value) {
 		return false
 	}
 	w, ok := j.written[c.Name]
@@ -409,77 +309,79 @@ func (j *Jar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool
 	return true
 }
 
-// probe writes and deletes a test cookie under path with the extra
-// attributes, and reports whether it stuck.
-func (j *Jar) probe(path, extra string) bool {
+// probe writes and deletes a test cookie under path, plain or partitioned,
+// and reports whether it stuck.
+func (j *Jar) probe(path string, partitioned bool) bool {
 	j.seq++
-	value := strconv.FormatInt(j.wall().UnixNano(), 36) + "-" + strconv.Itoa(j.seq)
-	if err := j.doc.SetCookie(probeCookie + "=" + value + "; Path=" + path + extra); err != nil {
+	c := engine.StoredCookie{Name: probeCookie, Path: path}
+	c.Value = strconv.FormatInt(j.wall().UnixNano(), 36) + "-" + strconv.Itoa(j.seq)
+	if partitioned {
+		c.SameSite, c.Secure = "None", true
+	}
+	if err := j.doc.SetCookie(assignment(c, time.Time{}, partitioned)); err != nil {
 		return false
 	}
-	ok := j.holds(probeCookie, value)
-	j.expire(probeCookie+"=", path, extra != "")
+	ok := j.holds(c.Name, c.Value)
+	j.expire(probeCookie, path, partitioned)
 	return ok
 }
 
 // holds reports whether document.cookie shows name=value.
 func (j *Jar) holds(name, value string) bool {
-	s, err := j.doc.Cookie()
+	cs, err := readCookies(j.doc)
 	if err != nil {
 		return false
 	}
-	for _, p := range splitCookies(s) {
-		if p.name == name && p.value == value {
+	for _, c := range cs {
+		if c.Name == name && c.Value == value {
 			return true
 		}
 	}
 	return false
 }
 
-// visible returns the pairs of document.cookie without the probe cookie,
+// visible returns the cookies of document.cookie without the probe cookie,
 // after deleting the cookies the jar wrote that have expired at now on the
 // simulated clock.
-func (j *Jar) visible(now time.Time) ([]pair, error) {
-	s, err := j.doc.Cookie()
+func (j *Jar) visible(now time.Time) ([]engine.StoredCookie, error) {
+	all, err := readCookies(j.doc)
 	if err != nil {
 		return nil, err
 	}
-	all := splitCookies(s)
 	out := all[:0]
-	for _, p := range all {
-		if p.name == probeCookie {
+	for _, c := range all {
+		if c.Name == probeCookie {
 			continue
 		}
-		if w, ok := j.written[p.name]; ok && w.cookie.Value == p.value &&
+		if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value &&
 			!w.cookie.Expires.IsZero() && !w.cookie.Expires.After(now) {
-			j.expire(p.name+"=", w.cookie.Path, w.partitioned)
-			delete(j.written, p.name)
+			j.expire(c.Name, w.cookie.Path, w.partitioned)
+			delete(j.written, c.Name)
 			continue
 		}
-		out = append(out, p)
+		out = append(out, c)
 	}
 	return out, nil
 }
 
-// fallBack moves the jar to memory for good, keeping the cookies it knows
-// of: those document.cookie shows, in its order, then those the jar wrote
-// that it no longer shows (a browser that starts blocking cookies hides
-// them). It deletes from document.cookie the cookies it wrote.
+// fallBack moves the jar to memory for good, in state st, keeping the
+// cookies it knows of: those document.cookie shows, in its order, then those
+// the jar wrote that it no longer shows (a browser that starts blocking
+// cookies hides them). It deletes from document.cookie the cookies it wrote.
 func (j *Jar) fallBack(now time.Time, st State) {
 	if j.state.Mode == Memory {
 		return
 	}
-	pairs, _ := j.visible(now) // on error, nothing is visible
-	seen := make(map[string]bool, len(pairs))
-	for _, p := range pairs {
-		c := engine.StoredCookie{Name: p.name, Value: p.value}
-		if w, ok := j.written[p.name]; ok && w.cookie.Value == p.value {
+	cs, _ := j.visible(now) // on error, nothing is visible
+	seen := make(map[string]bool, len(cs))
+	for _, c := range cs {
+		if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value {
 			c = w.cookie
 		}
-		if p.name != "" && !seen[p.name] {
+		if !seen[c.Name] {
 			j.mem.Put(now, c)
 		}
-		seen[p.name] = true
+		seen[c.Name] = true
 	}
 	hidden := make([]written, 0, len(j.written))
 	for name, w := range j.written {
@@ -492,34 +394,8 @@ func (j *Jar) fallBack(now time.Time, st State) {
 		j.mem.Put(now, w.cookie)
 	}
 	for name, w := range j.written {
-		j.expire(name+"=", w.cookie.Path, w.partitioned)
+		j.expire(name, w.cookie.Path, w.partitioned)
 	}
 	clear(j.written)
 	j.state = st
-}
-
-// pair is one entry of document.cookie.
-type pair struct {
-	name, value string
-	raw         string // as document.cookie shows it
-}
-
-// splitCookies splits document.cookie into its entries. An entry without
-// "=" is a nameless cookie, shown as its bare value.
-func splitCookies(s string) []pair {
-	var out []pair
-	for s != "" {
-		var part string
-		part, s, _ = strings.Cut(s, ";")
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		name, value, ok := strings.Cut(part, "=")
-		if !ok {
-			name, value = "", part
-		}
-		out = append(out, pair{name: strings.TrimSpace(name), value: strings.TrimSpace(value), raw: part})
-	}
-	return out
 }

@@ -28,6 +28,9 @@ func jsHeader(name, value, extra string) string {
 	return name + "=" + value + "; Expires=" + jsSimStart.Add(engine.CookieExpiry).Format(engine.TimeFormat) + "; Path=/" + extra
 }
 
+// expiredDate is an Expires value that deletes a cookie.
+const expiredDate = "Thu, 01 Jan 1970 00:00:00 GMT"
+
 // crossSiteHash marks the page loaded in the cross-site frame of
 // TestBrowserJarCrossSiteFrame.
 const crossSiteHash = "#stickylab-crosssite"
@@ -264,9 +267,9 @@ func documentCookie(t *testing.T) string {
 // as TestSmoke, leave some behind).
 func clearDocumentCookies(t *testing.T) {
 	t.Helper()
-	for _, p := range splitCookies(documentCookie(t)) {
+	for _, c := range engine.ParseCookieHeader(documentCookie(t)) {
 		for _, path := range []string{"/", "/stickylab"} {
-			mustEval(t, "document.cookie = "+jsQuote(p.name+"=; Expires="+expiredDate+"; Path="+path))
+			mustEval(t, "document.cookie = "+jsQuote(c.Name+"=; Expires="+expiredDate+"; Path="+path))
 		}
 	}
 	if s := documentCookie(t); s != "" {

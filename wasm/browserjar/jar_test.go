@@ -21,6 +21,9 @@ var (
 	wallStart = time.Date(2030, 5, 17, 8, 30, 0, 0, time.UTC)
 )
 
+// expiredDate is an Expires value that deletes a cookie.
+const expiredDate = "Thu, 01 Jan 1970 00:00:00 GMT"
+
 // clock is a settable clock.
 type clock struct{ t time.Time }
 
@@ -361,6 +364,16 @@ func TestDocumentJarDeleteCopiesElsewhere(t *testing.T) {
 	f.jar.Delete("AWSALB")
 	if got := f.raw(t); got != "OTHER=1" {
 		t.Errorf("document.cookie after Delete = %q, want %q", got, "OTHER=1")
+	}
+	// Nameless cookies, as DevTools can make: document.cookie shows their
+	// bare values, and Clear deletes them too.
+	for _, h := range []string{"bare; Path=/stickylab", "=also; Path=/"} {
+		if err := f.doc.SetCookie(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.raw(t); got != "bare; OTHER=1; also" {
+		t.Errorf("document.cookie with nameless cookies = %q", got)
 	}
 	f.jar.Clear()
 	if got := f.raw(t); got != "" {
