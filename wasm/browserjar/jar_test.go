@@ -718,3 +718,25 @@ func FuzzDocumentJar(f *testing.F) {
 		j.Clear()
 	})
 }
+
+// TestNativeNew checks New outside the browser: there is no page, so the jar
+// keeps its cookies in memory, with Path taken from the base path.
+func TestNativeNew(t *testing.T) {
+	j := New("/stickylab/")
+	if st := j.State(); st != (State{Mode: Memory, Reason: Sandboxed}) || j.Path() != "/stickylab" {
+		t.Errorf("native New: State %+v, Path %q", st, j.Path())
+	}
+	var mem engine.MemoryJar
+	for _, h := range []string{albHeader, albCORSHeader, "AWSALB=; Max-Age=0"} {
+		mustStore(t, j, simStart, h)
+		if err := mem.Store(simStart, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := j.Header(simStart), mem.Header(simStart); got != want || got != "AWSALBCORS=Zm9vYmFy+/x=" {
+		t.Errorf("Header = %q, MemoryJar says %q", got, want)
+	}
+	if got, want := j.Cookies(simStart), mem.Cookies(simStart); !reflect.DeepEqual(got, want) {
+		t.Errorf("Cookies = %+v, MemoryJar says %+v", got, want)
+	}
+}
