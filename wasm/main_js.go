@@ -12,10 +12,11 @@ import (
 
 	"github.com/stickylab/stickylab/app"
 	"github.com/stickylab/stickylab/wasm/browserjar"
+	"github.com/stickylab/stickylab/wasm/frames"
 )
 
 func main() {
 	jar := browserjar.New(app.BasePath())
-	app.Routes(app.Options{Jar: jar, Frames: Frames})
+	app.Routes(app.Options{Jar: jar, Frames: frames.Run})
 	goapp.RunWhenOnBrowser()
 }
