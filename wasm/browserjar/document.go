@@ -8,11 +8,9 @@ import (
 	"github.com/stickylab/stickylab/engine"
 )
 
-// document is the page's cookie store as document.cookie exposes it. Reading
-// gives the name=value pairs visible to the page; writing applies one
-// Set-Cookie string, and the browser silently ignores a cookie it refuses.
-// The browser implementation is in document_js.go; fakedocument_test.go
-// emulates Chromium's for the native tests.
+// document is the page's cookie store as document.cookie exposes it: reading gives the visible
+// name=value pairs; writing applies one Set-Cookie string, silently ignored if refused. The browser's
+// is in document_js.go; fakedocument_test.go emulates Chromium's.
 type document interface {
 	// Cookie returns the value of document.cookie.
 	Cookie() (string, error)

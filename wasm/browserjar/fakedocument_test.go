@@ -14,17 +14,9 @@ import (
 	"github.com/stickylab/stickylab/engine"
 )
 
-// memoryDocument emulates a page's document.cookie for the jar's native
-// tests, as Chromium behaves: host-only cookies keyed by name, Path and
-// partitioning; Path scoping and default Path (RFC 6265 §5.1.4); expiry by
-// Expires or Max-Age on a clock; deletion by an expiry in the past; refusal
-// of HttpOnly (a script cannot set it), of SameSite=None or Partitioned
-// without Secure, of Secure on an insecure page, of control characters and
-// of cookies over 4096 bytes; order by longer Path first, then creation
-// (overwriting a cookie with a new value makes it new; the same value keeps
-// its place). Like a browser, it ignores a cookie it refuses without an
-// error. Documents made by at share one cookie store, like pages of one
-// origin (or tabs).
+// memoryDocument emulates Chromium's document.cookie for the native tests: Path scoping and order,
+// expiry on a clock, silent refusals (HttpOnly, SameSite=None or Partitioned without Secure, Secure on
+// http, control characters, over 4096 bytes). Documents made by at share one origin's cookies.
 type memoryDocument struct {
 	store    *cookieStore
 	now      func() time.Time // the browser's clock; nil means time.Now

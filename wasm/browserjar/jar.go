@@ -21,19 +21,9 @@ type written struct {
 	seq         int // order of first writing
 }
 
-// Jar is an engine.InspectableJar backed by the page's real
-// document.cookie, so the lab's cookies show in DevTools and edits made there
-// (or in another tab) apply to the next request: every call reads
-// document.cookie afresh.
-//
-// Cookies are written with Path set to the site's base path, and their
-// Expires is moved from the simulated clock to the browser's clock at the
-// same distance, so the browser enforces the 7-day expiry; the jar also
-// drops a cookie it wrote once it has expired on the simulated clock.
-//
-// In a cross-site frame the jar writes its cookies partitioned; when the
-// browser refuses cookies altogether it keeps them in memory instead. State
-// tells which, and why. A Jar is safe for concurrent use.
+// Jar is an engine.InspectableJar on the page's real document.cookie, read afresh on each call so
+// DevTools edits apply; its cookies get the site's Path and Expires on the browser's clock. It falls
+// back to partitioned cookies in a cross-site frame, or to memory. Safe for concurrent use.
 type Jar struct {
 	mu      sync.Mutex
 	doc     document
@@ -47,14 +37,8 @@ type Jar struct {
 
 var _ engine.InspectableJar = (*Jar)(nil)
 
-// newJar returns a jar that stores cookies in doc with Path set to
-// basePath, the path the site is served under ("" or "/" for the root, or
-// e.g. "/stickylab" on GitHub Pages; a trailing slash, query or scheme and
-// host are dropped). It probes doc by writing and deleting a test cookie: if
-// a cookie under basePath does not stick but one under "/" does, the jar
-// uses "/"; if only a partitioned cookie sticks, it writes partitioned
-// cookies; if none sticks, or doc is nil or fails, it keeps cookies in
-// memory. State says which.
+// newJar returns a jar on doc with Path from basePath. A probe cookie picks the mode: plain under
+// that path, else under "/", else partitioned likewise, else memory (as for a nil or failing doc).
 func newJar(doc document, basePath string) *Jar {
 	j := &Jar{
 		doc:     doc,
@@ -104,10 +88,8 @@ func (j *Jar) Path() string {
 	return j.path
 }
 
-// Header returns the Cookie header for a request at now: document.cookie as
-// the browser holds it (whatever DevTools or another tab did to it), without
-// the probe cookie and without cookies the jar wrote that have expired on the
-// simulated clock. In memory mode it returns the memory jar's header.
+// Header returns the Cookie header at now: what document.cookie holds (edits made elsewhere
+// included), without the probe cookie and the jar's cookies expired on the simulated clock.
 func (j *Jar) Header(now time.Time) string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -131,19 +113,9 @@ func (j *Jar) Header(now time.Time) string {
 	return b.String()
 }
 
-// Store applies one Set-Cookie header received at now. It writes the cookie
-// to document.cookie with Path set to the jar's path, Expires moved to the
-// browser's clock, and SameSite and Secure kept (HttpOnly, Domain and other
-// attributes are dropped: a page cannot set them). A cookie that is already
-// expired, by Expires or Max-Age, deletes its namesake.
-//
-// Store reads document.cookie back to check that the cookie stuck. If it did
-// not, Store retries once as a partitioned cookie (SameSite=None; Secure;
-// Partitioned) and, if that sticks, writes partitioned cookies from then on.
-// Otherwise the jar moves what it knows, and this cookie, to memory for good
-// and State says why; Store still returns nil, since the jar holds the
-// cookie. It returns an error for a header that names no cookie or a cookie
-// no browser could store (control characters, more than 4096 bytes).
+// Store writes one Set-Cookie header to document.cookie and checks that it stuck; if not, it retries
+// partitioned, then falls back to memory for good (State says why) and still returns nil. It returns
+// an error for a header that names no cookie, or a cookie no browser would store.
 func (j *Jar) Store(now time.Time, setCookie string) error {
 	c, err := engine.ParseSetCookie(now, setCookie)
 	if err != nil {
@@ -152,7 +124,8 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.state.Mode == Memory {
-		return j.mem.Store(now, setCookie)
+		j.mem.Put(now, c)
+		return nil
 	}
 	if err := storable(c); err != nil {
 		return err
@@ -190,11 +163,8 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 	return nil
 }
 
-// Cookies returns the cookies document.cookie holds at now, sorted by name,
-// without the probe cookie. A cookie whose value is the one the jar last
-// wrote carries the attributes it was written with (Expires on the simulated
-// clock); one added or edited elsewhere, such as in DevTools, carries its
-// current value and no attributes, since document.cookie does not show them.
+// Cookies returns document.cookie's cookies at now, sorted by name. One whose value the jar last
+// wrote has the attributes it was written with; one set elsewhere only its value (all it shows).
 func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -223,9 +193,8 @@ func (j *Jar) merge(cs []engine.StoredCookie) []engine.StoredCookie {
 	return out
 }
 
-// Delete removes the cookie called name from document.cookie: it writes it
-// expired under the jar's path, the same path with a trailing slash and "/",
-// each plain and partitioned, so it also removes a copy DevTools made.
+// Delete expires the cookie called name under the jar's path, the same with a trailing slash and
+// "/", plain and partitioned, so that a copy made in DevTools goes too.
 func (j *Jar) Delete(name string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -364,10 +333,8 @@ func (j *Jar) visible(now time.Time) ([]engine.StoredCookie, error) {
 	return out, nil
 }
 
-// fallBack moves the jar to memory for good, in state st, keeping the
-// cookies it knows of: those document.cookie shows, in its order, then those
-// the jar wrote that it no longer shows (a browser that starts blocking
-// cookies hides them). It deletes from document.cookie the cookies it wrote.
+// fallBack moves the jar to memory for good, in state st, with the cookies it knows: document.cookie's,
+// then those it wrote that the browser now hides. It deletes from document.cookie what it wrote.
 func (j *Jar) fallBack(now time.Time, st State) {
 	if j.state.Mode == Memory {
 		return
