@@ -179,18 +179,23 @@ func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	return j.merge(cs)
 }
 
-// merge returns cs sorted by name, each cookie whose value is the one the
-// jar last wrote with the attributes it was written with.
+// merge returns cs sorted by name, each with the attributes it is known by.
 func (j *Jar) merge(cs []engine.StoredCookie) []engine.StoredCookie {
 	out := make([]engine.StoredCookie, 0, len(cs))
 	for _, c := range cs {
-		if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value {
-			c = w.cookie
-		}
-		out = append(out, c)
+		out = append(out, j.known(c))
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out
+}
+
+// known returns c, read from document.cookie, with the attributes the jar
+// wrote it with if its value is the one the jar last wrote.
+func (j *Jar) known(c engine.StoredCookie) engine.StoredCookie {
+	if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value {
+		return w.cookie
+	}
+	return c
 }
 
 // Delete expires the cookie called name under the jar's path, the same with a trailing slash and
@@ -342,11 +347,8 @@ func (j *Jar) fallBack(now time.Time, st State) {
 	cs, _ := j.visible(now) // on error, nothing is visible
 	seen := make(map[string]bool, len(cs))
 	for _, c := range cs {
-		if w, ok := j.written[c.Name]; ok && w.cookie.Value == c.Value {
-			c = w.cookie
-		}
 		if !seen[c.Name] {
-			j.mem.Put(now, c)
+			j.mem.Put(now, j.known(c))
 		}
 		seen[c.Name] = true
 	}
