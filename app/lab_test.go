@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/stickylab/stickylab/wasm/browserjar"
 	"net/url"
 	"strings"
 	"testing"
@@ -321,10 +322,10 @@ func TestLabStoppedInstance(t *testing.T) {
 // TestLabCookieNotice checks that the jar's notice (cookies refused, kept
 // in memory or partitioned) shows in the cookie panel.
 func TestLabCookieNotice(t *testing.T) {
-	jar := &noticeJar{notice: "Your browser refused the lab's cookies, so they are kept in memory."}
+	jar := &noticeJar{state: browserjar.State{Mode: browserjar.Memory, Reason: browserjar.Blocked}}
 	lt := mountLab(t, "stickiness=lb_cookie", jar)
 	n := lt.tree().mustTestID(t, "cookie-notice")
-	if n.Text() != jar.notice || n.attrs["role"] != "status" {
+	if n.Text() != jarStateWords(jar.state) || n.attrs["role"] != "status" {
 		t.Errorf("cookie notice %q role %q", n.Text(), n.attrs["role"])
 	}
 	if _, reason := lt.refresh(); reason != "new-client" {

@@ -23,12 +23,6 @@ type Options struct {
 	Frames func(ctx context.Context, f func(wall time.Time))
 }
 
-// Notifier is implemented by a jar that has something to tell the learner,
-// e.g. that the browser refused its cookies and they are kept in memory.
-type Notifier interface {
-	Notice() string
-}
-
 // logSize is how many requests the request log keeps.
 const logSize = 50
 
@@ -123,8 +117,8 @@ func (m *model) sentCookies() []engine.StoredCookie { return m.jar.Cookies(m.lb.
 
 // jarNotice returns what the jar has to say, or "".
 func (m *model) jarNotice() string {
-	if n, ok := m.jar.(Notifier); ok {
-		return n.Notice()
+	if r, ok := m.jar.(JarReporter); ok {
+		return jarStateWords(r.State())
 	}
 	return ""
 }

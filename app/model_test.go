@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/stickylab/stickylab/wasm/browserjar"
 	"net/url"
 	"strings"
 	"testing"
@@ -21,14 +22,14 @@ func newFakeClock() *fakeClock { return &fakeClock{now: fakeWallStart} }
 func (c *fakeClock) Now() time.Time          { return c.now }
 func (c *fakeClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
-// noticeJar is a memory jar with something to tell the learner, like a
-// document.cookie jar that fell back to memory.
+// noticeJar is a memory jar in a reported state, like a document.cookie
+// jar that fell back to memory.
 type noticeJar struct {
 	engine.MemoryJar
-	notice string
+	state browserjar.State
 }
 
-func (j *noticeJar) Notice() string { return j.notice }
+func (j *noticeJar) State() browserjar.State { return j.state }
 
 // newTestModel starts a model from the URL query q on a fake wall clock.
 func newTestModel(t *testing.T, q string, jar engine.InspectableJar) (*model, *fakeClock) {
@@ -290,7 +291,7 @@ func TestModelLogKeepsFifty(t *testing.T) {
 // TestModelJar checks that the learner's requests go through the jar the
 // options give, and that its notice reaches the UI.
 func TestModelJar(t *testing.T) {
-	jar := &noticeJar{notice: "kept in memory"}
+	jar := &noticeJar{state: browserjar.State{Mode: browserjar.Memory, Reason: browserjar.Blocked}}
 	m, _ := newTestModel(t, "stickiness=lb_cookie", jar)
 	m.refresh()
 	var names []string
@@ -303,7 +304,7 @@ func TestModelJar(t *testing.T) {
 	if got := jar.Header(m.lb.Now()); !strings.Contains(got, "AWSALB=") {
 		t.Errorf("the given jar holds %q", got)
 	}
-	if m.jarNotice() != "kept in memory" {
+	if m.jarNotice() != jarStateWords(jar.state) || m.jarNotice() == "" {
 		t.Errorf("jarNotice = %q", m.jarNotice())
 	}
 	jar.Delete(engine.CookieAWSALB)

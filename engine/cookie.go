@@ -63,6 +63,23 @@ func appendCookies(dst []StoredCookie, header string) []StoredCookie {
 	}
 }
 
+// ParseDocumentCookie splits document.cookie into its cookies as the
+// browser holds them: ParseCookieHeader's pairs, values as stored (quotes
+// kept), as DevTools lists them.
+func ParseDocumentCookie(s string) []StoredCookie {
+	var out []StoredCookie
+	for {
+		name, value, rest, ok := nextPair(s)
+		if !ok {
+			return out
+		}
+		s = rest
+		if name != "" {
+			out = append(out, StoredCookie{Name: name, Value: value})
+		}
+	}
+}
+
 // CookieHeader renders the Cookie request header that carries cs, "" for
 // none: the text a request log shows.
 func CookieHeader(cs []StoredCookie) string { return joinCookies(cs) }
@@ -103,10 +120,20 @@ func lookupCookie(cs []StoredCookie, name string) (string, bool) {
 	return "", false
 }
 
-// nextCookie splits the first name=value pair off a Cookie header, trimming
-// spaces and one pair of quotes, without allocating. ok is false when the
-// header is exhausted.
+// nextCookie splits the first name=value pair off a Cookie header as a
+// server reads it: nextPair, then one pair of quotes removed.
 func nextCookie(h string) (name, value, rest string, ok bool) {
+	name, value, rest, ok = nextPair(h)
+	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
+		value = value[1 : len(value)-1]
+	}
+	return name, value, rest, ok
+}
+
+// nextPair splits the first name=value pair off a Cookie header or
+// document.cookie, trimming spaces and tabs, without allocating. Parts
+// without '=' are skipped; ok is false when the text is exhausted.
+func nextPair(h string) (name, value, rest string, ok bool) {
 	for len(h) > 0 {
 		for len(h) > 0 && (h[0] == ' ' || h[0] == ';' || h[0] == '\t') {
 			h = h[1:]
@@ -125,11 +152,7 @@ func nextCookie(h string) (name, value, rest string, ok bool) {
 		if eq < 0 {
 			continue
 		}
-		name, value = trimSpace(part[:eq]), trimSpace(part[eq+1:])
-		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
-			value = value[1 : len(value)-1]
-		}
-		return name, value, h, true
+		return trimSpace(part[:eq]), trimSpace(part[eq+1:]), h, true
 	}
 	return "", "", "", false
 }

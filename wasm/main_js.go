@@ -11,10 +11,12 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/stickylab/stickylab/app"
+	"github.com/stickylab/stickylab/wasm/browserjar"
+	"github.com/stickylab/stickylab/wasm/frames"
 )
 
 func main() {
-	jar := NewBrowserJar(app.BasePath())
-	app.Routes(app.Options{Jar: jar, Frames: Frames})
+	jar := browserjar.New(app.BasePath())
+	app.Routes(app.Options{Jar: jar, Frames: frames.Run})
 	goapp.RunWhenOnBrowser()
 }

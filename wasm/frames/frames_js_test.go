@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package frames
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// TestFramesAnimation runs Frames on the page's requestAnimationFrame: f is
-// called frame after frame with an advancing wall clock, Frames returns when
+// TestFramesAnimation runs Run on the page's requestAnimationFrame: f is
+// called frame after frame with an advancing wall clock, Run returns when
 // its context is done, and no frame comes after (a released callback
 // called by JavaScript would abort the test binary).
 func TestFramesAnimation(t *testing.T) {
@@ -21,7 +21,7 @@ func TestFramesAnimation(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		Frames(ctx, func(wall time.Time) {
+		Run(ctx, func(wall time.Time) {
 			walls = append(walls, wall)
 			if len(walls) == 10 {
 				cancel()
@@ -36,7 +36,7 @@ func TestFramesAnimation(t *testing.T) {
 	}
 	n := len(walls)
 	if n < 10 {
-		t.Fatalf("Frames returned after %d frames", n)
+		t.Fatalf("Run returned after %d frames", n)
 	}
 	for i := 1; i < n; i++ {
 		if !walls[i].After(walls[i-1]) {
@@ -45,7 +45,7 @@ func TestFramesAnimation(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond)
 	if len(walls) != n {
-		t.Errorf("%d frames after Frames returned", len(walls)-n)
+		t.Errorf("%d frames after Run returned", len(walls)-n)
 	}
 }
 
@@ -56,7 +56,7 @@ func TestFramesSkipsBusyFrames(t *testing.T) {
 	defer cancel()
 	calls := 0
 	start := time.Now()
-	Frames(ctx, func(time.Time) {
+	Run(ctx, func(time.Time) {
 		calls++
 		time.Sleep(50 * time.Millisecond)
 		if calls == 5 {

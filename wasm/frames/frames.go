@@ -1,4 +1,7 @@
-package main
+// Package frames runs the lab's frame loop: once per animation frame of the
+// page (requestAnimationFrame through safejs), or on a 60 Hz ticker where
+// there are no frames.
+package frames
 
 import (
 	"context"

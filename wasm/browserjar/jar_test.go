@@ -1,6 +1,6 @@
 //go:build !(js && wasm)
 
-package main
+package browserjar
 
 import (
 	"errors"
@@ -20,6 +20,9 @@ var (
 	simStart  = time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC)
 	wallStart = time.Date(2030, 5, 17, 8, 30, 0, 0, time.UTC)
 )
+
+// expiredDate is an Expires value that deletes a cookie.
+const expiredDate = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 // clock is a settable clock.
 type clock struct{ t time.Time }
@@ -62,7 +65,7 @@ type fixture struct {
 	wall *clock
 	doc  *memoryDocument
 	rec  *recorder
-	jar  *DocumentJar
+	jar  *Jar
 }
 
 func newFixture(t *testing.T, pagePath, basePath string, setup func(*memoryDocument)) *fixture {
@@ -73,7 +76,7 @@ func newFixture(t *testing.T, pagePath, basePath string, setup func(*memoryDocum
 		setup(f.doc)
 	}
 	f.rec = &recorder{document: f.doc}
-	f.jar = NewDocumentJar(f.rec, basePath)
+	f.jar = newJar(f.rec, basePath)
 	f.jar.wall = f.wall.Now
 	return f
 }
@@ -99,7 +102,7 @@ func (f *fixture) stored(name string) (docCookie, bool) {
 	return docCookie{}, false
 }
 
-func mustStore(t *testing.T, j *DocumentJar, now time.Time, h string) {
+func mustStore(t *testing.T, j *Jar, now time.Time, h string) {
 	t.Helper()
 	if err := j.Store(now, h); err != nil {
 		t.Fatalf("Store(%q): %v", h, err)
@@ -155,9 +158,8 @@ func TestDocumentJarPathRewrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, tt.page, tt.base, nil)
-			if !f.jar.InBrowser() || f.jar.Partitioned() || f.jar.Notice() != "" {
-				t.Fatalf("InBrowser %v, Partitioned %v, Notice %q; want plain document cookies",
-					f.jar.InBrowser(), f.jar.Partitioned(), f.jar.Notice())
+			if st := f.jar.State(); st != (State{}) {
+				t.Fatalf("State %+v; want plain document cookies", st)
 			}
 			if got := f.jar.Path(); got != tt.wantPath {
 				t.Errorf("Path() = %q, want %q", got, tt.wantPath)
@@ -184,7 +186,7 @@ func TestDocumentJarSiblingSites(t *testing.T) {
 	wall := &clock{wallStart}
 	docA := newMemoryDocument("/a/", wall.Now)
 	docB := docA.at("/b/")
-	a, b := NewDocumentJar(docA, "/a"), NewDocumentJar(docB, "/b/")
+	a, b := newJar(docA, "/a"), newJar(docB, "/b/")
 	mustStore(t, a, simStart, "AWSALB=from-a; Path=/")
 	mustStore(t, b, simStart, "AWSALB=from-b; Path=/")
 	if got := a.Header(simStart); got != "AWSALB=from-a" {
@@ -246,7 +248,7 @@ func TestDocumentJarRoundTrip(t *testing.T) {
 	}
 }
 
-// TestDocumentJarMatchesMemoryJar drives a DocumentJar and an
+// TestDocumentJarMatchesMemoryJar drives a Jar and an
 // engine.MemoryJar through the same Set-Cookie headers: they send the same
 // cookies (in another order: a browser lists a cookie whose value changed
 // last) and list the same cookies (but for Path).
@@ -304,21 +306,21 @@ func sortedPairs(h string) string {
 func TestDocumentJarDeletion(t *testing.T) {
 	tests := []struct {
 		name   string
-		delete func(t *testing.T, j *DocumentJar, now time.Time)
+		delete func(t *testing.T, j *Jar, now time.Time)
 	}{
-		{"Expires in the past", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Expires in the past", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Expires="+expiredDate+"; Path=/")
 		}},
-		{"Expires now", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Expires now", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=x; Expires="+expires(now)+"; Path=/")
 		}},
-		{"Max-Age=0", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Max-Age=0", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Max-Age=0")
 		}},
-		{"Max-Age negative", func(t *testing.T, j *DocumentJar, now time.Time) {
+		{"Max-Age negative", func(t *testing.T, j *Jar, now time.Time) {
 			mustStore(t, j, now, "AWSALB=; Path=/; Max-Age=-1")
 		}},
-		{"Delete", func(t *testing.T, j *DocumentJar, now time.Time) { j.Delete("AWSALB") }},
+		{"Delete", func(t *testing.T, j *Jar, now time.Time) { j.Delete("AWSALB") }},
 	}
 	for _, tt := range tests {
 		for _, partitioned := range []bool{false, true} {
@@ -337,8 +339,8 @@ func TestDocumentJarDeletion(t *testing.T) {
 				if len(cs) != 1 || cs[0].Name != "AWSALBCORS" {
 					t.Errorf("Cookies = %+v", cs)
 				}
-				if f.jar.InBrowser() != true || f.jar.Partitioned() != partitioned {
-					t.Errorf("InBrowser %v, Partitioned %v", f.jar.InBrowser(), f.jar.Partitioned())
+				if st := f.jar.State(); !st.InBrowser() || (st.Mode == Partitioned) != partitioned {
+					t.Errorf("State %+v", st)
 				}
 			})
 		}
@@ -362,6 +364,16 @@ func TestDocumentJarDeleteCopiesElsewhere(t *testing.T) {
 	f.jar.Delete("AWSALB")
 	if got := f.raw(t); got != "OTHER=1" {
 		t.Errorf("document.cookie after Delete = %q, want %q", got, "OTHER=1")
+	}
+	// Nameless cookies, as DevTools can make: document.cookie shows their
+	// bare values, and Clear deletes them too.
+	for _, h := range []string{"bare; Path=/stickylab", "=also; Path=/"} {
+		if err := f.doc.SetCookie(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.raw(t); got != "bare; OTHER=1; also" {
+		t.Errorf("document.cookie with nameless cookies = %q", got)
 	}
 	f.jar.Clear()
 	if got := f.raw(t); got != "" {
@@ -504,28 +516,28 @@ func TestDocumentJarFallback(t *testing.T) {
 	tests := []struct {
 		name       string
 		setup      func(*memoryDocument)
-		wantNotice string
+		wantReason Reason
 	}{
-		{"cookies disabled", func(d *memoryDocument) { d.blocked = true }, noticeDisabled},
-		{"sandboxed frame", func(d *memoryDocument) { d.err = errSecurity }, noticeUnreadable},
-		{"cross-site frame on http", func(d *memoryDocument) { d.partitionedOnly, d.insecure = true, true }, noticeBlocked},
+		{"cookies disabled", func(d *memoryDocument) { d.blocked = true }, Disabled},
+		{"sandboxed frame", func(d *memoryDocument) { d.err = errSecurity }, Sandboxed},
+		{"cross-site frame on http", func(d *memoryDocument) { d.partitionedOnly, d.insecure = true, true }, Blocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, "/stickylab/", "/stickylab", tt.setup)
-			if f.jar.InBrowser() || f.jar.Partitioned() {
-				t.Fatalf("InBrowser %v, Partitioned %v; want memory", f.jar.InBrowser(), f.jar.Partitioned())
+			if st := f.jar.State(); st.InBrowser() || st.Mode == Partitioned {
+				t.Fatalf("State %+v; want memory", st)
 			}
-			if got := f.jar.Notice(); got != tt.wantNotice {
-				t.Errorf("Notice = %q, want %q", got, tt.wantNotice)
+			if got, want := f.jar.State(), (State{Mode: Memory, Reason: tt.wantReason}); got != want {
+				t.Errorf("State = %+v, want %+v", got, want)
 			}
 			checkMemoryJar(t, f)
 		})
 	}
 	t.Run("nil document", func(t *testing.T) {
-		j := NewDocumentJar(nil, "/")
-		if j.InBrowser() || j.Notice() != noticeUnreadable {
-			t.Errorf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
+		j := newJar(nil, "/")
+		if st := j.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+			t.Errorf("State %+v", st)
 		}
 		mustStore(t, j, simStart, albHeader)
 		if got := j.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=" {
@@ -562,15 +574,15 @@ func checkMemoryJar(t *testing.T, f *fixture) {
 
 func TestDocumentJarFallbackMidSession(t *testing.T) {
 	tests := []struct {
-		name       string
-		change     func(*memoryDocument)
-		wantNotice string
-		wantInDoc  bool // AWSALB, written before the change, is still in the browser
+		name      string
+		change    func(*memoryDocument)
+		wantState State
+		wantInDoc bool // AWSALB, written before the change, is still in the browser
 	}{
 		// The jar cannot delete what it wrote while cookies are blocked.
-		{"cookies blocked", func(d *memoryDocument) { d.blocked = true }, noticeBlocked, true},
+		{"cookies blocked", func(d *memoryDocument) { d.blocked = true }, State{Mode: Memory, Reason: Blocked}, true},
 		// http on a LAN address: AWSALB sticks, Secure AWSALBCORS does not.
-		{"insecure page", func(d *memoryDocument) { d.insecure = true }, fmt.Sprintf(noticeInsecure, "AWSALBCORS"), false},
+		{"insecure page", func(d *memoryDocument) { d.insecure = true }, State{Mode: Memory, Reason: InsecurePage, Cookie: "AWSALBCORS"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -579,11 +591,11 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 			mustStore(t, f.jar, simStart, albHeader)
 			tt.change(f.doc)
 			mustStore(t, f.jar, simStart, albCORSHeader)
-			if f.jar.InBrowser() {
+			if f.jar.State().InBrowser() {
 				t.Fatal("InBrowser after a refused cookie")
 			}
-			if got := f.jar.Notice(); got != tt.wantNotice {
-				t.Errorf("Notice = %q, want %q", got, tt.wantNotice)
+			if got := f.jar.State(); got != tt.wantState {
+				t.Errorf("State = %+v, want %+v", got, tt.wantState)
 			}
 			// Nothing known is lost.
 			if got, want := f.jar.Header(simStart), "SESSIONID=s-1a2b3c; AWSALB=Zm9vYmFy+/x=; AWSALBCORS=Zm9vYmFy+/x="; got != want {
@@ -606,8 +618,8 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 		if got := f.jar.Header(simStart); got != "AWSALB=Zm9vYmFy+/x=" {
 			t.Errorf("Header = %q", got)
 		}
-		if f.jar.InBrowser() || f.jar.Notice() != noticeUnreadable {
-			t.Errorf("InBrowser %v, Notice %q", f.jar.InBrowser(), f.jar.Notice())
+		if st := f.jar.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+			t.Errorf("State %+v", st)
 		}
 	})
 }
@@ -615,20 +627,20 @@ func TestDocumentJarFallbackMidSession(t *testing.T) {
 func TestDocumentJarPartitioned(t *testing.T) {
 	t.Run("detected by the probe", func(t *testing.T) {
 		f := newFixture(t, "/stickylab/", "/stickylab", func(d *memoryDocument) { d.partitionedOnly = true })
-		if !f.jar.InBrowser() || !f.jar.Partitioned() || f.jar.Notice() != noticePartitioned {
-			t.Fatalf("InBrowser %v, Partitioned %v, Notice %q", f.jar.InBrowser(), f.jar.Partitioned(), f.jar.Notice())
+		if st := f.jar.State(); !st.InBrowser() || st != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+			t.Fatalf("State %+v", st)
 		}
 		checkPartitioned(t, f)
 	})
 	t.Run("retried on Store", func(t *testing.T) {
 		f := newFixture(t, "/stickylab/", "/stickylab", nil)
-		if f.jar.Partitioned() {
+		if f.jar.State().Mode == Partitioned {
 			t.Fatal("partitioned before the change")
 		}
 		f.doc.partitionedOnly = true
 		checkPartitioned(t, f)
-		if !f.jar.Partitioned() || f.jar.Notice() != noticePartitioned {
-			t.Errorf("Partitioned %v, Notice %q", f.jar.Partitioned(), f.jar.Notice())
+		if st := f.jar.State(); st != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+			t.Errorf("State %+v", st)
 		}
 	})
 }
@@ -674,8 +686,8 @@ func TestDocumentJarRejects(t *testing.T) {
 			t.Errorf("Store(%.40q) = nil, want an error", h)
 		}
 	}
-	if !f.jar.InBrowser() {
-		t.Errorf("a malformed cookie made the jar fall back: %s", f.jar.Notice())
+	if st := f.jar.State(); !st.InBrowser() {
+		t.Errorf("a malformed cookie made the jar fall back: %+v", st)
 	}
 	if got := f.raw(t); got != "" {
 		t.Errorf("document.cookie = %q", got)
@@ -693,7 +705,7 @@ func FuzzDocumentJar(f *testing.F) {
 		wall := &clock{wallStart}
 		doc := newMemoryDocument("/s/", wall.Now)
 		doc.partitionedOnly = partitioned
-		j := NewDocumentJar(doc, "/s")
+		j := newJar(doc, "/s")
 		_ = j.Store(simStart, setCookie)
 		_ = doc.SetCookie(edit)
 		if h := j.Header(simStart); strings.Contains(h, probeCookie+"=") {
@@ -705,4 +717,26 @@ func FuzzDocumentJar(f *testing.F) {
 		_ = j.Store(simStart.Add(time.Hour), setCookie)
 		j.Clear()
 	})
+}
+
+// TestNativeNew checks New outside the browser: there is no page, so the jar
+// keeps its cookies in memory, with Path taken from the base path.
+func TestNativeNew(t *testing.T) {
+	j := New("/stickylab/")
+	if st := j.State(); st != (State{Mode: Memory, Reason: Sandboxed}) || j.Path() != "/stickylab" {
+		t.Errorf("native New: State %+v, Path %q", st, j.Path())
+	}
+	var mem engine.MemoryJar
+	for _, h := range []string{albHeader, albCORSHeader, "AWSALB=; Max-Age=0"} {
+		mustStore(t, j, simStart, h)
+		if err := mem.Store(simStart, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := j.Header(simStart), mem.Header(simStart); got != want || got != "AWSALBCORS=Zm9vYmFy+/x=" {
+		t.Errorf("Header = %q, MemoryJar says %q", got, want)
+	}
+	if got, want := j.Cookies(simStart), mem.Cookies(simStart); !reflect.DeepEqual(got, want) {
+		t.Errorf("Cookies = %+v, MemoryJar says %+v", got, want)
+	}
 }

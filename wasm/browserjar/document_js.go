@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package browserjar
 
 import (
 	"errors"
@@ -9,28 +9,20 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// NewBrowserJar returns a DocumentJar on the page's real document.cookie,
-// with its cookies scoped to basePath (see NewDocumentJar). When the page has
-// no usable document, as in a worker, the jar keeps its cookies in memory and
-// Notice says so.
-func NewBrowserJar(basePath string) *DocumentJar {
+// New returns a Jar on the page's real document.cookie, with its cookies
+// scoped to basePath (see newJar). With no usable document, as in a worker,
+// the jar keeps its cookies in memory (State Memory, Sandboxed).
+func New(basePath string) *Jar {
 	doc, err := newBrowserDocument()
 	if err != nil {
-		return NewDocumentJar(nil, basePath)
+		return newJar(nil, basePath)
 	}
-	return NewDocumentJar(doc, basePath)
+	return newJar(doc, basePath)
 }
 
-// browserDocument is a document on a JavaScript Document object (or any
-// object with a cookie property). It never panics: a JavaScript exception,
-// such as the SecurityError document.cookie throws in a sandboxed frame
-// without allow-same-origin, comes back as an error.
-//
-// It reads and writes properties with Reflect.get and Reflect.set called as
-// functions, not with safejs.Value.Get and Set: wasm_exec.js runs property
-// gets and sets without try/catch, so an exception thrown by the cookie
-// getter would abort the Go program instead of becoming an error; function
-// calls are caught.
+// browserDocument is a document on a JavaScript Document. It uses Reflect.get and Reflect.set calls,
+// not safejs Get and Set: wasm_exec.js runs property access outside try/catch, so the SecurityError a
+// sandboxed frame's cookie getter throws would abort the program, while a call's becomes an error.
 type browserDocument struct {
 	reflect safejs.Value // globalThis.Reflect
 	doc     safejs.Value // the Document

@@ -1,39 +1,22 @@
 //go:build !(js && wasm)
 
-package main
+package browserjar
 
 import (
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/stickylab/stickylab/engine"
 )
 
-// NewBrowserJar returns a DocumentJar for the page. Outside the browser there
-// is no page, so its cookies go to an emulated document.cookie for a page
-// under basePath, on the wall clock.
-func NewBrowserJar(basePath string) *DocumentJar {
-	page := cookiePath(basePath)
-	if page != "/" {
-		page += "/"
-	}
-	return NewDocumentJar(newMemoryDocument(page, time.Now), basePath)
-}
-
-// memoryDocument emulates a page's document.cookie well enough for native
-// tests: host-only cookies keyed by name, Path and partitioning; Path scoping
-// and default Path (RFC 6265 §5.1.4); expiry by Expires or Max-Age on a
-// clock; deletion by an expiry in the past; refusal of HttpOnly (a script
-// cannot set it), of SameSite=None or Partitioned without Secure, of Secure
-// on an insecure page, of control characters and of cookies over 4096 bytes;
-// order by longer Path first, then creation (as in Chromium, overwriting a
-// cookie with a new value makes it new; the same value keeps its place).
-// Like a browser, it ignores a
-// cookie it refuses without an error. Documents made by at share one cookie
-// store, like pages of one origin (or tabs).
+// memoryDocument emulates Chromium's document.cookie for the native tests: Path scoping and order,
+// expiry on a clock, silent refusals (HttpOnly, SameSite=None or Partitioned without Secure, Secure on
+// http, control characters, over 4096 bytes). Documents made by at share one origin's cookies.
 type memoryDocument struct {
 	store    *cookieStore
 	now      func() time.Time // the browser's clock; nil means time.Now
@@ -152,7 +135,7 @@ func (d *memoryDocument) SetCookie(h string) error {
 		name, value = "", first
 	}
 	c := docCookie{name: strings.TrimSpace(name), value: strings.TrimSpace(value)}
-	if c.name == "" && c.value == "" || hasCTL(c.name) || hasCTL(c.value) ||
+	if c.name == "" && c.value == "" || strings.ContainsFunc(c.name, isCTL) || strings.ContainsFunc(c.value, isCTL) ||
 		len(c.name)+len(c.value) > maxCookieSize {
 		return nil
 	}
@@ -262,4 +245,95 @@ func defaultPath(pagePath string) string {
 		return "/"
 	}
 	return pagePath[:i]
+}
+
+// TestMemoryDocument checks the emulated document.cookie against what
+// Chromium does (the behaviours cookiejar_js_test.go relies on were seen
+// there: order after an overwrite, Secure on http://127.0.0.1, partitioned
+// cookies in a cross-site frame).
+func TestMemoryDocument(t *testing.T) {
+	tests := []struct {
+		name  string
+		page  string
+		setup func(*memoryDocument)
+		sets  []string
+		want  string
+	}{
+		{"name=value", "/", nil, []string{"a=1", "b=2; Path=/"}, "a=1; b=2"},
+		{"nameless", "/", nil, []string{"bare", "=", ""}, "bare"},
+		{"longer path first", "/x/y", nil, []string{"a=1; Path=/", "b=2; Path=/x"}, "b=2; a=1"},
+		{"path scope", "/stickylab-other/", nil, []string{"a=1; Path=/stickylab", "b=2; Path=/stickylab-other"}, "b=2"},
+		{"path with trailing slash", "/stickylab", nil, []string{"a=1; Path=/stickylab/", "b=2; Path=/stickylab"}, "b=2"},
+		{"default path", "/x/page", nil, []string{"a=1", "b=2; Path=relative"}, "a=1; b=2"},
+		{"new value goes last", "/", nil, []string{"a=1", "b=1", "a=2"}, "b=1; a=2"},
+		{"same value keeps its place", "/", nil, []string{"a=1", "b=1", "a=1; Max-Age=60"}, "a=1; b=1"},
+		{"paths are separate cookies", "/x/", nil, []string{"a=1; Path=/", "a=2; Path=/x"}, "a=2; a=1"},
+		{"deleted by Expires", "/", nil, []string{"a=1", "b=2", "a=; Expires=Thu, 01 Jan 1970 00:00:00 GMT"}, "b=2"},
+		{"deleted by Max-Age", "/", nil, []string{"a=1", "a=1; Max-Age=0"}, ""},
+		{"deleting another path keeps it", "/", nil, []string{"a=1; Path=/", "a=; Max-Age=0; Path=/x"}, "a=1"},
+		{"already expired is not stored", "/", nil, []string{"a=1; Max-Age=-5"}, ""},
+		{"HttpOnly refused", "/", nil, []string{"a=1; HttpOnly", "b=2"}, "b=2"},
+		{"SameSite=None needs Secure", "/", nil, []string{"a=1; SameSite=None", "b=2; SameSite=None; Secure"}, "b=2"},
+		{"Partitioned needs Secure", "/", nil, []string{"a=1; Partitioned", "b=2; Secure; Partitioned"}, "b=2"},
+		{"Secure on an insecure page", "/", func(d *memoryDocument) { d.insecure = true }, []string{"a=1; Secure", "b=2"}, "b=2"},
+		{"control characters", "/", nil, []string{"a=1\x01", "b=2"}, "b=2"},
+		{"cross-site frame", "/", func(d *memoryDocument) { d.partitionedOnly = true }, []string{
+			"a=1", "b=2; SameSite=None; Secure", "c=3; Secure; Partitioned", "d=4; SameSite=None; Secure; Partitioned",
+		}, "d=4"},
+		{"blocked", "/", func(d *memoryDocument) { d.blocked = true }, []string{"a=1"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newMemoryDocument(tt.page, (&clock{wallStart}).Now)
+			if tt.setup != nil {
+				tt.setup(d)
+			}
+			for _, s := range tt.sets {
+				if err := d.SetCookie(s); err != nil {
+					t.Fatalf("SetCookie(%q): %v", s, err)
+				}
+			}
+			if got, err := d.Cookie(); got != tt.want || err != nil {
+				t.Errorf("document.cookie = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMemoryDocumentClockAndErrors(t *testing.T) {
+	wall := &clock{wallStart}
+	d := newMemoryDocument("/", wall.Now)
+	for _, s := range []string{
+		"a=1; Max-Age=60",
+		"b=2; Expires=" + expires(wallStart.Add(2*time.Minute)),
+		"c=3",
+	} {
+		_ = d.SetCookie(s)
+	}
+	for _, step := range []struct {
+		advance time.Duration
+		want    string
+	}{{0, "a=1; b=2; c=3"}, {time.Minute, "b=2; c=3"}, {time.Minute, "c=3"}} {
+		wall.Advance(step.advance)
+		if got, _ := d.Cookie(); got != step.want {
+			t.Errorf("after %v: document.cookie = %q, want %q", step.advance, got, step.want)
+		}
+	}
+	if on, _ := d.CookieEnabled(); !on {
+		t.Error("CookieEnabled = false")
+	}
+	d.blocked = true
+	if on, _ := d.CookieEnabled(); on {
+		t.Error("CookieEnabled = true with cookies blocked")
+	}
+	d.err = errors.New("SecurityError")
+	if _, err := d.Cookie(); err == nil {
+		t.Error("Cookie: no error")
+	}
+	if err := d.SetCookie("a=1"); err == nil {
+		t.Error("SetCookie: no error")
+	}
+	if _, err := d.CookieEnabled(); err == nil {
+		t.Error("CookieEnabled: no error")
+	}
 }

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package frames
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// Frames calls f once per animation frame of the page, with the wall
+// Run calls f once per animation frame of the page, with the wall
 // clock, until ctx is done; it returns then. f runs on the caller's
 // goroutine, never inside the requestAnimationFrame callback, which only
 // signals the frame: a frame that f has not finished when the next one
@@ -21,7 +21,7 @@ import (
 // safejs, so an exception becomes an error, not a crash. On ctx done the
 // pending frame is cancelled before the callback is released (a released
 // Go function called by JavaScript would abort the program).
-func Frames(ctx context.Context, f func(wall time.Time)) {
+func Run(ctx context.Context, f func(wall time.Time)) {
 	win := safejs.Global()
 	if !isFunction(win, "requestAnimationFrame") || !isFunction(win, "cancelAnimationFrame") {
 		tickerFrames(ctx, f)

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package browserjar
 
 // These tests run in headless Chromium under agnivade/wasmbrowsertest, which
 // serves the test page at http://127.0.0.1:<port>/ (see the report at the top
@@ -28,6 +28,9 @@ func jsHeader(name, value, extra string) string {
 	return name + "=" + value + "; Expires=" + jsSimStart.Add(engine.CookieExpiry).Format(engine.TimeFormat) + "; Path=/" + extra
 }
 
+// expiredDate is an Expires value that deletes a cookie.
+const expiredDate = "Thu, 01 Jan 1970 00:00:00 GMT"
+
 // crossSiteHash marks the page loaded in the cross-site frame of
 // TestBrowserJarCrossSiteFrame.
 const crossSiteHash = "#stickylab-crosssite"
@@ -51,14 +54,14 @@ type frameReport struct {
 	PlainStuck      bool // a plain "name=value; Path=/" cookie stuck
 	InBrowser       bool
 	Partitioned     bool
-	Notice          string
+	State           State
 	Header          string
 	DocumentCookie  string
 	Cookies         []engine.StoredCookie
 	AfterClear      string
 	RetryBefore     bool // the forced-plain jar was not partitioned before Store
 	RetryAfter      bool // ... and was after Store retried the cookie
-	RetryNotice     string
+	RetryState      State
 	RetryHeader     string
 	Errors          []string
 	CookieEnabled   string
@@ -89,8 +92,9 @@ func reportCrossSiteFrame() {
 		r.PlainStuck = strings.Contains(s, "plain=1")
 	}
 
-	j := NewBrowserJar("/")
-	r.InBrowser, r.Partitioned, r.Notice = j.InBrowser(), j.Partitioned(), j.Notice()
+	j := New("/")
+	r.State = j.State()
+	r.InBrowser, r.Partitioned = r.State.InBrowser(), r.State.Mode == Partitioned
 	for _, h := range []string{jsHeader("AWSALB", "ZnJhbWU=", ""), jsHeader("AWSALBCORS", "ZnJhbWU=", "; SameSite=None; Secure")} {
 		if err := j.Store(jsSimStart, h); err != nil {
 			fail("Store(%q): %v", h, err)
@@ -104,13 +108,14 @@ func reportCrossSiteFrame() {
 
 	// A jar that believes it may write plain cookies must retry as
 	// partitioned when its cookie does not stick.
-	k := NewBrowserJar("/")
-	k.mode, k.notice = modeDocument, ""
-	r.RetryBefore = k.Partitioned()
+	k := New("/")
+	k.state = State{}
+	r.RetryBefore = k.State().Mode == Partitioned
 	if err := k.Store(jsSimStart, jsHeader("AWSALB", "cmV0cnk=", "")); err != nil {
 		fail("retry Store: %v", err)
 	}
-	r.RetryAfter, r.RetryNotice, r.RetryHeader = k.Partitioned(), k.Notice(), k.Header(jsSimStart)
+	r.RetryState = k.State()
+	r.RetryAfter, r.RetryHeader = r.RetryState.Mode == Partitioned, k.Header(jsSimStart)
 	k.Clear()
 
 	b, err := json.Marshal(r)
@@ -262,9 +267,9 @@ func documentCookie(t *testing.T) string {
 // as TestSmoke, leave some behind).
 func clearDocumentCookies(t *testing.T) {
 	t.Helper()
-	for _, p := range splitCookies(documentCookie(t)) {
+	for _, c := range engine.ParseCookieHeader(documentCookie(t)) {
 		for _, path := range []string{"/", "/stickylab"} {
-			mustEval(t, "document.cookie = "+jsQuote(p.name+"=; Expires="+expiredDate+"; Path="+path))
+			mustEval(t, "document.cookie = "+jsQuote(c.Name+"=; Expires="+expiredDate+"; Path="+path))
 		}
 	}
 	if s := documentCookie(t); s != "" {
@@ -284,9 +289,9 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 	t.Cleanup(func() { clearDocumentCookies(t) })
 	t.Logf("page %s, isSecureContext %s", mustString(t, "location.href"), mustString(t, "String(isSecureContext)"))
 
-	j := NewBrowserJar("/")
-	if !j.InBrowser() || j.Partitioned() || j.Notice() != "" || j.Path() != "/" {
-		t.Fatalf("InBrowser %v, Partitioned %v, Path %q, Notice %q; want plain cookies at /", j.InBrowser(), j.Partitioned(), j.Path(), j.Notice())
+	j := New("/")
+	if st := j.State(); st != (State{}) || j.Path() != "/" {
+		t.Fatalf("State %+v, Path %q; want plain cookies at /", st, j.Path())
 	}
 	if s := documentCookie(t); s != "" {
 		t.Errorf("probe left document.cookie = %q", s)
@@ -300,8 +305,8 @@ func TestBrowserJarRoundTrip(t *testing.T) {
 			t.Fatalf("Store(%q): %v", h, err)
 		}
 	}
-	if !j.InBrowser() || j.Notice() != "" {
-		t.Fatalf("the browser refused a cookie: %s", j.Notice())
+	if st := j.State(); st != (State{}) {
+		t.Fatalf("the browser refused a cookie: %+v", st)
 	}
 	want := "AWSALB=QUxCK3ZhbHVlLz0=; AWSALBCORS=QUxCK3ZhbHVlLz0="
 	if got := documentCookie(t); got != want {
@@ -430,8 +435,8 @@ func TestBrowserJarBasePath(t *testing.T) {
 
 	// The test page is at "/": a cookie scoped to /stickylab would not be
 	// visible there, so the jar uses "/".
-	if j := NewBrowserJar("/stickylab/"); !j.InBrowser() || j.Path() != "/" {
-		t.Errorf("at /: InBrowser %v, Path %q; want /", j.InBrowser(), j.Path())
+	if j := New("/stickylab/"); !j.State().InBrowser() || j.Path() != "/" {
+		t.Errorf("at /: State %+v, Path %q; want /", j.State(), j.Path())
 	}
 	if s := documentCookie(t); s != "" {
 		t.Errorf("probe left document.cookie = %q", s)
@@ -439,9 +444,9 @@ func TestBrowserJarBasePath(t *testing.T) {
 
 	lab, labWin := frameDocument(t, loadFrame(t, "/stickylab/lab"))
 	other, _ := frameDocument(t, loadFrame(t, "/stickylab-other/"))
-	j := NewDocumentJar(lab, "/stickylab/")
-	if !j.InBrowser() || j.Path() != "/stickylab" || j.Notice() != "" {
-		t.Fatalf("in /stickylab/lab: InBrowser %v, Path %q, Notice %q", j.InBrowser(), j.Path(), j.Notice())
+	j := newJar(lab, "/stickylab/")
+	if st := j.State(); st != (State{}) || j.Path() != "/stickylab" {
+		t.Fatalf("in /stickylab/lab: State %+v, Path %q", st, j.Path())
 	}
 	if err := j.Store(jsSimStart, jsHeader("AWSALBCORS", "c2NvcGVk", "; SameSite=None; Secure")); err != nil {
 		t.Fatal(err)
@@ -515,9 +520,9 @@ func TestBrowserJarThrowingDocument(t *testing.T) {
 			if _, err := doc.Cookie(); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("Cookie() error = %v, want one mentioning %q", err, tt.wantErr)
 			}
-			j := NewDocumentJar(doc, "/")
-			if j.InBrowser() || j.Notice() != noticeUnreadable {
-				t.Fatalf("InBrowser %v, Notice %q", j.InBrowser(), j.Notice())
+			j := newJar(doc, "/")
+			if st := j.State(); st.InBrowser() || st != (State{Mode: Memory, Reason: Sandboxed}) {
+				t.Fatalf("State %+v", st)
 			}
 			if err := j.Store(jsSimStart, jsHeader("AWSALB", "bWVt", "")); err != nil {
 				t.Fatal(err)
@@ -593,8 +598,8 @@ func TestBrowserJarCrossSiteFrame(t *testing.T) {
 	if r.PlainStuck {
 		t.Fatalf("a plain cookie stuck in the cross-site frame: third-party cookies are allowed in this browser, so the Partitioned path is not exercised")
 	}
-	if !r.InBrowser || !r.Partitioned || r.Notice != noticePartitioned {
-		t.Errorf("jar in frame: InBrowser %v, Partitioned %v, Notice %q; want partitioned", r.InBrowser, r.Partitioned, r.Notice)
+	if !r.InBrowser || !r.Partitioned || r.State != (State{Mode: Partitioned, Reason: CrossSiteFrame}) {
+		t.Errorf("jar in frame: InBrowser %v, Partitioned %v, State %+v; want partitioned", r.InBrowser, r.Partitioned, r.State)
 	}
 	want := "AWSALB=ZnJhbWU=; AWSALBCORS=ZnJhbWU="
 	if r.Header != want || r.DocumentCookie != want {
@@ -606,8 +611,8 @@ func TestBrowserJarCrossSiteFrame(t *testing.T) {
 	if r.AfterClear != "" {
 		t.Errorf("frame document.cookie after Clear = %q", r.AfterClear)
 	}
-	if r.RetryBefore || !r.RetryAfter || r.RetryNotice != noticePartitioned || r.RetryHeader != "AWSALB=cmV0cnk=" {
-		t.Errorf("Store retry: partitioned before %v, after %v, Notice %q, Header %q", r.RetryBefore, r.RetryAfter, r.RetryNotice, r.RetryHeader)
+	if r.RetryBefore || !r.RetryAfter || r.RetryState != (State{Mode: Partitioned, Reason: CrossSiteFrame}) || r.RetryHeader != "AWSALB=cmV0cnk=" {
+		t.Errorf("Store retry: partitioned before %v, after %v, State %+v, Header %q", r.RetryBefore, r.RetryAfter, r.RetryState, r.RetryHeader)
 	}
 	if s := documentCookie(t); strings.Contains(s, "ZnJhbWU=") || strings.Contains(s, "cmV0cnk=") {
 		t.Errorf("the frame's cookies leaked to the top-level page: %q", s)
