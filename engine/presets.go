@@ -36,7 +36,7 @@ var Presets = []Preset{
 			"Without stickiness the load balancer sends each request to the next instance, which does not know the session: " +
 			"most requests land on an instance that has never seen the user, and the session is lost again and again.",
 		Stickiness: StickinessOff, Instances: 3,
-		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 	},
 	{
 		ID: "stickiness", Title: "Stickiness keeps the sessions",
@@ -44,7 +44,7 @@ var Presets = []Preset{
 			"carrying it to the same instance. Each user stays where their session lives: no session is lost, and the load " +
 			"stays balanced because new users are spread by the algorithm.",
 		Stickiness: string(LBCookie), Instances: 3,
-		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 	},
 	{
 		ID: "instance-fails", Title: "An instance fails: its sticky users lose their sessions",
@@ -52,7 +52,7 @@ var Presets = []Preset{
 			"two health checks fail (up to a minute), then the load balancer moves them to healthy instances, which do not " +
 			"know their sessions. Every user of Instance 2 is logged out.",
 		Stickiness: string(LBCookie), Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 		Incidents: []Incident{{After: time.Minute, Action: "stop", Target: "Instance 2"}},
 	},
 	{
@@ -61,7 +61,7 @@ var Presets = []Preset{
 			"cookie for an old instance, so the new ones only get users who arrive or clear their cookies. The imbalance " +
 			"(busiest instance ÷ average) stays high until the stickiness duration runs out.",
 		Stickiness: string(LBCookie), Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.05},
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.05},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
 	},
 	{
@@ -70,7 +70,7 @@ var Presets = []Preset{
 			"instance reads. Any instance can serve any user, so stickiness is off, the load stays even, and even users who " +
 			"clear their cookies or land on a new instance keep their session.",
 		Stickiness: StickinessOff, ExternalStore: true, Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.2},
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.2},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
 	},
 }
