@@ -153,8 +153,10 @@ func (f *AttributesForm) Render() app.UI {
 		app.Label().Body(
 			app.Span().Text("Stickiness type"),
 			app.Select().DataSet("testid", "stickiness-type").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })).Body(
-				app.Option().Value(string(engine.LBCookie)).Selected(d.kind == engine.LBCookie).Text("Load balancer generated cookie (lb_cookie)"),
-				app.Option().Value(string(engine.AppCookie)).Selected(d.kind == engine.AppCookie).Text("Application-based cookie (app_cookie)"),
+				app.Range(stickinessTypes).Slice(func(i int) app.UI {
+					t := engine.StickinessType(stickinessTypes[i])
+					return app.Option().Value(string(t)).Selected(d.kind == t).Text(stickinessTypeLabel(t))
+				}),
 			),
 		),
 		app.Div().Class("row").Body(
@@ -195,6 +197,23 @@ func (f *AttributesForm) Render() app.UI {
 		),
 		app.If(f.err != "", app.P().Class("error").Role("alert").DataSet("testid", "attributes-error").Text(f.err)),
 	)
+}
+
+// stickinessTypes are the stickiness types the engine's spec of
+// stickiness.type accepts, in its order.
+var stickinessTypes = func() []string {
+	s, _ := engine.LookupAttribute(engine.KeyStickinessType)
+	return s.Values
+}()
+
+func stickinessTypeLabel(t engine.StickinessType) string {
+	switch t {
+	case engine.LBCookie:
+		return "Load balancer generated cookie (lb_cookie)"
+	case engine.AppCookie:
+		return "Application-based cookie (app_cookie)"
+	}
+	return string(t)
 }
 
 func algorithmLabel(a engine.Algorithm) string {

@@ -403,14 +403,27 @@ func TestOneSpecOneMessage(t *testing.T) {
 	})
 }
 
-// TestAttributesFormUnit checks that a duration out of range in minutes,
+// TestAttributesFormFromSpecs checks that a duration out of range in minutes,
 // hours or days keeps AWS's message in seconds and adds the learner's unit,
-// and that the form's hint gives the same range.
-func TestAttributesFormUnit(t *testing.T) {
+// and that the form's hint and choices come from the engine's specs.
+func TestAttributesFormFromSpecs(t *testing.T) {
 	spec := durationSpec(engine.LBCookie)
 	ft := newFormTest(t, "stickiness=lb_cookie")
 	if hint := ft.tree().Text(); !strings.Contains(hint, "1 second to 7 days") {
 		t.Errorf("the form does not show the range 1 second to 7 days: %q", hint)
+	}
+	optionValues := func(id string) string {
+		var vs []string
+		for _, o := range ft.tree().mustTestID(t, id).find(func(e *htmlNode) bool { return e.tag == "option" }) {
+			vs = append(vs, o.attrs["value"])
+		}
+		return strings.Join(vs, " ")
+	}
+	for key, id := range map[string]string{engine.KeyStickinessType: "stickiness-type", engine.KeyAlgorithm: "algorithm"} {
+		s, _ := engine.LookupAttribute(key)
+		if got, want := optionValues(id), strings.Join(s.Values, " "); got != want {
+			t.Errorf("%s offers %q, the engine's %s %q", id, got, key, want)
+		}
 	}
 	ft.edit(func(d *formDraft) { d.amount, d.unit = "30", "days" })
 	ft.save()
