@@ -50,8 +50,8 @@ const (
 	KeyUnhealthyThresholdCount = "UnhealthyThresholdCount"
 )
 
-// The stickiness durations' range in seconds, shared by lb_cookie and
-// app_cookie (and by listener-rule group stickiness).
+// The stickiness durations' range in seconds and default, shared by
+// lb_cookie and app_cookie.
 const (
 	minStickinessDurationSeconds = 1
 	maxStickinessDurationSeconds = 604800
@@ -92,10 +92,7 @@ const (
 	kindText
 )
 
-// IsSeconds reports whether the attribute is a duration in whole seconds.
-func (s AttributeSpec) IsSeconds() bool { return s.kind == kindSeconds }
-
-// MinDuration and MaxDuration are the bounds of a duration attribute.
+// MinDuration is the smallest value of a duration attribute.
 func (s AttributeSpec) MinDuration() time.Duration { return time.Duration(s.Min) * time.Second }
 
 // MaxDuration is the largest value of a duration attribute.
@@ -189,14 +186,28 @@ var attributeSpecs = [...]AttributeSpec{
 // enabled together with the weighted_random algorithm.
 const MessageStickinessWithWeightedRandom = "You cannot have both stickiness and weighted random algorithm enabled on the same target group"
 
-// AttributeSpecs returns every attribute's spec, in the order of AttributeKeys.
-func AttributeSpecs() []AttributeSpec { return append([]AttributeSpec(nil), attributeSpecs[:]...) }
+// AttributeSpecs returns a copy of every attribute's spec, in the order of
+// AttributeKeys.
+func AttributeSpecs() []AttributeSpec {
+	specs := make([]AttributeSpec, len(attributeSpecs))
+	for i := range attributeSpecs {
+		specs[i] = attributeSpecs[i].clone()
+	}
+	return specs
+}
+
+// clone copies s, its value lists too, so a caller cannot change the table.
+func (s *AttributeSpec) clone() AttributeSpec {
+	c := *s
+	c.Values, c.Unsupported = slices.Clone(s.Values), slices.Clone(s.Unsupported)
+	return c
+}
 
 // LookupAttribute returns the spec of the attribute key, and whether AWS
 // has such an attribute.
 func LookupAttribute(key string) (AttributeSpec, bool) {
 	if s := lookupSpec(key); s != nil {
-		return *s, true
+		return s.clone(), true
 	}
 	return AttributeSpec{}, false
 }

@@ -609,8 +609,14 @@ func TestAttributeSpecMessages(t *testing.T) {
 		t.Error("LookupAttribute knows an attribute AWS does not have")
 	}
 	s, _ := LookupAttribute(KeyLBCookieDuration)
-	if !s.IsSeconds() || s.MinDuration() != time.Second || s.MaxDuration() != 7*24*time.Hour {
-		t.Errorf("stickiness duration: seconds %v, %v to %v; want 1s to 7 days", s.IsSeconds(), s.MinDuration(), s.MaxDuration())
+	if s.MinDuration() != time.Second || s.MaxDuration() != 7*24*time.Hour {
+		t.Errorf("stickiness duration: %v to %v; want 1s to 7 days", s.MinDuration(), s.MaxDuration())
+	}
+	ty, _ := LookupAttribute(KeyStickinessType)
+	ty.Values[0] = "changed"
+	specs[1].Values[1] = "changed"
+	if StickinessChoices()[1] != "lb_cookie" || StickinessChoices()[2] != "app_cookie" {
+		t.Error("a caller's copy of a spec changed the table")
 	}
 	a := attrsWith(t, KeyStickinessEnabled, "true", KeyAlgorithm, "weighted_random")
 	if err := a.Validate(); err == nil || err.(*ValidationError).Message != MessageStickinessWithWeightedRandom {
