@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -80,34 +81,57 @@ func (f *AttributesForm) reload() {
 	f.loaded = true
 }
 
+// durationSpec is the engine's spec of the duration the form edits for a
+// stickiness type: its key, range and AWS's message.
+func durationSpec(kind engine.StickinessType) engine.AttributeSpec {
+	key := engine.KeyLBCookieDuration
+	if kind == engine.AppCookie {
+		key = engine.KeyAppCookieDuration
+	}
+	s, _ := engine.LookupAttribute(key)
+	return s
+}
+
+// durationHint says the duration's range as the learner counts it.
+func durationHint(s engine.AttributeSpec) string {
+	return durationWords(s.MinDuration()) + " to " + durationWords(s.MaxDuration())
+}
+
 // apply returns the attributes the draft describes, or the error of the
-// first bad value.
+// first bad value: the engine's Validate, so AWS's message.
 func (f *AttributesForm) apply() (engine.Attributes, error) {
 	a := f.IAttributes
 	a.StickinessEnabled = f.draft.enabled
 	a.StickinessType = f.draft.kind
 	a.Algorithm = f.draft.algorithm
+	spec := durationSpec(a.StickinessType)
 	n, err := strconv.ParseInt(strings.TrimSpace(f.draft.amount), 10, 64)
 	if err != nil {
-		return a, &engine.ValidationError{Key: engine.KeyLBCookieDuration, Message: "Stickiness duration must be a whole number, not \"" + f.draft.amount + "\""}
+		return a, &engine.ValidationError{Key: spec.Key, Message: spec.Label + " must be a whole number, not \"" + f.draft.amount + "\""}
 	}
-	unit := time.Second
+	unit := durationUnits[0]
 	for _, u := range durationUnits {
 		if u.name == f.draft.unit {
-			unit = u.d
+			unit = u
 		}
 	}
-	if n < 0 || n > int64(8*24*time.Hour/unit) {
-		n = 0 // out of range, and too big to multiply: Validate gives AWS's message
+	d := time.Duration(n) * unit.d
+	if n < 0 || n > int64(spec.MaxDuration()/unit.d) {
+		d = spec.MaxDuration() + time.Second // out of range, maybe too big to multiply: Validate gives AWS's message
 	}
-	d := time.Duration(n) * unit
 	if a.StickinessType == engine.AppCookie {
 		a.AppCookieDuration = d
 	} else {
 		a.LBCookieDuration = d
 	}
 	a.AppCookieName = strings.TrimSpace(f.draft.cookie)
-	return a, a.Validate()
+	err = a.Validate()
+	var v *engine.ValidationError
+	if errors.As(err, &v) && v.Key == spec.Key && unit.d != time.Second {
+		// AWS counts in seconds; say the range in the learner's unit too.
+		err = &engine.ValidationError{Key: v.Key, Message: fmt.Sprintf("%s (%s); you entered %d %s.", v.Message, durationHint(spec), n, unit.name)}
+	}
+	return a, err
 }
 
 // Render draws the form.
@@ -129,14 +153,17 @@ func (f *AttributesForm) Render() app.UI {
 		app.Label().Body(
 			app.Span().Text("Stickiness type"),
 			app.Select().DataSet("testid", "stickiness-type").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })).Body(
-				app.Option().Value(string(engine.LBCookie)).Selected(d.kind == engine.LBCookie).Text("Load balancer generated cookie (lb_cookie)"),
-				app.Option().Value(string(engine.AppCookie)).Selected(d.kind == engine.AppCookie).Text("Application-based cookie (app_cookie)"),
+				app.Range(stickinessTypes).Slice(func(i int) app.UI {
+					t := engine.StickinessType(stickinessTypes[i])
+					return app.Option().Value(string(t)).Selected(d.kind == t).Text(stickinessTypeLabel(t))
+				}),
 			),
 		),
 		app.Div().Class("row").Body(
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
 				app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).OnInput(f.onInput(func(v string) { f.draft.amount = v })),
+				app.Small().Class("muted").Text(durationHint(durationSpec(d.kind))),
 			),
 			app.Label().Body(
 				app.Span().Text("Unit"),
@@ -170,6 +197,23 @@ func (f *AttributesForm) Render() app.UI {
 		),
 		app.If(f.err != "", app.P().Class("error").Role("alert").DataSet("testid", "attributes-error").Text(f.err)),
 	)
+}
+
+// stickinessTypes are the stickiness types the engine's spec of
+// stickiness.type accepts, in its order.
+var stickinessTypes = func() []string {
+	s, _ := engine.LookupAttribute(engine.KeyStickinessType)
+	return s.Values
+}()
+
+func stickinessTypeLabel(t engine.StickinessType) string {
+	switch t {
+	case engine.LBCookie:
+		return "Load balancer generated cookie (lb_cookie)"
+	case engine.AppCookie:
+		return "Application-based cookie (app_cookie)"
+	}
+	return string(t)
 }
 
 func algorithmLabel(a engine.Algorithm) string {

@@ -1,6 +1,10 @@
 package app
 
 import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -332,5 +336,104 @@ func TestAttributesFormFollowsOutsideChanges(t *testing.T) {
 	tree := ft.tree()
 	if !tree.mustTestID(t, "stickiness-enabled").flag("checked") || ft.value("stickiness-duration") != "2" || tree.mustTestID(t, "stickiness-duration-unit").selected() != "hours" {
 		t.Errorf("the form did not follow the load balancer: %s", tree.Text())
+	}
+}
+
+// TestOneSpecOneMessage checks that the engine's attribute table is what
+// Validate, the form and the URL setup answer with: an out-of-range
+// stickiness duration, or stickiness with weighted_random, gets the same
+// AWS message from each, and each admits the same bounds.
+func TestOneSpecOneMessage(t *testing.T) {
+	for _, tt := range []struct {
+		query string
+		kind  engine.StickinessType
+		key   string
+	}{{"stickiness=lb_cookie", engine.LBCookie, engine.KeyLBCookieDuration}, {"stickiness=app_cookie", engine.AppCookie, engine.KeyAppCookieDuration}} {
+		spec, ok := engine.LookupAttribute(tt.key)
+		if !ok || durationSpec(tt.kind).Key != tt.key {
+			t.Fatalf("the form edits %s for %s, want %s", durationSpec(tt.kind).Key, tt.kind, tt.key)
+		}
+		for _, n := range []int64{spec.Min - 1, spec.Min, spec.Max, spec.Max + 1} {
+			v := strconv.FormatInt(n, 10)
+			bad := n < spec.Min || n > spec.Max
+			t.Run(tt.query+"&duration="+v, func(t *testing.T) {
+				a := engine.DefaultAttributes()
+				a.AppCookieName = engine.SessionCookie
+				_ = a.SetStickiness(string(tt.kind))
+				_, err := a.With(tt.key, v)
+				var ve *engine.ValidationError
+				if engineSays := errors.As(err, &ve); engineSays != bad || (bad && ve.Message != spec.Message()) {
+					t.Errorf("engine: %v, want the spec's %q: %v", err, spec.Message(), bad)
+				}
+
+				ft := newFormTest(t, tt.query)
+				ft.edit(func(d *formDraft) { d.amount, d.unit = v, "seconds" })
+				ft.save()
+				if got, want := ft.errorText(), map[bool]string{true: spec.Message()}[bad]; got != want {
+					t.Errorf("form: error %q, want %q", got, want)
+				}
+
+				s, msgs := ParseSetup(url.Values{"stickiness": {string(tt.kind)}, "duration": {v}})
+				if bad != (len(msgs) == 1) || (!bad && s.Attributes().StickinessDuration() != time.Duration(n)*time.Second) {
+					t.Errorf("URL: %+v, %q", s, msgs)
+				}
+				if bad && !strings.Contains(msgs[0], fmt.Sprintf("from %d to %d (%s)", spec.Min, spec.Max, durationWords(spec.MaxDuration()))) {
+					t.Errorf("URL: %q does not give the spec's range", msgs[0])
+				}
+			})
+		}
+	}
+
+	t.Run("weighted_random", func(t *testing.T) {
+		_, err := engine.DefaultAttributes().With(engine.KeyStickinessEnabled, "true", engine.KeyAlgorithm, string(engine.WeightedRandom))
+		var ve *engine.ValidationError
+		if !errors.As(err, &ve) || ve.Message != engine.MessageStickinessWithWeightedRandom {
+			t.Errorf("engine: %v", err)
+		}
+		ft := newFormTest(t, "stickiness=lb_cookie")
+		ft.edit(func(d *formDraft) { d.algorithm = engine.WeightedRandom })
+		ft.save()
+		if got := ft.errorText(); got != engine.MessageStickinessWithWeightedRandom {
+			t.Errorf("form: %q", got)
+		}
+		_, msgs := ParseSetup(url.Values{"stickiness": {"lb_cookie"}, "algorithm": {"weighted_random"}})
+		if len(msgs) != 1 || !strings.Contains(msgs[0], ": "+engine.MessageStickinessWithWeightedRandom+". ") {
+			t.Errorf("URL: %q", msgs)
+		}
+	})
+}
+
+// TestAttributesFormFromSpecs checks that a duration out of range in minutes,
+// hours or days keeps AWS's message in seconds and adds the learner's unit,
+// and that the form's hint and choices come from the engine's specs.
+func TestAttributesFormFromSpecs(t *testing.T) {
+	spec := durationSpec(engine.LBCookie)
+	ft := newFormTest(t, "stickiness=lb_cookie")
+	if hint := ft.tree().Text(); !strings.Contains(hint, "1 second to 7 days") {
+		t.Errorf("the form does not show the range 1 second to 7 days: %q", hint)
+	}
+	optionValues := func(id string) string {
+		var vs []string
+		for _, o := range ft.tree().mustTestID(t, id).find(func(e *htmlNode) bool { return e.tag == "option" }) {
+			vs = append(vs, o.attrs["value"])
+		}
+		return strings.Join(vs, " ")
+	}
+	for key, id := range map[string]string{engine.KeyStickinessType: "stickiness-type", engine.KeyAlgorithm: "algorithm"} {
+		s, _ := engine.LookupAttribute(key)
+		if got, want := optionValues(id), strings.Join(s.Values, " "); got != want {
+			t.Errorf("%s offers %q, the engine's %s %q", id, got, key, want)
+		}
+	}
+	ft.edit(func(d *formDraft) { d.amount, d.unit = "30", "days" })
+	ft.save()
+	want := spec.Message() + " (1 second to 7 days); you entered 30 days."
+	if got := ft.errorText(); got != want {
+		t.Errorf("30 days: %q, want %q", got, want)
+	}
+	ft.edit(func(d *formDraft) { d.amount, d.unit = "7", "days" })
+	ft.save()
+	if got := ft.errorText(); got != "" || ft.m.lb.TargetGroup.Attributes().LBCookieDuration != spec.MaxDuration() {
+		t.Errorf("7 days: error %q, duration %v", got, ft.m.lb.TargetGroup.Attributes().LBCookieDuration)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // slowLatency is how long a slowed-down instance takes to answer: 50 times
-// the default 20 ms, still under the 5 s health check timeout, so it stays
+// engine.DefaultLatency, still under the 5 s health check timeout, so it stays
 // healthy while least outstanding requests sends it less.
 const slowLatency = time.Second
 
@@ -39,7 +39,7 @@ func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
 	if p.IOnSlow != nil {
 		slowBtn = app.Button().Class("small").DataSet("testid", fmt.Sprintf("slow-%d", t.Number)).
 			Text(map[bool]string{false: "Slow down", true: "Speed up"}[slow]).
-			Title(fmt.Sprintf("Make the instance answer in %s instead of %s (least outstanding requests sends a slow instance less)", slowLatency, 20*time.Millisecond)).
+			Title(fmt.Sprintf("Make the instance answer in %s instead of %s (least outstanding requests sends a slow instance less)", slowLatency, engine.DefaultLatency)).
 			OnClick(func(ctx app.Context, e app.Event) {
 				if p.IOnSlow != nil {
 					p.IOnSlow(name, !slow)

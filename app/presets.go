@@ -55,13 +55,13 @@ func (p *PresetPicker) Render() app.UI {
 // presetSetup says what a preset stages.
 func presetSetup(p engine.Preset) string {
 	var b strings.Builder
-	switch p.Stickiness {
-	case "lb_cookie":
-		b.WriteString("Stickiness on (load balancer cookie, 1 day)")
-	case "app_cookie":
-		b.WriteString("Stickiness on (application cookie " + engine.SessionCookie + ")")
-	default:
+	switch a := p.Attributes(); {
+	case !a.StickinessEnabled:
 		b.WriteString("Stickiness off")
+	case a.StickinessType == engine.AppCookie:
+		b.WriteString("Stickiness on (application cookie " + a.AppCookieName + ")")
+	default:
+		b.WriteString("Stickiness on (load balancer cookie, " + durationWords(a.LBCookieDuration) + ")")
 	}
 	if p.ExternalStore {
 		b.WriteString(", external session store")

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +15,7 @@ import (
 // Setup is the lab's starting state, read from the page URL so a course
 // can link to a prepared lab, e.g. ?stickiness=lb_cookie&duration=30.
 type Setup struct {
-	Stickiness string // "off", "lb_cookie" or "app_cookie"
+	Stickiness string // one of engine.StickinessChoices: off, lb_cookie, app_cookie
 	Duration   time.Duration
 	Algorithm  engine.Algorithm
 	Instances  int
@@ -23,7 +25,8 @@ type Setup struct {
 // DefaultSetup is the article's starting point: three instances, no
 // stickiness, AWS's defaults.
 func DefaultSetup() Setup {
-	return Setup{Stickiness: "off", Duration: 86400 * time.Second, Algorithm: engine.RoundRobin, Instances: 3, Seed: 1}
+	a := engine.DefaultAttributes()
+	return Setup{Stickiness: engine.StickinessOff, Duration: a.LBCookieDuration, Algorithm: a.Algorithm, Instances: 3, Seed: 1}
 }
 
 // MaxLabInstances is the most instances a URL can ask for.
@@ -33,39 +36,44 @@ const MaxLabInstances = 10
 // instances and seed. A bad value keeps its default and adds a message that
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
-	s := DefaultSetup()
+	def := DefaultSetup()
+	s := def
 	var msgs []string
 	bad := func(key, value, want, using string) {
 		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, want, using))
 	}
 	if v, ok := first(q, "stickiness"); ok {
-		switch v {
-		case "off", "lb_cookie", "app_cookie":
+		if choices := engine.StickinessChoices(); slices.Contains(choices, v) {
 			s.Stickiness = v
-		default:
-			bad("stickiness", v, "use off, lb_cookie or app_cookie", "off")
+		} else {
+			bad("stickiness", v, "use "+orList(choices), def.Stickiness)
 		}
 	}
 	if v, ok := first(q, "duration"); ok {
+		spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration)
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1 || n > 604800 {
-			bad("duration", v, "give whole seconds from 1 to 604800 (7 days)", "86400 (1 day)")
+		if err != nil || n < spec.Min || n > spec.Max {
+			bad("duration", v, fmt.Sprintf("give whole seconds from %d to %d (%s)", spec.Min, spec.Max, durationWords(spec.MaxDuration())),
+				fmt.Sprintf("%d (%s)", def.Duration/time.Second, durationWords(def.Duration)))
 		} else {
 			s.Duration = time.Duration(n) * time.Second
 		}
 	}
 	if v, ok := first(q, "algorithm"); ok {
-		switch a := engine.Algorithm(v); a {
-		case engine.RoundRobin, engine.LeastOutstandingRequests, engine.WeightedRandom:
+		if a := engine.Algorithm(v); slices.Contains(engine.Algorithms, a) {
 			s.Algorithm = a
-		default:
-			bad("algorithm", v, "use round_robin, least_outstanding_requests or weighted_random", "round_robin")
+		} else {
+			var names []string
+			for _, a := range engine.Algorithms {
+				names = append(names, string(a))
+			}
+			bad("algorithm", v, "use "+orList(names), string(def.Algorithm))
 		}
 	}
 	if v, ok := first(q, "instances"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > MaxLabInstances {
-			bad("instances", v, fmt.Sprintf("give a number from 1 to %d", MaxLabInstances), "3")
+			bad("instances", v, fmt.Sprintf("give a number from 1 to %d", MaxLabInstances), strconv.Itoa(def.Instances))
 		} else {
 			s.Instances = n
 		}
@@ -73,16 +81,38 @@ func ParseSetup(q url.Values) (Setup, []string) {
 	if v, ok := first(q, "seed"); ok {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			bad("seed", v, "give a whole number from 0 to 18446744073709551615", "1")
+			bad("seed", v, "give a whole number from 0 to 18446744073709551615", strconv.FormatUint(def.Seed, 10))
 		} else {
 			s.Seed = n
 		}
 	}
-	if s.Stickiness != "off" && s.Algorithm == engine.WeightedRandom {
-		msgs = append(msgs, "URL parameters stickiness="+s.Stickiness+" and algorithm=weighted_random cannot be combined: You cannot have both stickiness and weighted random algorithm enabled on the same target group. Using round_robin.")
-		s.Algorithm = engine.RoundRobin
+	// Each value is good on its own; the engine says which pairs AWS refuses
+	// (stickiness with weighted_random), and the algorithm gives way.
+	var v *engine.ValidationError
+	if err := s.Attributes().Validate(); errors.As(err, &v) && v.Key == engine.KeyAlgorithm {
+		msgs = append(msgs, fmt.Sprintf("URL parameters stickiness=%s and algorithm=%s cannot be combined: %s. Using %s.", s.Stickiness, s.Algorithm, v.Message, def.Algorithm))
+		s.Algorithm = def.Algorithm
 	}
 	return s, msgs
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// durationWords says a duration in its largest whole unit of the
+// attributes form: "7 days", "1 day", "90 seconds".
+func durationWords(d time.Duration) string {
+	for i := len(durationUnits) - 1; i >= 0; i-- {
+		if u := durationUnits[i]; d >= u.d && d%u.d == 0 {
+			return plural(int(d/u.d), strings.TrimSuffix(u.name, "s"))
+		}
+	}
+	return d.String()
 }
 
 func first(q url.Values, key string) (string, bool) {
@@ -100,11 +130,6 @@ func (s Setup) Attributes() engine.Attributes {
 	a.LBCookieDuration = s.Duration
 	a.AppCookieDuration = s.Duration
 	a.AppCookieName = engine.SessionCookie
-	switch s.Stickiness {
-	case "lb_cookie":
-		a.StickinessEnabled, a.StickinessType = true, engine.LBCookie
-	case "app_cookie":
-		a.StickinessEnabled, a.StickinessType = true, engine.AppCookie
-	}
+	_ = a.SetStickiness(s.Stickiness) // ParseSetup admits only engine.StickinessChoices
 	return a
 }

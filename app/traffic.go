@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -24,7 +25,7 @@ type crowdDraft struct {
 // defaultCrowdDraft is the form's first crowd: the presets' 300 clients
 // with a 5 s think time.
 func defaultCrowdDraft() crowdDraft {
-	return crowdDraft{clients: "300", think: "5", clear: "0", block: "0"}
+	return crowdDraft{clients: "300", think: formatNumber(engine.DefaultThinkTime.Seconds()), clear: "0", block: "0"}
 }
 
 // draftOfCrowd returns the form's fields for a running crowd.
@@ -67,34 +68,34 @@ func parseNumber(s, unit string) (float64, bool) {
 	return f, true
 }
 
-// parseCrowd validates the crowd form. The first bad field comes back as a
-// *crowdError whose message says which field, what it holds and what it
-// must be.
+// parseCrowd reads the crowd form; the engine's CrowdConfig.Validate then
+// checks the bounds. The first bad field comes back as a *crowdError whose
+// message says which field, what it holds and what it must be.
 func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 	var c engine.CrowdConfig
 	n, ok := parseNumber(d.clients, "")
-	switch {
-	case !ok || n != math.Trunc(n):
+	if !ok || n != math.Trunc(n) || math.Abs(n) > math.MaxInt32 {
 		return c, &crowdError{"clients", fmt.Sprintf("Clients must be a whole number from 1 to %s; %q is not.", thousands(engine.MaxCrowd), d.clients)}
-	case n < 1 || n > engine.MaxCrowd:
-		return c, &crowdError{"clients", fmt.Sprintf("Clients must be from 1 to %s, not %s.", thousands(engine.MaxCrowd), formatNumber(n))}
 	}
 	c.Clients = int(n)
 	if strings.TrimSpace(d.rate) != "" {
 		r, ok := parseNumber(d.rate, "/s")
-		if !ok || r < 0.1 || r > 100000 {
-			return c, &crowdError{"rate", fmt.Sprintf("Request rate must be a number of requests per second from 0.1 to 100,000, or empty to use the think time; %q is not.", d.rate)}
+		if !ok || r == 0 {
+			return c, &crowdError{"rate", fmt.Sprintf("Request rate must be a number of requests per second from %s to %s, or empty to use the think time; %q is not.",
+				formatNumber(engine.MinRequestRate), thousands(int64(engine.MaxRequestRate)), d.rate)}
 		}
 		c.RequestRate = r
 	}
-	th, ok := parseNumber(d.think, "s")
-	if !ok || th < 0.01 || th > 3600 {
-		if c.RequestRate == 0 || strings.TrimSpace(d.think) != "" {
-			return c, &crowdError{"think", fmt.Sprintf("Think time must be a number of seconds from 0.01 to 3,600; %q is not.", d.think)}
+	if strings.TrimSpace(d.think) == "" && c.RequestRate != 0 {
+		c.ThinkTime = engine.DefaultThinkTime
+	} else {
+		th, ok := parseNumber(d.think, "s")
+		if !ok || math.Abs(th) > math.MaxInt64/float64(time.Second) {
+			return c, &crowdError{"think", fmt.Sprintf("Think time must be a number of seconds from %s to %s; %q is not.",
+				formatNumber(engine.MinThinkTime.Seconds()), thousands(int64(engine.MaxThinkTime/time.Second)), d.think)}
 		}
-		th = 5
+		c.ThinkTime = time.Duration(th * float64(time.Second))
 	}
-	c.ThinkTime = time.Duration(th * float64(time.Second))
 	shares := [2]float64{}
 	for i, f := range [2]struct{ key, value, what string }{
 		{"clear", d.clear, "clear their cookies"}, {"block", d.block, "block cookies"},
@@ -103,18 +104,17 @@ func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 			continue
 		}
 		p, ok := parseNumber(f.value, "%")
-		if !ok || p < 0 || p > 100 {
+		if !ok {
 			return c, &crowdError{f.key, fmt.Sprintf("The share of clients that %s must be a percentage from 0 to 100; %q is not.", f.what, f.value)}
 		}
 		shares[i] = p
 	}
-	if sum := shares[0] + shares[1]; sum > 100 {
-		return c, &crowdError{"block", fmt.Sprintf("The shares of clients that clear cookies (%s%%) and block them (%s%%) add up to %s%%: together they can be at most 100%% of the clients.",
-			formatNumber(shares[0]), formatNumber(shares[1]), formatNumber(sum))}
-	}
 	c.ClearShare, c.BlockShare = shares[0]/100, shares[1]/100
-	if err := c.Validate(); err != nil {
-		return c, &crowdError{"clients", "The crowd is not valid: " + err.Error() + "."}
+	var ce *engine.CrowdError
+	if err := c.Validate(); errors.As(err, &ce) {
+		return c, &crowdError{ce.Field, ce.Message}
+	} else if err != nil {
+		return c, &crowdError{"clients", "The crowd is not valid: " + err.Error()}
 	}
 	return c, nil
 }

@@ -181,7 +181,7 @@ func (l *Lab) deregister(name string) { l.act(l.m.lb.DeregisterTarget(name)) }
 func (l *Lab) register(name string)   { l.act(l.m.lb.RegisterTarget(name)) }
 
 func (l *Lab) slowDown(name string, slow bool) {
-	d := 20 * time.Millisecond
+	d := engine.DefaultLatency
 	if slow {
 		d = slowLatency
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
 // The tests of this file prove the rest of issue 3 in Chromium: URL
@@ -224,7 +226,8 @@ func TestAttributesValidation(t *testing.T) {
 	p.typeInto("stickiness-duration", "0")
 	p.choose("stickiness-duration-unit", "seconds")
 	p.Click("save-attributes")
-	const durationMsg = "Stickiness duration must be between 1 and 604800 seconds"
+	spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration)
+	durationMsg := spec.Message() // "Stickiness duration must be between 1 and 604800 seconds"
 	if got := p.WaitText("attributes-error", NonEmpty); got != durationMsg {
 		t.Errorf("attributes-error %q, want %q", got, durationMsg)
 	}
@@ -254,7 +257,7 @@ func TestAttributesValidation(t *testing.T) {
 	// Weighted random with stickiness on.
 	p.choose("algorithm", "weighted_random")
 	p.Click("save-attributes")
-	const weightedMsg = "You cannot have both stickiness and weighted random algorithm enabled on the same target group"
+	const weightedMsg = engine.MessageStickinessWithWeightedRandom
 	if got := p.WaitText("attributes-error", NonEmpty); got != weightedMsg {
 		t.Errorf("attributes-error %q, want %q", got, weightedMsg)
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,30 +35,207 @@ const (
 // Attribute keys, spelled as in the AWS API (ModifyTargetGroupAttributes and,
 // for health checks, ModifyTargetGroup).
 const (
-	KeyStickinessEnabled          = "stickiness.enabled"
-	KeyStickinessType             = "stickiness.type"
-	KeyLBCookieDuration           = "stickiness.lb_cookie.duration_seconds"
-	KeyAppCookieDuration          = "stickiness.app_cookie.duration_seconds"
-	KeyAppCookieName              = "stickiness.app_cookie.cookie_name"
-	KeyAlgorithm                  = "load_balancing.algorithm.type"
-	KeyAnomalyMitigation          = "load_balancing.algorithm.anomaly_mitigation"
-	KeySlowStart                  = "slow_start.duration_seconds"
-	KeyDeregistrationDelay        = "deregistration_delay.timeout_seconds"
-	KeyHealthCheckInterval        = "HealthCheckIntervalSeconds"
-	KeyHealthCheckTimeout         = "HealthCheckTimeoutSeconds"
-	KeyHealthyThresholdCount      = "HealthyThresholdCount"
-	KeyUnhealthyThresholdCount    = "UnhealthyThresholdCount"
-	maxStickinessDurationSeconds  = 604800
-	maxDeregistrationDelaySeconds = 3600
+	KeyStickinessEnabled       = "stickiness.enabled"
+	KeyStickinessType          = "stickiness.type"
+	KeyLBCookieDuration        = "stickiness.lb_cookie.duration_seconds"
+	KeyAppCookieDuration       = "stickiness.app_cookie.duration_seconds"
+	KeyAppCookieName           = "stickiness.app_cookie.cookie_name"
+	KeyAlgorithm               = "load_balancing.algorithm.type"
+	KeyAnomalyMitigation       = "load_balancing.algorithm.anomaly_mitigation"
+	KeySlowStart               = "slow_start.duration_seconds"
+	KeyDeregistrationDelay     = "deregistration_delay.timeout_seconds"
+	KeyHealthCheckInterval     = "HealthCheckIntervalSeconds"
+	KeyHealthCheckTimeout      = "HealthCheckTimeoutSeconds"
+	KeyHealthyThresholdCount   = "HealthyThresholdCount"
+	KeyUnhealthyThresholdCount = "UnhealthyThresholdCount"
 )
 
-// AttributeKeys lists every attribute key in the order Attributes.Pairs
-// returns them.
-var AttributeKeys = []string{
-	KeyStickinessEnabled, KeyStickinessType, KeyLBCookieDuration,
-	KeyAppCookieDuration, KeyAppCookieName, KeyAlgorithm, KeyAnomalyMitigation,
-	KeySlowStart, KeyDeregistrationDelay, KeyHealthCheckInterval,
-	KeyHealthCheckTimeout, KeyHealthyThresholdCount, KeyUnhealthyThresholdCount,
+// The stickiness durations' range in seconds and default, shared by
+// lb_cookie and app_cookie.
+const (
+	minStickinessDurationSeconds = 1
+	maxStickinessDurationSeconds = 604800
+	defaultStickinessDuration    = "86400"
+)
+
+// maxAppCookieNameLength is the longest app cookie name AWS accepts.
+const maxAppCookieNameLength = 128
+
+// AttributeSpec is one target group attribute as AWS defines it: its key,
+// default, allowed values or range, and the message AWS gives outside them.
+// Set, Value, Validate and DefaultAttributes are all driven by these specs.
+type AttributeSpec struct {
+	Key     string // as AWS spells it, e.g. KeyLBCookieDuration
+	Label   string // how AWS's messages name it, e.g. "Stickiness duration"
+	Default string // a new target group's value, as the API prints it
+	// Min and Max bound a duration in seconds or a count; with OffZero, 0
+	// is allowed too and turns the feature off (slow start).
+	Min, Max int64
+	OffZero  bool
+	// Values are the allowed values (for a boolean: true's, then false's);
+	// Unsupported are values AWS knows but rejects on an HTTP target group.
+	Values      []string
+	Unsupported []string
+
+	kind  attributeKind
+	field func(*Attributes) any             // the field the key sets: *bool, *time.Duration, *int, *string...
+	rule  func(Attributes) *ValidationError // rules across attributes, checked after the value's own
+}
+
+type attributeKind uint8
+
+const (
+	kindBool attributeKind = iota
+	kindSeconds
+	kindCount
+	kindEnum
+	kindText
+)
+
+// MinDuration is the smallest value of a duration attribute.
+func (s AttributeSpec) MinDuration() time.Duration { return time.Duration(s.Min) * time.Second }
+
+// MaxDuration is the largest value of a duration attribute.
+func (s AttributeSpec) MaxDuration() time.Duration { return time.Duration(s.Max) * time.Second }
+
+// Message is AWS's message for a value outside the attribute's range or
+// allowed values, e.g. "Stickiness duration must be between 1 and 604800 seconds".
+func (s AttributeSpec) Message() string {
+	switch s.kind {
+	case kindSeconds:
+		if s.OffZero {
+			return fmt.Sprintf("%s must be 0 (disabled) or between %d and %d seconds", s.Label, s.Min, s.Max)
+		}
+		return fmt.Sprintf("%s must be between %d and %d seconds", s.Label, s.Min, s.Max)
+	case kindCount:
+		return fmt.Sprintf("%s must be between %d and %d", s.Label, s.Min, s.Max)
+	case kindEnum:
+		return s.Label + " must be one of '" + strings.Join(s.Values, "', '") + "'"
+	case kindBool:
+		return fmt.Sprintf("'%s' must be '%s' or '%s'", s.Key, s.Values[0], s.Values[1])
+	}
+	return ""
+}
+
+// attributeSpecs is the table of every attribute, in the order of
+// AttributeKeys and of Validate's checks (REFERENCE.md §1). Read-only.
+var attributeSpecs = [...]AttributeSpec{
+	{Key: KeyStickinessEnabled, Default: "false", Values: []string{"true", "false"}, kind: kindBool,
+		field: func(a *Attributes) any { return &a.StickinessEnabled }},
+	{Key: KeyStickinessType, Label: "Stickiness type", Default: string(LBCookie), kind: kindEnum,
+		Values: []string{string(LBCookie), string(AppCookie)}, Unsupported: []string{string(SourceIP)},
+		field: func(a *Attributes) any { return &a.StickinessType }},
+	{Key: KeyLBCookieDuration, Label: "Stickiness duration", Default: defaultStickinessDuration, kind: kindSeconds,
+		Min: minStickinessDurationSeconds, Max: maxStickinessDurationSeconds,
+		field: func(a *Attributes) any { return &a.LBCookieDuration }},
+	{Key: KeyAppCookieDuration, Label: "Application cookie stickiness duration", Default: defaultStickinessDuration, kind: kindSeconds,
+		Min: minStickinessDurationSeconds, Max: maxStickinessDurationSeconds,
+		field: func(a *Attributes) any { return &a.AppCookieDuration }},
+	{Key: KeyAppCookieName, Label: "App cookie name", kind: kindText,
+		field: func(a *Attributes) any { return &a.AppCookieName },
+		rule: func(a Attributes) *ValidationError {
+			if a.StickinessType != AppCookie {
+				return nil
+			}
+			return validateAppCookieName(a.AppCookieName)
+		}},
+	{Key: KeyAlgorithm, Label: "Load balancing algorithm", Default: string(RoundRobin), kind: kindEnum,
+		Values: names(Algorithms),
+		field:  func(a *Attributes) any { return &a.Algorithm },
+		rule: func(a Attributes) *ValidationError {
+			if a.StickinessEnabled && a.Algorithm == WeightedRandom {
+				return &ValidationError{Key: KeyAlgorithm, Message: MessageStickinessWithWeightedRandom}
+			}
+			return nil
+		}},
+	{Key: KeyAnomalyMitigation, Default: "off", Values: []string{"on", "off"}, kind: kindBool,
+		field: func(a *Attributes) any { return &a.AnomalyMitigation },
+		rule: func(a Attributes) *ValidationError {
+			if a.AnomalyMitigation && a.Algorithm != WeightedRandom {
+				return invalid(KeyAnomalyMitigation, "Anomaly mitigation can only be enabled with the weighted random algorithm")
+			}
+			return nil
+		}},
+	{Key: KeySlowStart, Label: "Slow start duration", Default: "0", kind: kindSeconds, Min: 30, Max: 900, OffZero: true,
+		field: func(a *Attributes) any { return &a.SlowStart },
+		rule: func(a Attributes) *ValidationError {
+			if a.SlowStart != 0 && a.Algorithm != RoundRobin {
+				return invalid(KeySlowStart, "Slow start mode is not supported with the '%s' algorithm", a.Algorithm)
+			}
+			return nil
+		}},
+	{Key: KeyDeregistrationDelay, Label: "Deregistration delay", Default: "300", kind: kindSeconds, Min: 0, Max: 3600,
+		field: func(a *Attributes) any { return &a.DeregistrationDelay }},
+	{Key: KeyHealthCheckInterval, Label: "Health check interval", Default: "30", kind: kindSeconds, Min: 5, Max: 300,
+		field: func(a *Attributes) any { return &a.HealthCheckInterval }},
+	{Key: KeyHealthCheckTimeout, Label: "Health check timeout", Default: "5", kind: kindSeconds, Min: 2, Max: 120,
+		field: func(a *Attributes) any { return &a.HealthCheckTimeout },
+		rule: func(a Attributes) *ValidationError {
+			if a.HealthCheckTimeout >= a.HealthCheckInterval {
+				return invalid(KeyHealthCheckTimeout, "Health check timeout must be smaller than the interval")
+			}
+			return nil
+		}},
+	{Key: KeyHealthyThresholdCount, Label: "Healthy threshold count", Default: "5", kind: kindCount, Min: 2, Max: 10,
+		field: func(a *Attributes) any { return &a.HealthyThresholdCount }},
+	{Key: KeyUnhealthyThresholdCount, Label: "Unhealthy threshold count", Default: "2", kind: kindCount, Min: 2, Max: 10,
+		field: func(a *Attributes) any { return &a.UnhealthyThresholdCount }},
+}
+
+// MessageStickinessWithWeightedRandom is AWS's message for stickiness
+// enabled together with the weighted_random algorithm.
+const MessageStickinessWithWeightedRandom = "You cannot have both stickiness and weighted random algorithm enabled on the same target group"
+
+// AttributeSpecs returns a copy of every attribute's spec, in the order of
+// AttributeKeys.
+func AttributeSpecs() []AttributeSpec {
+	specs := make([]AttributeSpec, len(attributeSpecs))
+	for i := range attributeSpecs {
+		specs[i] = attributeSpecs[i].clone()
+	}
+	return specs
+}
+
+// clone copies s, its value lists too, so a caller cannot change the table.
+func (s *AttributeSpec) clone() AttributeSpec {
+	c := *s
+	c.Values, c.Unsupported = slices.Clone(s.Values), slices.Clone(s.Unsupported)
+	return c
+}
+
+// LookupAttribute returns the spec of the attribute key, and whether AWS
+// has such an attribute.
+func LookupAttribute(key string) (AttributeSpec, bool) {
+	if s := lookupSpec(key); s != nil {
+		return s.clone(), true
+	}
+	return AttributeSpec{}, false
+}
+
+func lookupSpec(key string) *AttributeSpec {
+	for i := range attributeSpecs {
+		if attributeSpecs[i].Key == key {
+			return &attributeSpecs[i]
+		}
+	}
+	return nil
+}
+
+// AttributeKeys lists every attribute key, in the order of the table.
+var AttributeKeys = func() []string {
+	keys := make([]string, len(attributeSpecs))
+	for i, s := range attributeSpecs {
+		keys[i] = s.Key
+	}
+	return keys
+}()
+
+func names[T ~string](xs []T) []string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return s
 }
 
 // Attributes are a target group's attributes and health check settings,
@@ -80,19 +258,17 @@ type Attributes struct {
 }
 
 // DefaultAttributes returns the attributes of a new target group, as AWS
-// creates it.
+// creates it: each spec's Default.
 func DefaultAttributes() Attributes {
-	return Attributes{
-		StickinessType:          LBCookie,
-		LBCookieDuration:        86400 * time.Second,
-		AppCookieDuration:       86400 * time.Second,
-		Algorithm:               RoundRobin,
-		DeregistrationDelay:     300 * time.Second,
-		HealthCheckInterval:     30 * time.Second,
-		HealthCheckTimeout:      5 * time.Second,
-		HealthyThresholdCount:   5,
-		UnhealthyThresholdCount: 2,
+	var a Attributes
+	for i := range attributeSpecs {
+		if s := &attributeSpecs[i]; s.Default != "" {
+			if err := a.Set(s.Key, s.Default); err != nil {
+				panic("engine: the default of " + s.Key + " does not parse: " + err.Error())
+			}
+		}
 	}
+	return a
 }
 
 // StickinessDuration returns the duration of the configured stickiness type.
@@ -101,6 +277,39 @@ func (a Attributes) StickinessDuration() time.Duration {
 		return a.AppCookieDuration
 	}
 	return a.LBCookieDuration
+}
+
+// StickinessOff is the lab's word for stickiness.enabled=false: presets and
+// the page URL name stickiness "off", or by its stickiness.type.
+const StickinessOff = "off"
+
+// StickinessChoices lists the lab's one-word stickiness settings: off, then
+// each stickiness type an Application Load Balancer target group accepts.
+func StickinessChoices() []string {
+	return append([]string{StickinessOff}, lookupSpec(KeyStickinessType).Values...)
+}
+
+// SetStickiness turns stickiness off, or on with the type named by choice,
+// one of StickinessChoices.
+func (a *Attributes) SetStickiness(choice string) error {
+	if choice == StickinessOff {
+		a.StickinessEnabled = false
+		return nil
+	}
+	if !slices.Contains(lookupSpec(KeyStickinessType).Values, choice) {
+		return fmt.Errorf("stickiness must be one of %s, not %q", strings.Join(StickinessChoices(), ", "), choice)
+	}
+	a.StickinessEnabled, a.StickinessType = true, StickinessType(choice)
+	return nil
+}
+
+// Stickiness returns a's one-word stickiness setting: StickinessOff, or
+// the stickiness type.
+func (a Attributes) Stickiness() string {
+	if !a.StickinessEnabled {
+		return StickinessOff
+	}
+	return string(a.StickinessType)
 }
 
 // ValidationError is a rejected attribute value, worded as AWS words it.
@@ -119,72 +328,49 @@ func invalid(key, format string, args ...any) *ValidationError {
 var reservedCookiePrefixes = []string{"AWSALB", "AWSALBAPP", "AWSALBTG"}
 
 // Validate reports the first attribute value AWS would reject, as a
-// *ValidationError, or nil.
+// *ValidationError, or nil: each spec's range, then its rules, in table order.
 func (a Attributes) Validate() error {
-	secs := func(d time.Duration) int64 { return int64(d / time.Second) }
-	inRange := func(key string, d time.Duration, lo, hi int64, what string) *ValidationError {
-		if d%time.Second != 0 || secs(d) < lo || secs(d) > hi {
-			return invalid(key, "%s must be between %d and %d seconds", what, lo, hi)
-		}
-		return nil
-	}
-	switch a.StickinessType {
-	case LBCookie, AppCookie:
-	case SourceIP:
-		return invalid(KeyStickinessType, "Stickiness type 'source_ip' is not supported for target groups with the HTTP protocol")
-	default:
-		return invalid(KeyStickinessType, "Stickiness type must be one of 'lb_cookie', 'app_cookie'")
-	}
-	if err := inRange(KeyLBCookieDuration, a.LBCookieDuration, 1, maxStickinessDurationSeconds, "Stickiness duration"); err != nil {
-		return err
-	}
-	if err := inRange(KeyAppCookieDuration, a.AppCookieDuration, 1, maxStickinessDurationSeconds, "Application cookie stickiness duration"); err != nil {
-		return err
-	}
-	if a.StickinessType == AppCookie {
-		if err := validateAppCookieName(a.AppCookieName); err != nil {
+	for i := range attributeSpecs {
+		if err := attributeSpecs[i].check(a); err != nil {
 			return err
 		}
-	}
-	switch a.Algorithm {
-	case RoundRobin, LeastOutstandingRequests, WeightedRandom:
-	default:
-		return invalid(KeyAlgorithm, "Load balancing algorithm must be one of 'round_robin', 'least_outstanding_requests', 'weighted_random'")
-	}
-	if a.StickinessEnabled && a.Algorithm == WeightedRandom {
-		return invalid(KeyAlgorithm, "You cannot have both stickiness and weighted random algorithm enabled on the same target group")
-	}
-	if a.AnomalyMitigation && a.Algorithm != WeightedRandom {
-		return invalid(KeyAnomalyMitigation, "Anomaly mitigation can only be enabled with the weighted random algorithm")
-	}
-	if a.SlowStart != 0 {
-		if err := inRange(KeySlowStart, a.SlowStart, 30, 900, "Slow start duration"); err != nil {
-			err.Message = "Slow start duration must be 0 (disabled) or between 30 and 900 seconds"
-			return err
-		}
-		if a.Algorithm != RoundRobin {
-			return invalid(KeySlowStart, "Slow start mode is not supported with the '%s' algorithm", a.Algorithm)
-		}
-	}
-	if err := inRange(KeyDeregistrationDelay, a.DeregistrationDelay, 0, maxDeregistrationDelaySeconds, "Deregistration delay"); err != nil {
-		return err
-	}
-	if err := inRange(KeyHealthCheckInterval, a.HealthCheckInterval, 5, 300, "Health check interval"); err != nil {
-		return err
-	}
-	if err := inRange(KeyHealthCheckTimeout, a.HealthCheckTimeout, 2, 120, "Health check timeout"); err != nil {
-		return err
-	}
-	if a.HealthCheckTimeout >= a.HealthCheckInterval {
-		return invalid(KeyHealthCheckTimeout, "Health check timeout must be smaller than the interval")
-	}
-	if a.HealthyThresholdCount < 2 || a.HealthyThresholdCount > 10 {
-		return invalid(KeyHealthyThresholdCount, "Healthy threshold count must be between 2 and 10")
-	}
-	if a.UnhealthyThresholdCount < 2 || a.UnhealthyThresholdCount > 10 {
-		return invalid(KeyUnhealthyThresholdCount, "Unhealthy threshold count must be between 2 and 10")
 	}
 	return nil
+}
+
+func (s *AttributeSpec) check(a Attributes) *ValidationError {
+	switch v := s.field(&a).(type) {
+	case *time.Duration:
+		if !(s.OffZero && *v == 0) && (*v%time.Second != 0 || *v < s.MinDuration() || *v > s.MaxDuration()) {
+			return &ValidationError{Key: s.Key, Message: s.Message()}
+		}
+	case *int:
+		if int64(*v) < s.Min || int64(*v) > s.Max {
+			return &ValidationError{Key: s.Key, Message: s.Message()}
+		}
+	case *StickinessType:
+		if err := s.checkValue(string(*v)); err != nil {
+			return err
+		}
+	case *Algorithm:
+		if err := s.checkValue(string(*v)); err != nil {
+			return err
+		}
+	}
+	if s.rule != nil {
+		return s.rule(a)
+	}
+	return nil
+}
+
+func (s *AttributeSpec) checkValue(v string) *ValidationError {
+	switch {
+	case slices.Contains(s.Values, v):
+		return nil
+	case slices.Contains(s.Unsupported, v):
+		return invalid(s.Key, "%s '%s' is not supported for target groups with the HTTP protocol", s.Label, v)
+	}
+	return &ValidationError{Key: s.Key, Message: s.Message()}
 }
 
 func validateAppCookieName(name string) *ValidationError {
@@ -196,8 +382,8 @@ func validateAppCookieName(name string) *ValidationError {
 			return invalid(KeyAppCookieName, "App cookie name cannot start with '%s': AWSALB, AWSALBAPP and AWSALBTG are reserved for use by the load balancer", p)
 		}
 	}
-	if len(name) > 128 {
-		return invalid(KeyAppCookieName, "App cookie name must be at most 128 characters")
+	if len(name) > maxAppCookieNameLength {
+		return invalid(KeyAppCookieName, "App cookie name must be at most %d characters", maxAppCookieNameLength)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -209,109 +395,68 @@ func validateAppCookieName(name string) *ValidationError {
 }
 
 // Set parses value for the attribute key, as ModifyTargetGroupAttributes
-// would, and stores it. It does not check the combination: call Validate.
+// would, and stores it. It does not check the range: call Validate.
 func (a *Attributes) Set(key, value string) error {
-	value = strings.TrimSpace(value)
-	boolean := func(dst *bool) error {
-		switch value {
-		case "true":
-			*dst = true
-		case "false":
-			*dst = false
-		default:
-			return invalid(key, "'%s' must be 'true' or 'false', not '%s'", key, value)
-		}
-		return nil
+	s := lookupSpec(key)
+	if s == nil {
+		return invalid(key, "The provided target group attribute is not supported: '%s'", key)
 	}
-	seconds := func(dst *time.Duration) error {
+	value = strings.TrimSpace(value)
+	switch v := s.field(a).(type) {
+	case *bool:
+		switch value {
+		case s.Values[0]:
+			*v = true
+		case s.Values[1]:
+			*v = false
+		default:
+			return invalid(key, "%s, not '%s'", s.Message(), value)
+		}
+	case *time.Duration:
 		n, err := strconv.ParseInt(value, 10, 64)
 		if err != nil || n < 0 || n > 1<<31 {
 			return invalid(key, "'%s' must be a whole number of seconds, not '%s'", key, value)
 		}
-		*dst = time.Duration(n) * time.Second
-		return nil
-	}
-	count := func(dst *int) error {
+		*v = time.Duration(n) * time.Second
+	case *int:
 		n, err := strconv.Atoi(value)
 		if err != nil {
 			return invalid(key, "'%s' must be a whole number, not '%s'", key, value)
 		}
-		*dst = n
-		return nil
-	}
-	switch key {
-	case KeyStickinessEnabled:
-		return boolean(&a.StickinessEnabled)
-	case KeyStickinessType:
-		a.StickinessType = StickinessType(value)
-	case KeyLBCookieDuration:
-		return seconds(&a.LBCookieDuration)
-	case KeyAppCookieDuration:
-		return seconds(&a.AppCookieDuration)
-	case KeyAppCookieName:
-		a.AppCookieName = value
-	case KeyAlgorithm:
-		a.Algorithm = Algorithm(value)
-	case KeyAnomalyMitigation:
-		switch value {
-		case "on":
-			a.AnomalyMitigation = true
-		case "off":
-			a.AnomalyMitigation = false
-		default:
-			return invalid(key, "'%s' must be 'on' or 'off', not '%s'", key, value)
-		}
-	case KeySlowStart:
-		return seconds(&a.SlowStart)
-	case KeyDeregistrationDelay:
-		return seconds(&a.DeregistrationDelay)
-	case KeyHealthCheckInterval:
-		return seconds(&a.HealthCheckInterval)
-	case KeyHealthCheckTimeout:
-		return seconds(&a.HealthCheckTimeout)
-	case KeyHealthyThresholdCount:
-		return count(&a.HealthyThresholdCount)
-	case KeyUnhealthyThresholdCount:
-		return count(&a.UnhealthyThresholdCount)
-	default:
-		return invalid(key, "The provided target group attribute is not supported: '%s'", key)
+		*v = n
+	case *StickinessType:
+		*v = StickinessType(value)
+	case *Algorithm:
+		*v = Algorithm(value)
+	case *string:
+		*v = value
 	}
 	return nil
 }
 
-// Value returns the attribute key's value as the AWS API prints it.
+// Value returns the attribute key's value as the AWS API prints it, or ""
+// for an unknown key.
 func (a Attributes) Value(key string) string {
-	s := func(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
-	switch key {
-	case KeyStickinessEnabled:
-		return strconv.FormatBool(a.StickinessEnabled)
-	case KeyStickinessType:
-		return string(a.StickinessType)
-	case KeyLBCookieDuration:
-		return s(a.LBCookieDuration)
-	case KeyAppCookieDuration:
-		return s(a.AppCookieDuration)
-	case KeyAppCookieName:
-		return a.AppCookieName
-	case KeyAlgorithm:
-		return string(a.Algorithm)
-	case KeyAnomalyMitigation:
-		if a.AnomalyMitigation {
-			return "on"
+	s := lookupSpec(key)
+	if s == nil {
+		return ""
+	}
+	switch v := s.field(&a).(type) {
+	case *bool:
+		if *v {
+			return s.Values[0]
 		}
-		return "off"
-	case KeySlowStart:
-		return s(a.SlowStart)
-	case KeyDeregistrationDelay:
-		return s(a.DeregistrationDelay)
-	case KeyHealthCheckInterval:
-		return s(a.HealthCheckInterval)
-	case KeyHealthCheckTimeout:
-		return s(a.HealthCheckTimeout)
-	case KeyHealthyThresholdCount:
-		return strconv.Itoa(a.HealthyThresholdCount)
-	case KeyUnhealthyThresholdCount:
-		return strconv.Itoa(a.UnhealthyThresholdCount)
+		return s.Values[1]
+	case *time.Duration:
+		return strconv.FormatInt(int64(*v/time.Second), 10)
+	case *int:
+		return strconv.Itoa(*v)
+	case *StickinessType:
+		return string(*v)
+	case *Algorithm:
+		return string(*v)
+	case *string:
+		return *v
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -520,5 +521,131 @@ func TestSetAttributesInvalidChangesNothing(t *testing.T) {
 	// Setting the same attributes again is not a change.
 	if err := tg.SetAttributes(good); err != nil || len(events) != 1 {
 		t.Errorf("re-applying the same attributes: %v, %d events", err, len(events))
+	}
+}
+
+// TestAttributeSpecsDriveValidate checks each spec's range against Validate:
+// the bounds pass, one second or one count outside gives the spec's Message.
+func TestAttributeSpecsDriveValidate(t *testing.T) {
+	// Rules across attributes that the bounds would trip otherwise.
+	context := map[string][]string{
+		KeyHealthCheckTimeout:  {KeyHealthCheckInterval, "300"},
+		KeyHealthCheckInterval: {KeyHealthCheckTimeout, "2"},
+	}
+	ranged := 0
+	for _, s := range AttributeSpecs() {
+		if s.Max == 0 {
+			continue
+		}
+		ranged++
+		t.Run(s.Key, func(t *testing.T) {
+			for _, tt := range []struct {
+				n  int64
+				ok bool
+			}{{s.Min, true}, {s.Max, true}, {s.Min - 1, s.OffZero && s.Min-1 == 0}, {s.Max + 1, false}} {
+				a := attrsWith(t, context[s.Key]...)
+				if err := a.Set(s.Key, strconv.FormatInt(tt.n, 10)); err != nil {
+					if tt.n >= 0 {
+						t.Fatalf("Set(%d) = %v", tt.n, err)
+					}
+					continue // a negative number of seconds does not parse
+				}
+				err := a.Validate()
+				if tt.ok {
+					checkValidation(t, err, "")
+					continue
+				}
+				checkValidation(t, err, s.Key)
+				if got := err.(*ValidationError).Message; got != s.Message() {
+					t.Errorf("%s=%d: Validate says %q, the spec %q", s.Key, tt.n, got, s.Message())
+				}
+				if got := s.check(a); got == nil || got.Error() != err.Error() {
+					t.Errorf("%s=%d: the spec's check = %v, Validate %v", s.Key, tt.n, got, err)
+				}
+			}
+		})
+	}
+	if ranged != 8 {
+		t.Errorf("%d ranged attributes, want 8 (two stickiness durations, slow start, deregistration delay, four health check settings)", ranged)
+	}
+}
+
+// TestAttributeSpecMessages pins the generated messages to AWS's wording.
+func TestAttributeSpecMessages(t *testing.T) {
+	want := map[string]string{
+		KeyStickinessEnabled:       "'stickiness.enabled' must be 'true' or 'false'",
+		KeyStickinessType:          "Stickiness type must be one of 'lb_cookie', 'app_cookie'",
+		KeyLBCookieDuration:        "Stickiness duration must be between 1 and 604800 seconds",
+		KeyAppCookieDuration:       "Application cookie stickiness duration must be between 1 and 604800 seconds",
+		KeyAppCookieName:           "",
+		KeyAlgorithm:               "Load balancing algorithm must be one of 'round_robin', 'least_outstanding_requests', 'weighted_random'",
+		KeyAnomalyMitigation:       "'load_balancing.algorithm.anomaly_mitigation' must be 'on' or 'off'",
+		KeySlowStart:               "Slow start duration must be 0 (disabled) or between 30 and 900 seconds",
+		KeyDeregistrationDelay:     "Deregistration delay must be between 0 and 3600 seconds",
+		KeyHealthCheckInterval:     "Health check interval must be between 5 and 300 seconds",
+		KeyHealthCheckTimeout:      "Health check timeout must be between 2 and 120 seconds",
+		KeyHealthyThresholdCount:   "Healthy threshold count must be between 2 and 10",
+		KeyUnhealthyThresholdCount: "Unhealthy threshold count must be between 2 and 10",
+	}
+	specs := AttributeSpecs()
+	if len(specs) != len(AttributeKeys) || len(specs) != len(want) {
+		t.Fatalf("%d specs, %d keys, %d messages", len(specs), len(AttributeKeys), len(want))
+	}
+	for i, s := range specs {
+		if s.Key != AttributeKeys[i] {
+			t.Errorf("spec %d is %s, AttributeKeys has %s", i, s.Key, AttributeKeys[i])
+		}
+		if got := s.Message(); got != want[s.Key] {
+			t.Errorf("%s: Message() = %q, want %q", s.Key, got, want[s.Key])
+		}
+		if got, ok := LookupAttribute(s.Key); !ok || got.Key != s.Key {
+			t.Errorf("LookupAttribute(%q) = %v, %v", s.Key, got.Key, ok)
+		}
+		if got := DefaultAttributes().Value(s.Key); got != s.Default && !(s.Default == "" && got == "") {
+			t.Errorf("%s: default %q, spec %q", s.Key, got, s.Default)
+		}
+	}
+	if _, ok := LookupAttribute("stickiness.duration"); ok {
+		t.Error("LookupAttribute knows an attribute AWS does not have")
+	}
+	s, _ := LookupAttribute(KeyLBCookieDuration)
+	if s.MinDuration() != time.Second || s.MaxDuration() != 7*24*time.Hour {
+		t.Errorf("stickiness duration: %v to %v; want 1s to 7 days", s.MinDuration(), s.MaxDuration())
+	}
+	ty, _ := LookupAttribute(KeyStickinessType)
+	ty.Values[0] = "changed"
+	specs[1].Values[1] = "changed"
+	if StickinessChoices()[1] != "lb_cookie" || StickinessChoices()[2] != "app_cookie" {
+		t.Error("a caller's copy of a spec changed the table")
+	}
+	a := attrsWith(t, KeyStickinessEnabled, "true", KeyAlgorithm, "weighted_random")
+	if err := a.Validate(); err == nil || err.(*ValidationError).Message != MessageStickinessWithWeightedRandom {
+		t.Errorf("stickiness with weighted_random: %v, want %q", err, MessageStickinessWithWeightedRandom)
+	}
+}
+
+// TestStickinessChoices checks the lab's one-word stickiness settings.
+func TestStickinessChoices(t *testing.T) {
+	if got := strings.Join(StickinessChoices(), " "); got != "off lb_cookie app_cookie" {
+		t.Errorf("StickinessChoices = %s", got)
+	}
+	for _, tt := range []struct {
+		choice  string
+		enabled bool
+		kind    StickinessType
+	}{{"off", false, LBCookie}, {"lb_cookie", true, LBCookie}, {"app_cookie", true, AppCookie}} {
+		a := DefaultAttributes()
+		if err := a.SetStickiness(tt.choice); err != nil {
+			t.Fatalf("SetStickiness(%q) = %v", tt.choice, err)
+		}
+		if a.StickinessEnabled != tt.enabled || a.StickinessType != tt.kind || a.Stickiness() != tt.choice {
+			t.Errorf("SetStickiness(%q): enabled %v, type %s, Stickiness %q", tt.choice, a.StickinessEnabled, a.StickinessType, a.Stickiness())
+		}
+	}
+	for _, bad := range []string{"source_ip", "on", "", "LB_COOKIE"} {
+		a := DefaultAttributes()
+		if err := a.SetStickiness(bad); err == nil || a != DefaultAttributes() {
+			t.Errorf("SetStickiness(%q) = %v, attributes %+v", bad, err, a)
+		}
 	}
 }

@@ -2,21 +2,34 @@ package engine
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// MaxCrowd is the largest crowd a load balancer runs.
-const MaxCrowd = 10000
+// A crowd's bounds, checked by CrowdConfig.Validate and quoted by the
+// traffic lab's form.
+const (
+	MaxCrowd         = 10000                 // clients
+	MinRequestRate   = 0.1                   // requests per second, for the whole crowd
+	MaxRequestRate   = 100000                // requests per second
+	MinThinkTime     = 10 * time.Millisecond // mean pause of one client
+	MaxThinkTime     = time.Hour             // mean pause of one client
+	DefaultThinkTime = 5 * time.Second       // when ThinkTime is 0
+)
 
 // CrowdConfig describes a crowd of virtual clients.
 type CrowdConfig struct {
 	// Clients is the number of virtual clients, 1 to MaxCrowd.
 	Clients int
 	// ThinkTime is the mean pause between two requests of one client
-	// (exponentially distributed), default 5s.
+	// (exponentially distributed), MinThinkTime to MaxThinkTime;
+	// StartCrowd makes 0 DefaultThinkTime.
 	ThinkTime time.Duration
 	// RequestRate, when positive, sets the total requests per second
-	// instead: ThinkTime becomes Clients / RequestRate.
+	// instead (MinRequestRate to MaxRequestRate): ThinkTime becomes
+	// Clients / RequestRate.
 	RequestRate float64
 	// ArrivalRate is how many clients join per second; 0 means they all
 	// join at random moments during the first think time.
@@ -27,21 +40,63 @@ type CrowdConfig struct {
 	BlockShare float64
 }
 
-// Validate reports the first invalid field of c, worded for a form.
+// CrowdError is a CrowdConfig field out of its bounds, with a message
+// worded for the learner's form.
+type CrowdError struct {
+	Field   string // clients, rate, think, clear, block or arrival
+	Message string
+}
+
+func (e *CrowdError) Error() string { return e.Message }
+
+// Validate reports the first field of c out of its bounds, as a *CrowdError,
+// or nil. The fields are checked in the traffic lab form's order.
 func (c CrowdConfig) Validate() error {
+	bad := func(field, format string, args ...any) error {
+		return &CrowdError{Field: field, Message: fmt.Sprintf(format, args...)}
+	}
+	clearPct, blockPct := percent(c.ClearShare), percent(c.BlockShare)
 	switch {
 	case c.Clients < 1 || c.Clients > MaxCrowd:
-		return fmt.Errorf("the number of clients must be between 1 and %d, not %d", MaxCrowd, c.Clients)
-	case c.ThinkTime < 0 || c.ThinkTime > time.Hour:
-		return fmt.Errorf("think time must be between 0 and 1h, not %s", c.ThinkTime)
-	case c.RequestRate < 0 || c.RequestRate > 100000:
-		return fmt.Errorf("request rate must be between 0 and 100000 per second, not %g", c.RequestRate)
-	case c.ArrivalRate < 0:
-		return fmt.Errorf("arrival rate cannot be negative")
-	case c.ClearShare < 0 || c.ClearShare > 1 || c.BlockShare < 0 || c.BlockShare > 1 || c.ClearShare+c.BlockShare > 1:
-		return fmt.Errorf("the shares of clients that clear and block cookies must each be between 0%% and 100%%, and add up to at most 100%%")
+		return bad("clients", "Clients must be from 1 to %s, not %d.", amount(MaxCrowd), c.Clients)
+	case c.RequestRate != 0 && !(c.RequestRate >= MinRequestRate && c.RequestRate <= MaxRequestRate):
+		return bad("rate", "Request rate must be from %s to %s requests per second, not %s.", amount(MinRequestRate), amount(MaxRequestRate), number(c.RequestRate))
+	case c.ThinkTime < MinThinkTime || c.ThinkTime > MaxThinkTime:
+		return bad("think", "Think time must be from %s to %s seconds, not %s.", amount(MinThinkTime.Seconds()), amount(MaxThinkTime.Seconds()), number(c.ThinkTime.Seconds()))
+	case !(clearPct >= 0 && clearPct <= 100):
+		return bad("clear", "The share of clients that clear their cookies must be from 0%% to 100%%, not %s%%.", number(clearPct))
+	case !(blockPct >= 0 && blockPct <= 100):
+		return bad("block", "The share of clients that block cookies must be from 0%% to 100%%, not %s%%.", number(blockPct))
+	case clearPct+blockPct > 100:
+		return bad("block", "The shares of clients that clear cookies (%s%%) and block them (%s%%) add up to %s%%: together they can be at most 100%% of the clients.",
+			number(clearPct), number(blockPct), number(clearPct+blockPct))
+	case !(c.ArrivalRate >= 0):
+		return bad("arrival", "Arrival rate must be 0 or more clients per second, not %s.", number(c.ArrivalRate))
 	}
 	return nil
+}
+
+// percent is a share as a percentage, rounded off float noise (0.07 → 7).
+func percent(share float64) float64 { return math.Round(share*100*1e6) / 1e6 }
+
+// number writes f as typed: 0.5, 200000.
+func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// amount writes a bound as people read it: 0.1, 10,000.
+func amount(f float64) string {
+	s := number(f)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 && whole[i-1] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }
 
 // Crowd is a running crowd of virtual clients, each with its own memory
@@ -66,7 +121,7 @@ type member struct {
 // clients join from now on and keep requesting as the clock advances.
 func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 	if cfg.ThinkTime == 0 {
-		cfg.ThinkTime = 5 * time.Second
+		cfg.ThinkTime = DefaultThinkTime
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

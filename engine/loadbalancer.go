@@ -28,8 +28,11 @@ type Config struct {
 	// store instead of its own memory.
 	ExternalSessionStore bool
 	Start                time.Time     // default Epoch
-	Latency              time.Duration // each instance's answer time, default 20ms
+	Latency              time.Duration // each instance's answer time, default DefaultLatency
 }
+
+// DefaultLatency is how long an instance's application takes to answer.
+const DefaultLatency = 20 * time.Millisecond
 
 // LoadBalancer is a simulated Application Load Balancer with one listener
 // and one target group. It is not safe for concurrent use.
@@ -116,7 +119,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		cfg.Start = Epoch
 	}
 	if cfg.Latency == 0 {
-		cfg.Latency = 20 * time.Millisecond
+		cfg.Latency = DefaultLatency
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	var secret [32]byte

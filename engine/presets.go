@@ -19,7 +19,8 @@ type Preset struct {
 	ID     string
 	Title  string
 	Lesson string // one paragraph, shown beside the chart
-	// Stickiness is "off", "lb_cookie" or "app_cookie" (on SESSIONID).
+	// Stickiness is one of StickinessChoices: off, lb_cookie, or
+	// app_cookie on SessionCookie.
 	Stickiness    string
 	ExternalStore bool
 	Instances     int
@@ -34,24 +35,24 @@ var Presets = []Preset{
 		Lesson: "The application keeps each user's session (login, cart) in the memory of the instance that created it. " +
 			"Without stickiness the load balancer sends each request to the next instance, which does not know the session: " +
 			"most requests land on an instance that has never seen the user, and the session is lost again and again.",
-		Stickiness: "off", Instances: 3,
-		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Stickiness: StickinessOff, Instances: 3,
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 	},
 	{
 		ID: "stickiness", Title: "Stickiness keeps the sessions",
 		Lesson: "With duration-based stickiness the load balancer sets AWSALB on the first response and sends every later request " +
 			"carrying it to the same instance. Each user stays where their session lives: no session is lost, and the load " +
 			"stays balanced because new users are spread by the algorithm.",
-		Stickiness: "lb_cookie", Instances: 3,
-		Crowd: CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Stickiness: string(LBCookie), Instances: 3,
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 	},
 	{
 		ID: "instance-fails", Title: "An instance fails: its sticky users lose their sessions",
 		Lesson: "Stickiness does not make sessions durable. One minute in, Instance 2 stops: its users get 502 Bad Gateway until " +
 			"two health checks fail (up to a minute), then the load balancer moves them to healthy instances, which do not " +
 			"know their sessions. Every user of Instance 2 is logged out.",
-		Stickiness: "lb_cookie", Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second},
+		Stickiness: string(LBCookie), Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
 		Incidents: []Incident{{After: time.Minute, Action: "stop", Target: "Instance 2"}},
 	},
 	{
@@ -59,8 +60,8 @@ var Presets = []Preset{
 		Lesson: "One minute in, two instances are launched. They pass their health checks, but every existing user holds a " +
 			"cookie for an old instance, so the new ones only get users who arrive or clear their cookies. The imbalance " +
 			"(busiest instance ÷ average) stays high until the stickiness duration runs out.",
-		Stickiness: "lb_cookie", Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.05},
+		Stickiness: string(LBCookie), Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.05},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
 	},
 	{
@@ -68,8 +69,8 @@ var Presets = []Preset{
 		Lesson: "The modern fix: the application keeps sessions in one external store (ElastiCache/Redis, DynamoDB) that every " +
 			"instance reads. Any instance can serve any user, so stickiness is off, the load stays even, and even users who " +
 			"clear their cookies or land on a new instance keep their session.",
-		Stickiness: "off", ExternalStore: true, Instances: 3,
-		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 5 * time.Second, ClearShare: 0.2},
+		Stickiness: StickinessOff, ExternalStore: true, Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.2},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
 	},
 }
@@ -86,21 +87,26 @@ func PresetByID(id string) (Preset, bool) {
 
 // Attributes returns the target group attributes of the preset.
 func (p Preset) Attributes() Attributes {
+	a, _ := p.attributes() // Start reports a Stickiness that is not a choice
+	return a
+}
+
+func (p Preset) attributes() (Attributes, error) {
 	a := DefaultAttributes()
 	a.AppCookieName = SessionCookie
-	switch p.Stickiness {
-	case "lb_cookie":
-		a.StickinessEnabled, a.StickinessType = true, LBCookie
-	case "app_cookie":
-		a.StickinessEnabled, a.StickinessType = true, AppCookie
+	if err := a.SetStickiness(p.Stickiness); err != nil {
+		return a, fmt.Errorf("preset %s: %w", p.ID, err)
 	}
-	return a
+	return a, nil
 }
 
 // Start builds the preset's load balancer at start, starts its crowd and
 // schedules its incidents.
 func (p Preset) Start(seed uint64, start time.Time) (*LoadBalancer, error) {
-	a := p.Attributes()
+	a, err := p.attributes()
+	if err != nil {
+		return nil, err
+	}
 	lb, err := New(Config{Seed: seed, Instances: p.Instances, Attributes: &a, ExternalSessionStore: p.ExternalStore, Start: start})
 	if err != nil {
 		return nil, err

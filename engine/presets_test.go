@@ -128,3 +128,19 @@ func TestSessionStoreBounded(t *testing.T) {
 		t.Errorf("the crowd should still lose sessions: %d of %d", m.SessionsLost, m.Requests)
 	}
 }
+
+// TestPresetStickiness checks each preset names one of StickinessChoices and
+// that Start refuses one that does not.
+func TestPresetStickiness(t *testing.T) {
+	for _, p := range Presets {
+		a := p.Attributes()
+		if a.Stickiness() != p.Stickiness || a.AppCookieName != SessionCookie {
+			t.Errorf("preset %s: Stickiness %q gives attributes %q, app cookie %q", p.ID, p.Stickiness, a.Stickiness(), a.AppCookieName)
+		}
+	}
+	p := Presets[0]
+	p.Stickiness = "on"
+	if _, err := p.Start(1, Epoch); err == nil {
+		t.Error("a preset with stickiness \"on\" started")
+	}
+}
