@@ -55,7 +55,7 @@ type LoadBalancer struct {
 	external   *SessionStore
 	useExt     bool
 	latency    time.Duration
-	sched      schedule
+	sched      queue
 	log        eventLog
 	origins    map[uint64]*Session // every session of the last SessionTimeout, by sessionKey
 	ex         Exchange
