@@ -67,19 +67,8 @@ type codec struct {
 	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
-	// noCache turns openCached into open (for the benchmark of the real
-	// decision).
-	noCache bool
-	seen    [openCacheSize]struct { // values that opened, see openCached
-		value string
-		kind  cookieKind
-		o     opened
-	}
+	cache *openCache // values that opened, or nil to open every value
 }
-
-// openCacheSize is the number of recently opened cookie values the codec
-// remembers.
-const openCacheSize = 1024
 
 // opened is what the request path reads from a cookie: CookieInfo without
 // the time.Time.
@@ -93,35 +82,16 @@ func (o opened) info() CookieInfo {
 	return CookieInfo{TargetGroup: o.targetGroup, Target: o.target, Issued: time.Unix(o.issued, 0).UTC(), KeyEpoch: o.epoch}
 }
 
-// openCached is open for the request path, at now in Unix seconds.
-// Opening is a pure function of the value and the key, and the load
-// balancer gives every client served by one target in one second the same
-// value, so a crowd sends the same few values over and over: the codec
-// remembers values that opened (never ones that failed) and skips the
-// AES-GCM open when one comes back. The key's age is still checked against
-// now. The sticky decision benchmark defeats this cache (noCache) to
-// measure the real open.
-func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error) {
-	if len(value) != b64Len || c.noCache {
-		return c.openAt(k, value, now)
+// checkAt returns openAt's error at now (Unix seconds) for a value that
+// opened before: its key retired, or it is from the future; nil if neither.
+func (o opened) checkAt(now int64) error {
+	switch {
+	case keyRetired(o.epoch, now):
+		return ErrCookieKey
+	case o.issued > now:
+		return ErrCookieFuture
 	}
-	// The nonce is pseudorandom: characters 8 to 11 spread the values.
-	h := uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
-	slot := &c.seen[h%openCacheSize]
-	if slot.kind == k && slot.value == value {
-		switch {
-		case slot.o.issued > now:
-			return opened{}, ErrCookieFuture
-		case keyRetired(slot.o.epoch, now):
-			return opened{}, ErrCookieKey
-		}
-		return slot.o, nil
-	}
-	o, err := c.openAt(k, value, now)
-	if err == nil {
-		slot.value, slot.kind, slot.o = value, k, o
-	}
-	return o, err
+	return nil
 }
 
 // keyRetired reports whether the key of epoch is no longer held at now
@@ -132,7 +102,16 @@ func keyRetired(epoch uint32, now int64) bool {
 	return epoch <= cur && cur-epoch >= keyEpochs
 }
 
+// newCodec returns the codec of the load balancer called name, with a
+// cache of opened values.
 func newCodec(name string, secret [32]byte) *codec {
+	c := newUncachedCodec(name, secret)
+	c.cache = new(openCache)
+	return c
+}
+
+// newUncachedCodec is newCodec without the cache: it opens every value.
+func newUncachedCodec(name string, secret [32]byte) *codec {
 	c := &codec{secret: secret}
 	nk := sha256.Sum256(append([]byte("nonce|"), secret[:]...))
 	c.nonceKey, _ = aes.NewCipher(nk[:16])
