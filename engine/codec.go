@@ -10,17 +10,14 @@ import (
 	"time"
 )
 
-// A stickiness cookie value is
-//
-//	base64( version | key epoch (4) | nonce (12) | AES-GCM( target group (4) | target (4) | issued (8) ) )
-//
-// sealed with the load balancer's key for that epoch and, as additional
-// data, the load balancer's name and the cookie's kind. Keys rotate every
-// KeyRotation of simulated time and are kept for keyEpochs rotations, which
-// covers the longest stickiness duration (7 days).
+// A cookie value: base64( version | key epoch (4) | nonce (12) | AES-GCM(
+// target group (4) | target (4) | issued (8) ) ), sealed with the epoch's key
+// and, as additional data, the load balancer's name and the cookie's kind.
 const (
 	// KeyRotation is how often the load balancer rotates its cookie key.
-	KeyRotation   = 24 * time.Hour
+	KeyRotation = 24 * time.Hour
+	// keyEpochs is how many keys are held: enough for the longest
+	// stickiness duration (7 days).
 	keyEpochs     = 8
 	cookieVersion = 1
 	plainLen      = 16
@@ -179,10 +176,9 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 	return c.b64[:]
 }
 
-// open decodes a cookie value sealed by this load balancer at or before now.
-// One sealed after now (its clock cannot run backward, but a lab can start
-// a new load balancer with the same keys at an earlier time) is not
-// accepted either.
+// open decodes a cookie value sealed by this load balancer at or before now;
+// one sealed later (by a load balancer with the same keys whose clock ran
+// ahead, as a lab's after a fast-forward) is refused.
 func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, error) {
 	o, err := c.openAt(k, value, now.Unix())
 	if err != nil {
@@ -240,13 +236,12 @@ func digitTable(digits string) (t [256]byte) {
 const sealedBuf = sealedLen + 8
 
 // decodeSealed decodes a cookie value of exactly b64Len characters into
-// dst[:sealedLen], as strict standard base64 does: the unused low bits of
-// the last character must be zero, or every cookie value would have other
-// spellings that decode to the same bytes, and the load balancer would
-// accept values it never issued. One pass, no allocation: eight characters
-// at a time become six bytes, written with one 8-byte store (the two
-// bytes past them are overwritten by the next group, or are slack).
+// dst[:sealedLen] as strict standard base64 does: with the last character's
+// unused bits zero, so no value has a second spelling the load balancer accepts.
 func decodeSealed(dst *[sealedBuf]byte, s string) bool {
+	// One pass, no allocation: eight characters at a time become six bytes,
+	// written with one 8-byte store (the two bytes past them are overwritten
+	// by the next group, or are slack).
 	const groups = sealedLen / 6 // 8 groups of 8 characters, then "xx=="
 	if len(s) != b64Len || s[b64Len-2] != '=' || s[b64Len-1] != '=' {
 		return false

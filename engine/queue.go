@@ -1,9 +1,8 @@
 package engine
 
-// queue is the simulated clock's agenda: every scheduled happening, taken
-// out in schedule order (time, then the order they were scheduled). It
-// keeps the running crowd's requests in the crowd's calendar and the rest
-// in a heap; which of the two holds an item never changes the order.
+// queue holds every scheduled happening and gives them back in schedule
+// order (time, then order of scheduling): the running crowd's requests in its
+// calendar, the rest in a heap, so that which one holds an item never matters.
 type queue struct {
 	heap   eventHeap
 	cal    *calendar // the running crowd's requests, or nil
