@@ -5,19 +5,15 @@ import (
 	"time"
 )
 
-// calendar holds the pending requests of a crowd, at most one per client,
-// for the simulated clock. The schedule's heap would hold them too, but a
-// crowd keeps thousands pending and takes one out for every request it
-// makes, and sifting them through the heap cost more than anything else in
-// a crowd's request. The calendar takes a request in and out in constant
-// time: a ring of buckets (a power of two, about four per client), each
-// width of simulated time long and each a list in schedule order (time,
-// then sequence number) linked through the clients' indices, and a bitmap
-// of the buckets that are not empty. A request due beyond the ring's last bucket goes to the
-// heap instead (width makes that rare). The two are merged by AdvanceTo in
-// schedule order, so the order in which things happen does not depend on
-// which one held a request.
+// calendar holds a crowd's pending requests, at most one per client, for
+// the queue: a crowd takes one out per request, and a calendar does that in
+// constant time where a heap sifts through thousands.
 type calendar struct {
+	// A ring of buckets (a power of two, about four per client), each width
+	// of simulated time long and each a list in schedule order linked through
+	// the clients' indices, and a bitmap of the buckets that are not empty. A
+	// request due beyond the ring's last bucket goes to the queue's heap
+	// (width makes that rare).
 	size   int      // buckets in the ring
 	width  int64    // ns of simulated time per bucket
 	base   int64    // start of the bucket at cursor, a multiple of width

@@ -10,17 +10,14 @@ import (
 	"time"
 )
 
-// A stickiness cookie value is
-//
-//	base64( version | key epoch (4) | nonce (12) | AES-GCM( target group (4) | target (4) | issued (8) ) )
-//
-// sealed with the load balancer's key for that epoch and, as additional
-// data, the load balancer's name and the cookie's kind. Keys rotate every
-// KeyRotation of simulated time and are kept for keyEpochs rotations, which
-// covers the longest stickiness duration (7 days).
+// A cookie value: base64( version | key epoch (4) | nonce (12) | AES-GCM(
+// target group (4) | target (4) | issued (8) ) ), sealed with the epoch's key
+// and, as additional data, the load balancer's name and the cookie's kind.
 const (
 	// KeyRotation is how often the load balancer rotates its cookie key.
-	KeyRotation   = 24 * time.Hour
+	KeyRotation = 24 * time.Hour
+	// keyEpochs is how many keys are held: enough for the longest
+	// stickiness duration (7 days).
 	keyEpochs     = 8
 	cookieVersion = 1
 	plainLen      = 16
@@ -67,19 +64,8 @@ type codec struct {
 	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
-	// noCache turns openCached into open (for the benchmark of the real
-	// decision).
-	noCache bool
-	seen    [openCacheSize]struct { // values that opened, see openCached
-		value string
-		kind  cookieKind
-		o     opened
-	}
+	cache *openCache // values that opened, or nil to open every value
 }
-
-// openCacheSize is the number of recently opened cookie values the codec
-// remembers.
-const openCacheSize = 1024
 
 // opened is what the request path reads from a cookie: CookieInfo without
 // the time.Time.
@@ -93,35 +79,16 @@ func (o opened) info() CookieInfo {
 	return CookieInfo{TargetGroup: o.targetGroup, Target: o.target, Issued: time.Unix(o.issued, 0).UTC(), KeyEpoch: o.epoch}
 }
 
-// openCached is open for the request path, at now in Unix seconds.
-// Opening is a pure function of the value and the key, and the load
-// balancer gives every client served by one target in one second the same
-// value, so a crowd sends the same few values over and over: the codec
-// remembers values that opened (never ones that failed) and skips the
-// AES-GCM open when one comes back. The key's age is still checked against
-// now. The sticky decision benchmark defeats this cache (noCache) to
-// measure the real open.
-func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error) {
-	if len(value) != b64Len || c.noCache {
-		return c.openAt(k, value, now)
+// checkAt returns openAt's error at now (Unix seconds) for a value that
+// opened before: its key retired, or it is from the future; nil if neither.
+func (o opened) checkAt(now int64) error {
+	switch {
+	case keyRetired(o.epoch, now):
+		return ErrCookieKey
+	case o.issued > now:
+		return ErrCookieFuture
 	}
-	// The nonce is pseudorandom: characters 8 to 11 spread the values.
-	h := uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
-	slot := &c.seen[h%openCacheSize]
-	if slot.kind == k && slot.value == value {
-		switch {
-		case slot.o.issued > now:
-			return opened{}, ErrCookieFuture
-		case keyRetired(slot.o.epoch, now):
-			return opened{}, ErrCookieKey
-		}
-		return slot.o, nil
-	}
-	o, err := c.openAt(k, value, now)
-	if err == nil {
-		slot.value, slot.kind, slot.o = value, k, o
-	}
-	return o, err
+	return nil
 }
 
 // keyRetired reports whether the key of epoch is no longer held at now
@@ -132,7 +99,16 @@ func keyRetired(epoch uint32, now int64) bool {
 	return epoch <= cur && cur-epoch >= keyEpochs
 }
 
+// newCodec returns the codec of the load balancer called name, with a
+// cache of opened values.
 func newCodec(name string, secret [32]byte) *codec {
+	c := newUncachedCodec(name, secret)
+	c.cache = new(openCache)
+	return c
+}
+
+// newUncachedCodec is newCodec without the cache: it opens every value.
+func newUncachedCodec(name string, secret [32]byte) *codec {
 	c := &codec{secret: secret}
 	nk := sha256.Sum256(append([]byte("nonce|"), secret[:]...))
 	c.nonceKey, _ = aes.NewCipher(nk[:16])
@@ -200,10 +176,9 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 	return c.b64[:]
 }
 
-// open decodes a cookie value sealed by this load balancer at or before now.
-// One sealed after now (its clock cannot run backward, but a lab can start
-// a new load balancer with the same keys at an earlier time) is not
-// accepted either.
+// open decodes a cookie value sealed by this load balancer at or before now;
+// one sealed later (by a load balancer with the same keys whose clock ran
+// ahead, as a lab's after a fast-forward) is refused.
 func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, error) {
 	o, err := c.openAt(k, value, now.Unix())
 	if err != nil {
@@ -261,13 +236,12 @@ func digitTable(digits string) (t [256]byte) {
 const sealedBuf = sealedLen + 8
 
 // decodeSealed decodes a cookie value of exactly b64Len characters into
-// dst[:sealedLen], as strict standard base64 does: the unused low bits of
-// the last character must be zero, or every cookie value would have other
-// spellings that decode to the same bytes, and the load balancer would
-// accept values it never issued. One pass, no allocation: eight characters
-// at a time become six bytes, written with one 8-byte store (the two
-// bytes past them are overwritten by the next group, or are slack).
+// dst[:sealedLen] as strict standard base64 does: with the last character's
+// unused bits zero, so no value has a second spelling the load balancer accepts.
 func decodeSealed(dst *[sealedBuf]byte, s string) bool {
+	// One pass, no allocation: eight characters at a time become six bytes,
+	// written with one 8-byte store (the two bytes past them are overwritten
+	// by the next group, or are slack).
 	const groups = sealedLen / 6 // 8 groups of 8 characters, then "xx=="
 	if len(s) != b64Len || s[b64Len-2] != '=' || s[b64Len-1] != '=' {
 		return false

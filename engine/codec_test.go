@@ -449,45 +449,6 @@ func FuzzDecodeSealed(f *testing.F) {
 	})
 }
 
-// TestOpenCached checks the codec's cache of opened values: a value that
-// opened comes back the same, a forged neighbour is still rejected, a
-// failed value is never remembered, and key age is checked on every hit.
-func TestOpenCached(t *testing.T) {
-	c := testCodec("cache-lb", 3)
-	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sec := now.Unix()
-	v := string(c.seal(kindLB, 1, 2, now))
-	want, err := c.open(kindLB, v, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		got, err := c.openCached(kindLB, v, sec)
-		if err != nil || got.info() != want {
-			t.Fatalf("openCached #%d = %+v, %v; want %+v", i, got, err, want)
-		}
-	}
-	// Same slot (characters 8-11 unchanged), different value: opened for real.
-	forged := []byte(v)
-	forged[30] ^= 1
-	if _, err := c.openCached(kindLB, string(forged), sec); err == nil {
-		t.Fatal("a forged value was accepted after its neighbour was cached")
-	}
-	if got, err := c.openCached(kindLB, v, sec); err != nil || got.info() != want {
-		t.Fatalf("the genuine value after a forged one: %+v, %v", got, err)
-	}
-	if _, err := c.openCached(kindApp, v, sec); err == nil {
-		t.Fatal("a cached AWSALB value was accepted as AWSALBAPP-0")
-	}
-	late := now.Add(keyEpochs * KeyRotation)
-	if _, err := c.openCached(kindLB, v, late.Unix()); !errors.Is(err, ErrCookieKey) {
-		t.Fatalf("a cached value sealed with a retired key: %v, want ErrCookieKey", err)
-	}
-	if _, err := c.openCached(kindLB, v, sec-1); !errors.Is(err, ErrCookieFuture) {
-		t.Fatalf("a cached value a second before it was sealed: %v, want ErrCookieFuture", err)
-	}
-}
-
 // TestCookieFromTheFuture replays a cookie that a load balancer issued
 // after a fast-forward to a new one with the same keys whose clock is
 // behind: as the lab does when the page is reloaded.

@@ -106,7 +106,6 @@ type Crowd struct {
 	Clients []*Client
 	think   time.Duration
 	gen     uint32
-	cal     *calendar // the pending requests (see calendar)
 }
 
 // member is a client of a crowd and its jar, side by side: every request
@@ -134,7 +133,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 	if cfg.RequestRate > 0 {
 		cr.think = time.Duration(float64(cfg.Clients) / cfg.RequestRate * float64(time.Second))
 	}
-	cr.cal = newCalendar(cfg.Clients, cr.think)
+	lb.sched.startCrowd(newCalendar(cfg.Clients, cr.think), gen)
 	cr.Clients = make([]*Client, cfg.Clients)
 	nClear := int(cfg.ClearShare*float64(cfg.Clients) + 0.5)
 	nBlock := int(cfg.BlockShare*float64(cfg.Clients) + 0.5)
@@ -159,7 +158,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		} else {
 			join = time.Duration(lb.rng.Int64N(int64(cr.think) + 1))
 		}
-		lb.scheduleRequest(cr, int32(i), lb.now.Add(join).UnixNano())
+		lb.scheduleRequest(int32(i), lb.now.Add(join).UnixNano())
 	}
 	lb.crowd = cr
 	return cr, nil
@@ -172,14 +171,7 @@ func (lb *LoadBalancer) StopCrowd() {
 	}
 	lb.crowd = nil
 	// Drop its pending requests now rather than when they come due.
-	items := lb.sched.items[:0]
-	for _, x := range lb.sched.items {
-		if x.kind != evCrowdRequest {
-			items = append(items, x)
-		}
-	}
-	lb.sched.items = items
-	lb.sched.heapify()
+	lb.sched.stopCrowd()
 }
 
 // Crowd returns the running crowd, or nil.

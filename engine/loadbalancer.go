@@ -51,7 +51,7 @@ type LoadBalancer struct {
 	external   *SessionStore
 	useExt     bool
 	latency    time.Duration
-	sched      schedule
+	sched      queue
 	log        eventLog
 	origins    map[uint64]*Session // every session of the last SessionTimeout, by sessionKey
 	scratch    scratch

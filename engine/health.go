@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// scheduleHealthCheck schedules t's next health check after the given
+// time; it replaces any check already scheduled.
+func (lb *LoadBalancer) scheduleHealthCheck(t *Target, after time.Duration) {
+	t.hcGen++
+	at := lb.now.Add(after)
+	t.NextHealthCheck = at
+	lb.sched.push(scheduled{at: at.UnixNano(), kind: evHealthCheck, idx: int32(t.Number), gen: t.hcGen})
+}
+
+// healthCheck sends one health check to t and applies the thresholds
+// (REFERENCE.md §4).
+func (lb *LoadBalancer) healthCheck(t *Target) {
+	a := lb.TargetGroup.attrs
+	t.LastHealthCheck = lb.now
+	if t.passesHealthCheck(a.HealthCheckTimeout) {
+		t.ConsecutivePasses++
+		t.ConsecutiveFailures = 0
+		if t.State != StateHealthy && t.ConsecutivePasses >= a.HealthyThresholdCount {
+			lb.setState(t, StateHealthy, fmt.Sprintf("%d consecutive health checks passed", t.ConsecutivePasses))
+		}
+	} else {
+		t.ConsecutiveFailures++
+		t.ConsecutivePasses = 0
+		if t.State != StateUnhealthy && t.ConsecutiveFailures >= a.UnhealthyThresholdCount {
+			lb.setState(t, StateUnhealthy, fmt.Sprintf("%d consecutive health checks failed: %s", t.ConsecutiveFailures, t.healthCheckFailure(a.HealthCheckTimeout)))
+		}
+	}
+	lb.scheduleHealthCheck(t, a.HealthCheckInterval)
+}
+
+// healthCheckFailure says why a health check fails, as the console's
+// health status details do.
+func (t *Target) healthCheckFailure(timeout time.Duration) string {
+	switch {
+	case !t.Running:
+		return "Target.Timeout (instance stopped)"
+	case t.Latency >= timeout:
+		return "Target.Timeout (slower than the health check timeout)"
+	default:
+		return "Target.ResponseCodeMismatch (health checks fail)"
+	}
+}
