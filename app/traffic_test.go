@@ -16,25 +16,8 @@ import (
 // The traffic lab's tests keep their own small helpers (tr…) so that they
 // do not depend on the other test files' ones.
 
-// trClock is a wall clock that moves when the test says, and by step at
-// each reading when step is set (to spend a frame's budget).
-type trClock struct {
-	now  time.Time
-	step time.Duration
-}
-
-var trStart = time.Date(2026, 3, 2, 14, 30, 0, 0, time.UTC)
-
-func (c *trClock) Now() time.Time {
-	t := c.now
-	c.now = c.now.Add(c.step)
-	return t
-}
-
-func (c *trClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
-
 // trModel starts a model from the URL query q on a test clock.
-func trModel(t *testing.T, q string) (*model, *trClock) {
+func trModel(t *testing.T, q string) (*model, *wallClock) {
 	t.Helper()
 	v, err := url.ParseQuery(q)
 	if err != nil {
@@ -44,7 +27,7 @@ func trModel(t *testing.T, q string) (*model, *trClock) {
 	if len(msgs) > 0 {
 		t.Fatalf("setup %q: %q", q, msgs)
 	}
-	clock := &trClock{now: trStart}
+	clock := &wallClock{now: playerStart}
 	m, err := newModel(setup, Options{Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -336,7 +319,7 @@ func TestTrafficFrameBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.player.setSpeed(100)
-	clock.step = time.Millisecond
+	clock.cost = time.Millisecond
 	for i := 0; i < 5; i++ {
 		before, w0 := m.lb.Now(), clock.now
 		clock.Advance(time.Second / 60)
@@ -394,7 +377,7 @@ func TestTrafficPreset(t *testing.T) {
 		clock.Advance(100 * time.Millisecond)
 		m.player.frame(clock.now)
 	}
-	if d := m.lb.Now().Sub(trStart); d < 3*time.Minute {
+	if d := m.lb.Now().Sub(playerStart); d < 3*time.Minute {
 		t.Fatalf("20 frames at 100× over 2 s: %s simulated", d)
 	}
 	k := m.player.counters()
@@ -416,7 +399,7 @@ func TestTrafficPreset(t *testing.T) {
 	c.poll(m.player)
 	tree := renderTree(t, c)
 	chart := tree.mustTestID(t, "load-chart")
-	if n, want := chart.num(t, "data-samples"), m.lb.Now().Sub(trStart).Truncate(time.Second).Seconds(); n != want {
+	if n, want := chart.num(t, "data-samples"), m.lb.Now().Sub(playerStart).Truncate(time.Second).Seconds(); n != want {
 		t.Errorf("chart samples %v, want the %v seconds simulated", n, want)
 	}
 	if v := tree.mustTestID(t, "series-rps-2").num(t, "data-last"); v != 0 {
@@ -575,13 +558,13 @@ type trLab struct {
 	t      *testing.T
 	lab    *Lab
 	d      app.ClientDispatcher
-	clock  *trClock
+	clock  *wallClock
 	frames chan context.Context
 }
 
 func trMountLab(t *testing.T, q string) *trLab {
 	t.Helper()
-	clock := &trClock{now: trStart}
+	clock := &wallClock{now: playerStart}
 	d := app.NewClientTester(app.Div())
 	t.Cleanup(d.Close)
 	u, err := url.Parse("https://stickylab.test/stickylab/?" + q)
@@ -693,7 +676,7 @@ func TestLabTraffic(t *testing.T) {
 	}
 	tl.do(func(l *Lab) { l.step() })
 	if got := tl.tree().mustTestID(t, "counter-requests").num(t, "data-value"); got != mustFloat(t, strings.ReplaceAll(reqs, ",", ""))+1 {
-		t.Errorf("one step: %v requests, was %s", got, reqs)
+		t.Errorf("one cost: %v requests, was %s", got, reqs)
 	}
 
 	// The fleet.

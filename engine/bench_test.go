@@ -51,7 +51,7 @@ func BenchmarkStickyDecisionHeader(b *testing.B) {
 	lb.codec = newUncachedCodec(lb.DNSName, lb.codec.secret)
 	b.ReportAllocs()
 	for b.Loop() {
-		r.Cookies = appendCookies(r.Cookies[:0], header)
+		r.Cookies = appendCookies(r.Cookies[:0], header, false)
 		if _, reason := tg.stickiness.Route(&r); reason != ReasonSticky {
 			b.Fatal(reason)
 		}

@@ -47,35 +47,27 @@ func CookieValue(header, name string) (string, bool) {
 // ParseCookieHeader splits a Cookie request header into its name=value
 // pairs, in order, as the load balancer reads them: spaces and tabs trimmed,
 // one pair of double quotes removed, parts without '=' skipped.
-func ParseCookieHeader(header string) []StoredCookie { return appendCookies(nil, header) }
-
-// appendCookies appends the pairs of a Cookie header to dst.
-func appendCookies(dst []StoredCookie, header string) []StoredCookie {
-	for {
-		name, value, rest, ok := nextCookie(header)
-		if !ok {
-			return dst
-		}
-		header = rest
-		if name != "" {
-			dst = append(dst, StoredCookie{Name: name, Value: value})
-		}
-	}
-}
+func ParseCookieHeader(header string) []StoredCookie { return appendCookies(nil, header, false) }
 
 // ParseDocumentCookie splits document.cookie into its cookies as the
 // browser holds them: ParseCookieHeader's pairs, values as stored (quotes
 // kept), as DevTools lists them.
-func ParseDocumentCookie(s string) []StoredCookie {
-	var out []StoredCookie
+func ParseDocumentCookie(s string) []StoredCookie { return appendCookies(nil, s, true) }
+
+// appendCookies appends the named pairs of a Cookie header to dst, values
+// unquoted as a server reads them unless asStored.
+func appendCookies(dst []StoredCookie, header string, asStored bool) []StoredCookie {
 	for {
-		name, value, rest, ok := nextPair(s)
+		name, value, rest, ok := nextPair(header)
 		if !ok {
-			return out
+			return dst
 		}
-		s = rest
+		header = rest
+		if !asStored {
+			value = unquote(value)
+		}
 		if name != "" {
-			out = append(out, StoredCookie{Name: name, Value: value})
+			dst = append(dst, StoredCookie{Name: name, Value: value})
 		}
 	}
 }
@@ -124,10 +116,15 @@ func lookupCookie(cs []StoredCookie, name string) (string, bool) {
 // server reads it: nextPair, then one pair of quotes removed.
 func nextCookie(h string) (name, value, rest string, ok bool) {
 	name, value, rest, ok = nextPair(h)
-	if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
-		value = value[1 : len(value)-1]
+	return name, unquote(value), rest, ok
+}
+
+// unquote removes one pair of double quotes around a cookie value.
+func unquote(v string) string {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		return v[1 : len(v)-1]
 	}
-	return name, value, rest, ok
+	return v
 }
 
 // nextPair splits the first name=value pair off a Cookie header or
