@@ -147,3 +147,30 @@ func fillPattern(pattern string, args ...string) string {
 	}
 	return pattern
 }
+
+// TestViewCookiesAskTheEngine checks the verdicts the panel used to get
+// wrong by deciding on its own: an AWSALB cookie while the target group uses
+// app_cookie is not read, and one naming an unhealthy target does not stick.
+func TestViewCookiesAskTheEngine(t *testing.T) {
+	m, clock := newTestModel(t, "stickiness=lb_cookie", &engine.MemoryJar{})
+	ex := m.refresh()
+	if err := m.lb.SetFailHealthChecks(ex.TargetName, true); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute)
+	m.sync()
+	if v := findCookieView(t, m, "AWSALBCORS"); v.Accepted || !strings.HasSuffix(v.Decoded, "; "+engine.ReasonTargetUnhealthy.Text()+".") {
+		t.Errorf("AWSALBCORS naming an unhealthy %s: %+v; want not accepted, %q", ex.TargetName, v, engine.ReasonTargetUnhealthy.Text())
+	}
+	a := m.lb.TargetGroup.Attributes()
+	a.StickinessType, a.AppCookieName = engine.AppCookie, engine.SessionCookie
+	if err := m.lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	if v := findCookieView(t, m, "AWSALB"); v.Accepted || !strings.HasSuffix(v.Decoded, ". Not read: my-target-group uses app_cookie stickiness.") {
+		t.Errorf("AWSALB under app_cookie: %+v; want not read", v)
+	}
+	if v := findCookieView(t, m, "SESSIONID"); !v.Accepted || !strings.HasPrefix(v.Decoded, "The application's cookie") {
+		t.Errorf("SESSIONID under app_cookie: %+v; want the application's cookie", v)
+	}
+}
