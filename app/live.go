@@ -4,14 +4,9 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// The live views (SimClock, Counters, RequestFlow, LoadChart) show the
-// simulation as it runs. The Lab renders them when it renders, like any
-// component; between its renders the frame loop refreshes them alone: each
-// frame it asks each mounted live view to poll the player and renders again
-// those whose reading changed. A live view embeds Live, the one place where
-// a view joins the loop on mount and leaves it on dismount; the parent sets
-// its ILive. It reads the player and never changes it: what it asks for
-// goes up through its callbacks, like every component's events.
+// The live views (SimClock, Counters, RequestFlow, LoadChart) embed Live,
+// which joins the frame loop on mount and leaves it on dismount; each frame
+// re-renders those whose poll of the player changed. Events go up by callbacks.
 
 // liveView is a component that the frame loop refreshes: poll reads what it
 // shows from the player and reports whether that changed, in which case the

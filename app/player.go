@@ -8,20 +8,9 @@ import (
 	"github.com/stickylab/stickylab/engine"
 )
 
-// The player runs the simulated clock of the lab against the wall clock. It
-// knows nothing of go-app: the Lab calls it from its ticks, clicks and
-// animation frames, and the live views read it (live.go).
-//
-// The engine runs in batches, once per animation frame: each frame advances
-// the simulated clock by the wall time since the previous frame times the
-// play speed, in chunks of about chunkWork of engine work, and stops when
-// the frame's budget is spent so the page stays responsive. A backlog that
-// play speed cannot catch up is dropped (the clock slips); a fast-forward
-// ("+1 hour") keeps going over as many frames as it needs, each spending
-// ffFrameBudget: the page then draws about 30 frames a second instead of
-// 60, and the engine gets most of the time: each frame has a fixed cost,
-// and with 10,000 clients a fast-forward runs about 1.5 times as many
-// requests a second as at 60 frames (BenchmarkTraffic).
+// The engine runs once per animation frame, in chunks of about chunkWork,
+// until the frame's budget is spent; a fast-forward spends ffFrameBudget a
+// frame (about 30 frames a second), since each frame has a fixed cost.
 const (
 	frameBudget   = 8 * time.Millisecond  // engine work per frame while playing
 	ffFrameBudget = 28 * time.Millisecond // engine work per frame while fast-forwarding
@@ -43,10 +32,8 @@ var Speeds = []int{1, 10, 100}
 var errNoCrowd = errors.New("There is no crowd to step through: start a crowd or a preset first.")
 
 // player maps the wall clock onto the simulated clock of one load balancer
-// and runs the engine to keep up: play speed, pause and step,
-// fast-forward, the engine time each frame may spend, and the slip of a
-// backlog it cannot catch up. Its recorder keeps what the engine reports
-// (the latest requests, the fleet's events, the counters' base).
+// and runs the engine to keep up (speed, step, fast-forward, frame budget,
+// slip), with no go-app in it; its recorder keeps what the engine reports.
 type player struct {
 	lb  *engine.LoadBalancer
 	now func() time.Time // the wall clock
@@ -91,12 +78,9 @@ func (p *player) attach(lb *engine.LoadBalancer) {
 	p.rec.subscribe(lb)
 }
 
-// simAt returns the simulated time that the wall clock reading wall maps
-// to: the start, plus the time played at each speed (simBase, and since
-// rateWall at the current one), plus what was fast-forwarded, plus the
-// drift of slips and steps. Only one difference of wall clock readings is
-// taken, so a pause holds the time exactly (in the browser the wall and
-// monotonic clocks tick apart).
+// simAt returns the simulated time the wall clock reading wall maps to:
+// time played, fast-forwarded and drifted (slips, steps). It takes one
+// difference of wall readings, so a pause holds the time exactly.
 func (p *player) simAt(wall time.Time) time.Time {
 	d := p.simBase + p.skipped + p.drift
 	if p.rate != 0 {

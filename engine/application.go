@@ -1,9 +1,8 @@
 package engine
 
-// application runs the legacy application on t: it looks the request's
-// session cookie up in t's session store, creating a session when there is
-// none or when the store does not know it (a lost session). A new session's
-// cookie is appended to the response's cookies, which it returns.
+// application runs the legacy application on t: it finds the request's
+// session in t's store, or creates one (new, or lost when the store does
+// not know the cookie's id), whose cookie it appends to resp.
 func (lb *LoadBalancer) application(t *Target, r *Request, ex *Exchange, resp []StoredCookie) []StoredCookie {
 	c := r.Client
 	id, sent := r.Cookie(SessionCookie)

@@ -13,6 +13,7 @@ var Assumptions = []Assumption{
 	{"Stickiness turned off while clients hold cookies", "The load balancer ignores AWSALB/AWSALBCORS/AWSALBAPP-0 and does not clear them; the browser keeps them until they expire."},
 	{"Stickiness during fail open", "When no target is healthy and the load balancer routes to all of them, a valid cookie is still honoured."},
 	{"Fail open and new targets", "Targets in state initial count as not healthy: if no registered target is healthy, requests go to every registered target."},
+	{"app_cookie picked anew", "When a request carries both AWSALBAPP-0 and the application cookie but goes to a new target (its target failed, or AWSALBAPP-0 is past the duration or does not decrypt), the response re-issues AWSALBAPP-0 for the new target even if the application sets no cookie, so the session stays there."},
 	{"502 from a stopped instance", "The load balancer answers 502 Bad Gateway without setting a stickiness cookie; the client keeps the one it has."},
 	{"Draining", "A deregistering target stays draining for the whole deregistration delay (open connections are not simulated); in-flight requests finish."},
 	{"Cookie value", "AES-GCM over target group, target and issue time, with a key that rotates every 24 hours; the same target and second give the same value. AWS's real format is secret."},

@@ -182,9 +182,7 @@ func ParseSetCookie(now time.Time, h string) (StoredCookie, error) {
 		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
 	}
 	name := trimSpace(first[:eq])
-	// A control character makes browsers ignore the whole line (RFC
-	// 6265bis §5.6); in a name it could not be sent back intact.
-	if name == "" || strings.ContainsAny(name, " \t\",\\;=") || strings.ContainsFunc(name, isCTL) {
+	if !ValidCookieName(name) {
 		return StoredCookie{}, fmt.Errorf("%w: %q", ErrBadSetCookie, h)
 	}
 	c := StoredCookie{Name: name, Value: trimSpace(first[eq+1:])}
@@ -229,6 +227,13 @@ func ParseSetCookie(now time.Time, h string) (StoredCookie, error) {
 		}
 	}
 	return c, nil
+}
+
+// ValidCookieName reports whether a cookie called name can be set and sent
+// back intact: not empty, no separator, no control character (which makes
+// browsers ignore the whole line, RFC 6265bis §5.6).
+func ValidCookieName(name string) bool {
+	return name != "" && !strings.ContainsAny(name, " \t\",\\;=") && !strings.ContainsFunc(name, isCTL)
 }
 
 // isCTL reports whether r is an ASCII control character.

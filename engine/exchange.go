@@ -138,11 +138,9 @@ type Exchange struct {
 	recording bool
 }
 
-// start readies the reused exchange for request r, field by field:
-// assigning a whole Exchange would copy it with the collector's bulk write
-// barrier while a collection runs, which costs most in WebAssembly. When
-// recording, the request's cookies are copied into *sent before the jar
-// changes.
+// start readies the reused exchange for request r field by field (a whole
+// assignment would copy it under the collector's bulk write barrier); when
+// recording, it copies the request's cookies into *sent.
 func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exchange {
 	ex.Seq++
 	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookies = r.Time, r.Client.Name, r.SourceIP, r.Path, nil

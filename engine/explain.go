@@ -113,12 +113,3 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 	v.Target = lb.TargetByUID(v.Info.Target)
 	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
 }
-
-func isStickinessCookie(name string) bool {
-	for _, n := range stickinessCookies {
-		if name == n {
-			return true
-		}
-	}
-	return false
-}

@@ -11,18 +11,17 @@ import (
 // ErrCookiesBlocked is returned by a CookieJar that refuses to store cookies.
 var ErrCookiesBlocked = errors.New("cookies are blocked by this client")
 
-// CookieJar is a client's cookie store, shaped like net/http/cookiejar: the
-// load balancer takes the request's cookies from it and hands it the
-// response's. A MemoryJar keeps cookies in memory; the browser lab's jar
-// keeps them in the page's real document.cookie.
+// CookieJar is a client's cookie store, shaped like net/http/cookiejar:
+// the load balancer takes a request's cookies from it and hands it the
+// response's. MemoryJar is one; the browser lab's document.cookie is another.
 type CookieJar interface {
-	// Cookies returns the cookies a request sent at now carries, in the
-	// order a browser sends them, as the server reads them (Name and
-	// Value). The slice is read-only and valid until the jar changes.
+	// Cookies returns the cookies a request sent at now carries, in order;
+	// Name and Value are what the server reads (other fields may be set).
+	// The slice is read-only and valid until the jar changes.
 	Cookies(now time.Time) []StoredCookie
-	// SetCookies stores the cookies of a response received at now; a
-	// cookie that expires at or before now deletes its namesake. It
-	// returns an error when a cookie was not stored.
+	// SetCookies stores a response's cookies, received at now (one that
+	// has expired deletes its namesake); it does not keep cs. It returns
+	// an error when a cookie was not stored.
 	SetCookies(now time.Time, cs []StoredCookie) error
 	// Clear deletes every cookie in the jar.
 	Clear()
@@ -52,8 +51,8 @@ type MemoryJar struct {
 	// they are stored (see plainCookie); while it is 0, the load balancer
 	// can read values from the jar instead of parsing its header.
 	odd int
-	// sweptAt is when Cookies last evicted the expired cookies.
-	sweptAt time.Time
+	// sweptAt is when (UnixNano) Cookies last evicted the expired cookies.
+	sweptAt int64
 	// Blocked makes the jar refuse every cookie, like a browser with
 	// cookies disabled.
 	Blocked bool
@@ -131,7 +130,7 @@ func plainCookie(name, value string) bool {
 // as it is stored, so that lookup finds what parsing the header would.
 func (j *MemoryJar) plain(now time.Time) bool {
 	j.evict(now)
-	j.sweptAt = now
+	j.sweptAt = now.UnixNano()
 	return j.odd == 0
 }
 
@@ -204,7 +203,7 @@ func (j *MemoryJar) take(now time.Time, cs []StoredCookie) error {
 	if j.Blocked {
 		return ErrCookiesBlocked
 	}
-	swept := now.Equal(j.sweptAt)
+	swept := now.UnixNano() == j.sweptAt
 	for i := range cs {
 		if swept {
 			j.reissue(&cs[i])

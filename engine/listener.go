@@ -18,6 +18,7 @@ func (l *Listener) forward(*Request) *TargetGroup { return l.defaultAction }
 type scratch struct {
 	req  Request
 	ex   Exchange
-	resp []StoredCookie // the response's cookies
+	resp []StoredCookie // the application's cookies
 	sent []StoredCookie // a recorded copy of the request's cookies
+	set  []StoredCookie // a recorded copy of the response's cookies
 }

@@ -10,7 +10,7 @@ type Request struct {
 	SourceIP string
 	Path     string
 	// Cookies are the cookies the request carries, as the load balancer
-	// reads its Cookie header.
+	// reads its Cookie header; read-only, valid during the request.
 	Cookies []StoredCookie
 }
 
@@ -19,7 +19,7 @@ type Request struct {
 func (r *Request) Cookie(name string) (string, bool) { return lookupCookie(r.Cookies, name) }
 
 // receive reads client c's request for path at the current time into the
-// reused lb.req: the client's cookies come from its jar.
+// reused scratch request: the client's cookies come from its jar.
 func (lb *LoadBalancer) receive(c *Client, path string) *Request {
 	now := lb.now
 	c.Requests++

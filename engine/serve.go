@@ -52,11 +52,11 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 		// cookie (simulated assumption, see Assumptions).
 		return lb.fail(ex, t, 502)
 	}
-	t.accept(r.Time)                                    // target: in flight
-	resp := lb.application(t, r, ex, s.resp[:0])        // application: its session
-	resp = tg.stickiness.Issue(resp, t, reason, r.Time) // stickiness: the cookies
-	s.resp = resp
-	return lb.respond(c, ex, resp)
+	t.accept(r.Time)                                      // target: in flight
+	app := lb.application(t, r, ex, s.resp[:0])           // application: its session
+	sticky := tg.stickiness.Issue(t, reason, app, r.Time) // stickiness: the cookies
+	s.resp = app
+	return lb.respond(c, ex, app, sticky)
 }
 
 // pick asks tg's algorithm for a target, failing open when no registered
@@ -126,20 +126,26 @@ func (lb *LoadBalancer) fail(ex *Exchange, t *Target, status int) *Exchange {
 	return ex
 }
 
-// respond sends the response's cookies to c's jar and records the exchange.
-func (lb *LoadBalancer) respond(c *Client, ex *Exchange, resp []StoredCookie) *Exchange {
+// respond sends the response's cookies, the application's then the
+// stickiness policy's, to c's jar and records the exchange.
+func (lb *LoadBalancer) respond(c *Client, ex *Exchange, app, sticky []StoredCookie) *Exchange {
 	ex.Status = 200
 	if ex.recording {
-		ex.SetCookies = resp
+		s := &lb.scratch
+		s.set = append(append(s.set[:0], app...), sticky...)
+		ex.SetCookies = s.set
 	}
-	if len(resp) > 0 {
+	for _, cs := range [2][]StoredCookie{app, sticky} {
+		if len(cs) == 0 {
+			continue
+		}
 		var err error
 		if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
-			err = j.take(lb.now, resp)
+			err = j.take(lb.now, cs)
 		} else {
-			err = c.Jar.SetCookies(lb.now, resp)
+			err = c.Jar.SetCookies(lb.now, cs)
 		}
-		if err != nil {
+		if err != nil && ex.StoreError == "" {
 			ex.StoreError = err.Error()
 		}
 	}

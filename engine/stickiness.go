@@ -3,17 +3,15 @@ package engine
 import "time"
 
 // StickinessPolicy is how a target group keeps a client on one target, as
-// Caddy's cookie affinity is a selection policy with a fallback: Route
-// reads the request's cookies, and when it names no target the target
-// group's algorithm (its Selector) picks one; Issue adds the response's
-// stickiness cookies. One type implements each stickiness.type.
+// Caddy's cookie affinity is a policy with a fallback: when Route names no
+// target, the algorithm picks. One type implements each stickiness.type.
 type StickinessPolicy interface {
 	// Route returns the target the request's stickiness cookie names, or
 	// nil and the reason the algorithm must pick.
 	Route(r *Request) (*Target, Reason)
-	// Issue appends to cs the stickiness cookies of a response from t,
-	// given the reason the request reached t, and returns cs.
-	Issue(cs []StoredCookie, t *Target, reason Reason, now time.Time) []StoredCookie
+	// Issue returns the stickiness cookies of a response from t, given the
+	// reason the request reached t and the application's cookies (app).
+	Issue(t *Target, reason Reason, app []StoredCookie, now time.Time) []StoredCookie
 	// Follows returns the name of the cookie Route follows in r, "" for
 	// none: the one stickiness cookie that decides where r goes.
 	Follows(r *Request) string
@@ -51,18 +49,27 @@ type NoStickiness struct{}
 
 // Route notes an ignored stickiness cookie; the algorithm always picks.
 func (NoStickiness) Route(r *Request) (*Target, Reason) {
-	for _, n := range stickinessCookies {
-		if _, ok := r.Cookie(n); ok {
+	for _, c := range r.Cookies {
+		if isStickinessCookie(c.Name) {
 			return nil, ReasonStickinessDisabled
 		}
 	}
 	return nil, ReasonNoStickiness
 }
 
-// Issue adds no cookie.
-func (NoStickiness) Issue(cs []StoredCookie, _ *Target, _ Reason, _ time.Time) []StoredCookie {
-	return cs
+// isStickinessCookie reports whether name is a cookie some stickiness
+// type sets.
+func isStickinessCookie(name string) bool {
+	for _, n := range stickinessCookies {
+		if name == n {
+			return true
+		}
+	}
+	return false
 }
+
+// Issue adds no cookie.
+func (NoStickiness) Issue(*Target, Reason, []StoredCookie, time.Time) []StoredCookie { return nil }
 
 // Follows returns "": no cookie routes a request.
 func (NoStickiness) Follows(*Request) string { return "" }

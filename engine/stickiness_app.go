@@ -16,7 +16,7 @@ type AppCookieStickiness struct {
 // Route follows AWSALBAPP-0 while the application cookie is sent with it;
 // without it, stickiness is re-established by a fresh pick.
 func (p *AppCookieStickiness) Route(r *Request) (*Target, Reason) {
-	v, ok := r.Cookie(CookieAWSALBAPP)
+	_, v, ok := p.follow(r)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -26,22 +26,29 @@ func (p *AppCookieStickiness) Route(r *Request) (*Target, Reason) {
 	return p.tg.routeCookie(kindApp, v, p.Duration, r.Time)
 }
 
-// Issue adds AWSALBAPP-0 naming t when the request was sticky, when the
-// response sets the application cookie, and when the request was moved off
-// its target: the session then stays on t, even once the old target is back.
-func (p *AppCookieStickiness) Issue(cs []StoredCookie, t *Target, reason Reason, now time.Time) []StoredCookie {
-	if reason == ReasonSticky || reason.Moved() || setsCookie(cs, p.AppCookieName) {
-		cs = append(cs, p.tg.lb.issued.cookies(kindApp, p.tg, t, now)...)
+// Issue adds AWSALBAPP-0 naming t when the response sets the application
+// cookie, and whenever the request carried both cookies: sticky, or picked
+// anew (moved, expired, invalid), after which the session stays on t.
+func (p *AppCookieStickiness) Issue(t *Target, reason Reason, app []StoredCookie, now time.Time) []StoredCookie {
+	carriedBoth := reason != ReasonNewClient && reason != ReasonAppCookieMissing
+	if carriedBoth || setsCookie(app, p.AppCookieName) {
+		return p.tg.lb.issued.cookies(kindApp, p.tg, t, now)
 	}
-	return cs
+	return nil
 }
 
 // Follows returns AWSALBAPP-0 when r carries it.
 func (p *AppCookieStickiness) Follows(r *Request) string {
-	if _, ok := r.Cookie(CookieAWSALBAPP); ok {
-		return CookieAWSALBAPP
+	name, _, _ := p.follow(r)
+	return name
+}
+
+// follow returns the cookie Route follows: AWSALBAPP-0.
+func (p *AppCookieStickiness) follow(r *Request) (name, value string, ok bool) {
+	if v, ok := r.Cookie(CookieAWSALBAPP); ok {
+		return CookieAWSALBAPP, v, true
 	}
-	return ""
+	return "", "", false
 }
 
 // Reads reports whether name is AWSALBAPP-0 or the application cookie.

@@ -15,10 +15,7 @@ type LBCookieStickiness struct {
 // Route follows AWSALBCORS, or else AWSALB: when both are sent,
 // AWSALBCORS wins.
 func (p *LBCookieStickiness) Route(r *Request) (*Target, Reason) {
-	v, ok := r.Cookie(CookieAWSALBCORS)
-	if !ok {
-		v, ok = r.Cookie(CookieAWSALB)
-	}
+	_, v, ok := p.follow(r)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -27,17 +24,24 @@ func (p *LBCookieStickiness) Route(r *Request) (*Target, Reason) {
 
 // Follows returns AWSALBCORS when r carries it, or else AWSALB.
 func (p *LBCookieStickiness) Follows(r *Request) string {
-	for _, n := range [...]string{CookieAWSALBCORS, CookieAWSALB} {
-		if _, ok := r.Cookie(n); ok {
-			return n
-		}
+	name, _, _ := p.follow(r)
+	return name
+}
+
+// follow returns the cookie Route follows: AWSALBCORS, or else AWSALB.
+func (p *LBCookieStickiness) follow(r *Request) (name, value string, ok bool) {
+	if v, ok := r.Cookie(CookieAWSALBCORS); ok {
+		return CookieAWSALBCORS, v, true
 	}
-	return ""
+	if v, ok := r.Cookie(CookieAWSALB); ok {
+		return CookieAWSALB, v, true
+	}
+	return "", "", false
 }
 
 // Issue adds AWSALB and AWSALBCORS naming t, whatever routed the request.
-func (p *LBCookieStickiness) Issue(cs []StoredCookie, t *Target, _ Reason, now time.Time) []StoredCookie {
-	return append(cs, p.tg.lb.issued.cookies(kindLB, p.tg, t, now)...)
+func (p *LBCookieStickiness) Issue(t *Target, _ Reason, _ []StoredCookie, now time.Time) []StoredCookie {
+	return p.tg.lb.issued.cookies(kindLB, p.tg, t, now)
 }
 
 // Reads reports whether name is AWSALB or AWSALBCORS.

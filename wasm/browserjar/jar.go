@@ -4,6 +4,8 @@
 package browserjar
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -132,6 +134,9 @@ func (j *Jar) SetCookies(now time.Time, cs []engine.StoredCookie) error {
 
 // store is Store for a parsed cookie, with j.mu held.
 func (j *Jar) store(now time.Time, c engine.StoredCookie) error {
+	if !engine.ValidCookieName(c.Name) {
+		return fmt.Errorf("%w: cookie name %q", engine.ErrBadSetCookie, c.Name)
+	}
 	if j.state.Mode == Memory {
 		j.mem.Put(now, c)
 		return nil
@@ -179,12 +184,12 @@ func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.state.Mode == Memory {
-		return j.mem.Cookies(now)
+		return slices.Clone(j.mem.Cookies(now)) // the memory jar's own slice
 	}
 	cs, err := j.visible(now)
 	if err != nil {
 		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
-		return j.mem.Cookies(now)
+		return slices.Clone(j.mem.Cookies(now))
 	}
 	// The browser sends document.cookie as the Cookie header.
 	return engine.ParseCookieHeader(engine.CookieHeader(cs))
