@@ -533,7 +533,15 @@ func TestAppCookieMoveWithExternalStore(t *testing.T) {
 	p.WaitTestID("external-store")
 	p.Click("external-store")
 	p.Click("browser-tab")
-	p.WaitTestID("refresh")
+	// The tab's panels are back, and the switch has settled.
+	p.WaitTestID("cookie-panel")
+	deadline := time.Now().Add(Timeout)
+	for !Eval[bool](p, `document.querySelector('[data-testid="browser-tab"]').getAttribute('aria-selected') === 'true' && !document.querySelector('[data-testid="load-chart"]')`) {
+		if time.Now().After(deadline) {
+			t.Fatal("the browser tab is not selected")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	first, _ := p.refresh()
 	if got, reason := p.refresh(); got != first || reason != "sticky" {
 		t.Fatalf("not stuck: %q (%s)", got, reason)
