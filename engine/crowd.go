@@ -158,7 +158,7 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		} else {
 			join = time.Duration(lb.rng.Int64N(int64(cr.think) + 1))
 		}
-		lb.scheduleRequest(int32(i), lb.now.Add(join).UnixNano())
+		lb.sched.pushRequest(int32(i), lb.now.Add(join).UnixNano(), lb.now.UnixNano())
 	}
 	lb.crowd = cr
 	return cr, nil

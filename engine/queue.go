@@ -40,27 +40,28 @@ func (q *queue) pushRequest(i int32, at, now int64) {
 	}
 }
 
-// popDue removes and returns the first item if it is due at or before end
+// popDue moves the first item into x if it is due at or before end
 // (UnixNano); otherwise it reports false and leaves the queue as it is.
-func (q *queue) popDue(end int64) (scheduled, bool) {
+func (q *queue) popDue(end int64, x *scheduled) bool {
 	h := q.heap.items
-	if q.cal != nil {
-		if i, ok := q.cal.first(); ok {
-			s := &q.cal.slots[i]
+	if c := q.cal; c != nil {
+		if i, ok := c.first(); ok {
+			s := &c.slots[i]
 			if len(h) == 0 || s.at < h[0].at || s.at == h[0].at && s.seq < h[0].seq {
 				if s.at > end {
-					return scheduled{}, false
+					return false
 				}
-				x := scheduled{at: s.at, seq: s.seq, kind: evCrowdRequest, idx: i, gen: q.calGen}
-				q.cal.take()
-				return x, true
+				*x = scheduled{at: s.at, seq: s.seq, gen: q.calGen, idx: i, kind: evCrowdRequest}
+				c.take()
+				return true
 			}
 		}
 	}
 	if len(h) == 0 || h[0].at > end {
-		return scheduled{}, false
+		return false
 	}
-	return q.heap.pop(), true
+	*x = q.heap.pop()
+	return true
 }
 
 // next returns the time (UnixNano) of the first item, and false when the

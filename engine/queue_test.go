@@ -106,7 +106,8 @@ func checkQueue(t *testing.T, prog []byte) {
 		case 4, 5: // the clock advances to end, taking out everything due
 			end := now + p.delay(think)
 			for {
-				x, ok := q.popDue(end)
+				var x scheduled
+				ok := q.popDue(end, &x)
 				m := first()
 				if wantOK := m >= 0 && ref[m].at <= end; ok != wantOK {
 					t.Fatalf("step %d: popDue(now+%d) = %v, want %v", step, end-now, ok, wantOK)
@@ -164,4 +165,37 @@ func removeFromRef(ref []scheduled, drop func(scheduled) bool) []scheduled {
 		}
 	}
 	return out
+}
+
+// BenchmarkQueue measures the queue's part of a crowd request: take out the
+// next item due and schedule that client's next request, with 10,000 clients.
+func BenchmarkQueue(b *testing.B) {
+	const clients = 10000
+	think := int64(2 * time.Second)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var pauses [4096]int64
+	for i := range pauses {
+		pauses[i] = max(int64(rng.ExpFloat64()*float64(think)), int64(time.Millisecond))
+	}
+	var q queue
+	now := int64(0)
+	q.startCrowd(newCalendar(clients, time.Duration(think)), 1)
+	for i := range clients {
+		q.pushRequest(int32(i), now+rng.Int64N(think), now)
+	}
+	for k := range 8 { // health checks, samples and sweeps
+		q.push(scheduled{at: now + int64(k)*int64(time.Second)/8, kind: evSample})
+	}
+	n := 0
+	for b.Loop() {
+		var x scheduled
+		q.popDue(now+10*think, &x)
+		now = x.at
+		if x.kind == evCrowdRequest {
+			q.pushRequest(x.idx, now+pauses[n%len(pauses)], now)
+		} else {
+			q.push(scheduled{at: now + int64(time.Second), kind: x.kind})
+		}
+		n++
+	}
 }

@@ -42,11 +42,8 @@ func (lb *LoadBalancer) Advance(d time.Duration) {
 // running everything due by then in schedule order.
 func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	end := t.UnixNano()
-	for {
-		x, due := lb.sched.popDue(end)
-		if !due {
-			break
-		}
+	var x scheduled
+	for lb.sched.popDue(end, &x) {
 		if x.at > lb.now.UnixNano() {
 			lb.now = time.Unix(0, x.at).UTC()
 		}
@@ -58,11 +55,6 @@ func (lb *LoadBalancer) AdvanceTo(t time.Time) {
 	for _, x := range lb.instances {
 		x.settle(lb.now.UnixNano())
 	}
-}
-
-// scheduleRequest schedules crowd client i's next request at (UnixNano).
-func (lb *LoadBalancer) scheduleRequest(i int32, at int64) {
-	lb.sched.pushRequest(i, at, lb.now.UnixNano())
 }
 
 // Pending returns the time of the next scheduled happening, and whether
@@ -102,7 +94,8 @@ func (lb *LoadBalancer) run(x scheduled) {
 	case evCrowdRequest:
 		// One of a crowd since replaced is dropped.
 		if cr := lb.crowd; cr != nil && x.gen == cr.gen {
-			lb.scheduleRequest(x.idx, cr.request(lb, cr.Clients[x.idx]))
+			next := cr.request(lb, cr.Clients[x.idx])
+			lb.sched.pushRequest(x.idx, next, lb.now.UnixNano())
 		}
 	}
 }
