@@ -110,20 +110,16 @@ func (l *eventLog) emit(e Event) {
 	}
 }
 
-// Subscribe calls f with every event from now on, until cancel is called.
-// f runs synchronously inside the engine call that caused the event and
-// must not call back into the engine. A request event's Exchange carries
-// the cookies sent and set, which the load balancer then copies for every
-// request of the crowd (a subscriber that does not read them should use
-// SubscribeWithoutHeaders); it is valid during the call: Clone keeps it.
+// Subscribe calls f, inside the engine call that caused it, with every event
+// until cancel; f must not call back. A request's Exchange, with its cookies
+// copied for every request, is valid during the call only (Clone keeps it).
 func (lb *LoadBalancer) Subscribe(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, true)
 }
 
-// SubscribeWithoutHeaders is Subscribe for a subscriber that does not read
-// Exchange.Cookies and Exchange.SetCookies: in the crowd's request events
-// they are empty, which spares copying them per request. The learner's
-// requests (Do) always carry them.
+// SubscribeWithoutHeaders is Subscribe for a subscriber that reads no
+// cookies: the crowd's request events then carry none, which spares copying
+// them per request (the learner's, through Do, always carry them).
 func (lb *LoadBalancer) SubscribeWithoutHeaders(f func(Event)) (cancel func()) {
 	return lb.subscribe(f, false)
 }

@@ -243,10 +243,9 @@ func (j *MemoryJar) put(now time.Time, c *StoredCookie, plain bool) {
 	j.add(c, plain)
 }
 
-// reissue is put for a plain cookie that has not expired, into a jar that
-// evict swept at the same time: neither the new cookie nor its namesake
-// can have expired, so none of put's checks of expiry is needed. This is
-// how a crowd client's jar takes the cookies of each response.
+// reissue is put for a plain, unexpired cookie into a jar evict swept at
+// the same time: no namesake can have expired either, so put's expiry
+// checks are skipped. It is how a crowd client's jar takes each response.
 func (j *MemoryJar) reissue(c *StoredCookie) {
 	j.dirty = true
 	for i := range j.cookies {

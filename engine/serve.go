@@ -9,10 +9,9 @@ func (lb *LoadBalancer) Do(c *Client, path string) Exchange {
 	return lb.serve(c, path, true).Clone()
 }
 
-// DoDirect sends a request from c straight to an instance, bypassing the
-// load balancer, as the article's step 2 opens each instance in a browser.
-// The instance has its own address, so the client's cookies for the load
-// balancer's DNS name are not sent and nothing is stored.
+// DoDirect sends a request from c straight to an instance, as the article's
+// step 2 opens each one: at the instance's own address, the client sends
+// none of the load balancer's cookies and stores nothing.
 func (lb *LoadBalancer) DoDirect(c *Client, idOrName, path string) (Exchange, error) {
 	t, err := lb.instance(idOrName)
 	if err != nil {
