@@ -173,6 +173,10 @@ func TestKeyboard(t *testing.T) {
 	if f := p.focused(); f != "skip-link" {
 		t.Errorf("the first Tab focuses %q, want the skip link", f)
 	}
+	if top := Eval[float64](p, `document.querySelector('[data-testid="skip-link"]').getBoundingClientRect().top`); top < 0 {
+		t.Errorf("the focused skip link is off screen (top %v)", top)
+	}
+	p.Screenshot("a11y-skip-link")
 	p.key(kb.Enter)
 	if f := p.focused(); f != "panel-browser" {
 		t.Errorf("the skip link moved the focus to %q, want panel-browser", f)
