@@ -252,7 +252,9 @@ func TestKeyboard(t *testing.T) {
 	p.typeInto("stickiness-duration", "0")
 	p.key(kb.Enter)
 	p.WaitText("attributes-error", NonEmpty)
-	p.waitAnnounced(func(s string) bool { return strings.HasPrefix(s, "Attributes not saved: Stickiness duration must be between") })
+	p.waitAnnounced(func(s string) bool {
+		return strings.HasPrefix(s, "Attributes not saved: Stickiness duration must be between")
+	})
 	p.typeInto("stickiness-duration", "2")
 	p.key(kb.Enter)
 	p.WaitTestID("attributes-saved")
