@@ -125,6 +125,12 @@ func TestAxe(t *testing.T) {
 	p.trWait("the lesson's first requests", func() bool { return p.trNum("counters", "data-requests") > 100 })
 	p.axe("the traffic lab during a lesson")
 	p.checkClean()
+
+	// The page as generated, before (here: without) the WebAssembly.
+	p.Navigate(p.Site.URL + "?wasm=false")
+	p.do("waiting for go-app to drop its loader", chromedp.WaitNotPresent(chromedp.ID("app-wasm-loader")))
+	p.WaitTestID("refresh")
+	p.axe("the pre-rendered page")
 }
 
 // key presses one key in the page (to the focused element).
