@@ -14,6 +14,11 @@ WASM      := bin/app.wasm
 WASMBROWSERTEST         := $(CURDIR)/bin/wasmbrowsertest
 WASMBROWSERTEST_VERSION := v0.11.0
 
+# axe-core, the accessibility checker the e2e tests run in the page
+# (e2e/a11y_test.go reads it from disk). npm comes with Node.
+AXE         := bin/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+
 SHELL       := bash
 .SHELLFLAGS := -euo pipefail -c
 
@@ -42,8 +47,14 @@ bin/wasmbrowsertest:
 # variables exceeds limit". The wasm tests get only what go needs.
 WASM_TEST_ENV := env -i PATH="$$PATH" HOME="$$HOME" $(foreach v,GOROOT GOPATH GOCACHE GOMODCACHE GOFLAGS GOPROXY GOSUMDB GONOSUMDB GOPRIVATE GOTOOLCHAIN TMPDIR CI,$(if $($(v)),$(v)="$$$(v)"))
 
+$(AXE):
+	npm install --prefix bin --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+.PHONY: axe
+axe: $(AXE)
+
 .PHONY: test
-test: bin/wasmbrowsertest
+test: bin/wasmbrowsertest $(AXE)
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 	$(GO) test ./...

@@ -29,6 +29,8 @@ type AttributesForm struct {
 	IAttributes engine.Attributes
 	// IOnSave applies attributes; its error is shown under the form.
 	IOnSave func(engine.Attributes) error
+	// IOnSaved hears how each Save ended: nil, or the message shown.
+	IOnSaved func(err error)
 
 	draft    formDraft
 	loaded   bool
@@ -140,7 +142,18 @@ func (f *AttributesForm) Render() app.UI {
 		f.reload()
 	}
 	d := f.draft
-	return app.Section().Class("panel", "attributes").Aria("label", "Target group attributes").Body(
+	bad := func(keys ...string) bool {
+		for _, k := range keys {
+			if f.err != "" && f.errKey == k {
+				return true
+			}
+		}
+		return false
+	}
+	badDuration := bad(engine.KeyLBCookieDuration, engine.KeyAppCookieDuration)
+	badCookie := bad(engine.KeyAppCookieName)
+	// A form, so Enter in a field saves; Save changes is its submit button.
+	return app.Form().Class("panel", "attributes").Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
 		app.H2().Text("Target group attributes"),
 		app.P().Class("muted").Text("Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."),
 		app.Label().Class("check").Body(
@@ -162,7 +175,8 @@ func (f *AttributesForm) Render() app.UI {
 		app.Div().Class("row").Body(
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
-				app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).OnInput(f.onInput(func(v string) { f.draft.amount = v })),
+				describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).
+					OnInput(f.onInput(func(v string) { f.draft.amount = v })), badDuration),
 				app.Small().Class("muted").Text(durationHint(durationSpec(d.kind))),
 			),
 			app.Label().Body(
@@ -178,7 +192,8 @@ func (f *AttributesForm) Render() app.UI {
 		app.If(d.kind == engine.AppCookie,
 			app.Label().Body(
 				app.Span().Text("App cookie name"),
-				app.Input().Type("text").DataSet("testid", "app-cookie-name").Disabled(!d.enabled).Value(d.cookie).OnInput(f.onInput(func(v string) { f.draft.cookie = v })),
+				describedByError(app.Input().Type("text").DataSet("testid", "app-cookie-name").Disabled(!d.enabled).Value(d.cookie).
+					OnInput(f.onInput(func(v string) { f.draft.cookie = v })), badCookie),
 				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+"."),
 			),
 		),
@@ -192,10 +207,11 @@ func (f *AttributesForm) Render() app.UI {
 			),
 		),
 		app.Div().Class("row").Body(
-			app.Button().Class("primary").DataSet("testid", "save-attributes").Text("Save changes").OnClick(f.onSave),
+			app.Button().Type("submit").Class("primary").DataSet("testid", "save-attributes").Text("Save changes"),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
 		),
-		app.If(f.err != "", app.P().Class("error").Role("alert").DataSet("testid", "attributes-error").Text(f.err)),
+		// The Lab's live region says the error (IOnSaved); the field names it.
+		app.If(f.err != "", app.P().Class("error").ID("attributes-error").DataSet("testid", "attributes-error").Text(f.err)),
 	)
 }
 
@@ -243,7 +259,17 @@ func (f *AttributesForm) onInput(set func(string)) app.EventHandler {
 }
 
 func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
+	e.PreventDefault()
 	f.save()
+}
+
+// describedByError marks the field in as invalid, described by the form's
+// error, when bad holds.
+func describedByError(in app.HTMLInput, bad bool) app.HTMLInput {
+	if bad {
+		return in.Aria("invalid", true).Aria("describedby", "attributes-error")
+	}
+	return in
 }
 
 // save validates the draft and hands it to IOnSave; on error the message
@@ -261,9 +287,15 @@ func (f *AttributesForm) save() {
 			f.err, f.errKey = err.Error(), ""
 		}
 		f.saved = false
+		if f.IOnSaved != nil {
+			f.IOnSaved(errors.New(f.err))
+		}
 		return
 	}
 	f.err, f.errKey, f.saved = "", "", true
 	f.IAttributes = a
 	f.lastSeen = a
+	if f.IOnSaved != nil {
+		f.IOnSaved(nil)
+	}
 }

@@ -95,7 +95,7 @@ func (p *CookiePanel) Render() app.UI {
 		).Else(
 			app.Table().Body(
 				app.THead().Body(app.Tr().Body(
-					app.Th().Text("Name"), app.Th().Text("Value"), app.Th().Text("Expires"), app.Th().Text("Path"), app.Th().Text("SameSite"), app.Th().Text("Secure"), app.Th(),
+					app.Th().Text("Name"), app.Th().Text("Value"), app.Th().Text("Expires"), app.Th().Text("Path"), app.Th().Text("SameSite"), app.Th().Text("Secure"), app.Th().Body(app.Span().Class("visually-hidden").Text("Actions")),
 				)),
 				app.TBody().Body(
 					app.Range(p.ICookies).Slice(func(i int) app.UI { return p.row(p.ICookies[i]) }),
@@ -127,7 +127,7 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		app.Td().Text(secure),
 		// The scope makes go-app swap the handler when a row shows another
 		// cookie (it compares handlers by code, not by captured name).
-		app.Td().Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").OnClick(func(ctx app.Context, e app.Event) {
+		app.Td().Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
 			call1(p.IOnDelete, name)
 		}, name)),
 	)

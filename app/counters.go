@@ -105,7 +105,7 @@ func (c *Counters) Render() app.UI {
 	}
 	return app.Div().Class("panel", "counters").DataSet("testid", "counters").
 		DataSet("requests", v.total).DataSet("sim-ms", v.simMs).DataSet("go-heap-mb", strconv.FormatFloat(v.heapMB, 'f', 1, 64)).DataSet("go-sys-mb", strconv.FormatFloat(v.sysMB, 'f', 1, 64)).
-		Aria("label", "Counters").Body(
+		Role("group").Aria("label", "Counters").Body(
 		counter("counter-requests", "Requests", v.requests, "", ""),
 		counter("counter-sticky", "Sticky", v.sticky, stickyNote, "sticky"),
 		counter("counter-nonsticky", "Non-sticky", v.nonSticky, "NonStickyRequestCount: stickiness on, new pick", ""),

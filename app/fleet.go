@@ -26,19 +26,19 @@ func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
 	switch {
 	case t.State == engine.StateDraining || t.State == engine.StateUnused:
 		if p.IOnRegister != nil {
-			reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("register-%d", t.Number)).Text("Register").
+			reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("register-%d", t.Number)).Text("Register").Aria("label", "Register "+name).
 				Title("Register the instance with the target group again").
 				OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnRegister, name) }, name)
 		}
 	case p.IOnDeregister != nil:
-		reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("deregister-%d", t.Number)).Text("Deregister").
+		reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("deregister-%d", t.Number)).Text("Deregister").Aria("label", "Deregister "+name).
 			Title("Remove the instance from the target group: it drains for the deregistration delay").
 			OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnDeregister, name) }, name)
 	}
 	var slowBtn app.UI
 	if p.IOnSlow != nil {
 		slowBtn = app.Button().Class("small").DataSet("testid", fmt.Sprintf("slow-%d", t.Number)).
-			Text(map[bool]string{false: "Slow down", true: "Speed up"}[slow]).
+			Text(map[bool]string{false: "Slow down", true: "Speed up"}[slow]).Aria("label", map[bool]string{false: "Slow down", true: "Speed up"}[slow]+" "+name).
 			Title(fmt.Sprintf("Make the instance answer in %s instead of %s (least outstanding requests sends a slow instance less)", slowLatency, engine.DefaultLatency)).
 			OnClick(func(ctx app.Context, e app.Event) {
 				if p.IOnSlow != nil {

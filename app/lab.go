@@ -21,6 +21,7 @@ type Lab struct {
 	err     string     // the latest failed action
 	tl      labTraffic // the traffic lab's tab and frame loop (trafficlab.go)
 	live    liveFeed   // the live views the frame loop refreshes (live.go)
+	said    string     // the live region's text (announcer.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -31,6 +32,7 @@ func (l *Lab) OnMount(ctx app.Context) {
 	if app.IsServer {
 		return
 	}
+	l.watchHistory(ctx)
 	ctx.Async(func() {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -70,7 +72,19 @@ func (l *Lab) Render() app.UI {
 	if l.err != "" {
 		notices = append(notices, l.err)
 	}
+	tab := l.tab()
 	return app.Main().Class("lab").Body(
+		app.A().Class("skip-link").Href("#"+panelID(tab)).DataSet("testid", "skip-link").Text("Skip to the lab").
+			OnClick(func(ctx app.Context, e app.Event) {
+				// go-app would navigate (dropping the query): move the
+				// focus to the panel instead.
+				e.PreventDefault()
+				e.Call("stopPropagation")
+				if p := app.Window().GetElementByID(panelID(tab)); p.Truthy() {
+					p.Call("focus")
+				}
+			}, tab),
+		&Announcer{IMessage: l.said},
 		app.Header().Class("lab-header").Body(
 			app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab")),
 			app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."),
@@ -81,8 +95,10 @@ func (l *Lab) Render() app.UI {
 			),
 			l.tabBar(),
 		),
-		l.tabClock(),
-		l.tabGrid(),
+		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
+			l.tabClock(),
+			l.tabGrid(),
+		),
 		app.Footer().Class("muted").Body(
 			&AssumptionList{},
 			app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
@@ -123,13 +139,17 @@ func (l *Lab) tabGrid() app.UI {
 			&RequestLog{IEntries: m.log},
 		),
 		app.Div().Class("col").Body(
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
+			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
 			l.targetsPanel(),
 		),
 	)
 }
 
-func (l *Lab) refresh()                          { l.m.refresh(); l.err = "" }
+func (l *Lab) refresh() {
+	ex := l.m.refresh()
+	l.err = ""
+	l.announce(exchangeWords(&ex))
+}
 func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
 func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
 func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
@@ -137,8 +157,23 @@ func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(na
 func (l *Lab) failChecks(name string, fail bool) { l.act(l.m.lb.SetFailHealthChecks(name, fail)) }
 
 func (l *Lab) openDirect(name string) {
-	_, err := l.m.openDirect(name)
+	ex, err := l.m.openDirect(name)
 	l.act(err)
+	if err == nil {
+		l.announce(exchangeWords(&ex))
+	}
+}
+
+// announce has screen readers say msg (the live region, announcer.go).
+func (l *Lab) announce(msg string) { l.said = nextAnnouncement(l.said, msg) }
+
+// attributesSaved announces how a Save of the attributes form ended.
+func (l *Lab) attributesSaved(err error) {
+	if err != nil {
+		l.announce("Attributes not saved: " + err.Error())
+		return
+	}
+	l.announce("Attributes saved: the load balancer uses them now.")
 }
 
 func (l *Lab) saveAttributes(a engine.Attributes) error {

@@ -116,9 +116,10 @@ func TestLabStructure(t *testing.T) {
 	for _, d := range []app.TestUIDescriptor{
 		{Path: app.TestPath(), Expected: lt.lab},
 		{Path: app.TestPath(0), Expected: app.Main().Class("lab")},
-		{Path: app.TestPath(0, 0), Expected: app.Header().Class("lab-header")},
-		{Path: app.TestPath(0, 2), Expected: app.Div().Class("grid")},
-		{Path: app.TestPath(0, 3), Expected: app.Footer().Class("muted")},
+		{Path: app.TestPath(0, 2), Expected: app.Header().Class("lab-header")},
+		{Path: app.TestPath(0, 3), Expected: app.Div().ID("panel-browser").Class("tabpanel").Role("tabpanel").Aria("labelledby", "tab-browser").TabIndex(-1)},
+		{Path: app.TestPath(0, 3, 1), Expected: app.Div().Class("grid")},
+		{Path: app.TestPath(0, 4), Expected: app.Footer().Class("muted")},
 	} {
 		if err := app.TestMatch(lt.lab, d); err != nil {
 			t.Errorf("path %v: %v", d.Path, err)

@@ -105,14 +105,15 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		app.Div().Class("health").Text(healthLine(t)),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").Aria("label", "Stop "+name).OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
 			).Else(
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }, name),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").Aria("label", "Start "+name).OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }, name),
 			),
 			// go-app keeps a mounted handler whose code and scope are
 			// unchanged, so the scope holds what the handler captures.
 			app.Button().Class("small").DataSet("testid", fmt.Sprintf("fail-checks-%d", t.Number)).
 				Text(map[bool]string{false: "Fail health checks", true: "Pass health checks"}[t.FailingChecks]).
+				Aria("label", map[bool]string{false: "Fail health checks", true: "Pass health checks"}[t.FailingChecks]+" on "+name).
 				OnClick(func(ctx app.Context, e app.Event) {
 					if p.IOnFailChecks != nil {
 						p.IOnFailChecks(name, !t.FailingChecks)

@@ -251,7 +251,11 @@ func (c *CrowdControls) Render() app.UI {
 	if c.IRunning {
 		startLabel = "Restart crowd"
 	}
-	return app.Section().Class("panel", "crowd").Aria("label", "Crowd").Body(
+	// A form, so Enter in a field starts the crowd.
+	return app.Form().Class("panel", "crowd").Aria("label", "Crowd").OnSubmit(func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		c.start()
+	}).Body(
 		app.H2().Text("Crowd"),
 		app.P().Class("muted").Text("Virtual clients, each with its own cookie jar, use the same load balancer as your browser. Change anything while they run: attributes, the fleet, the session store."),
 		app.Div().Class("crowd-form").Body(
@@ -262,15 +266,15 @@ func (c *CrowdControls) Render() app.UI {
 			c.field("block", "Block cookies (% of clients)", "0 to 100", d.block, func(v string) { c.draft.block = v }),
 		),
 		app.Div().Class("row").Body(
-			app.Button().Class("primary").DataSet("testid", "crowd-start").Text(startLabel).OnClick(func(ctx app.Context, e app.Event) { c.start() }),
-			app.Button().Class("secondary").DataSet("testid", "crowd-stop").Disabled(!c.IRunning).Text("Stop crowd").OnClick(func(ctx app.Context, e app.Event) {
+			app.Button().Type("submit").Class("primary").DataSet("testid", "crowd-start").Text(startLabel),
+			app.Button().Type("button").Class("secondary").DataSet("testid", "crowd-stop").Disabled(!c.IRunning).Text("Stop crowd").OnClick(func(ctx app.Context, e app.Event) {
 				if c.IOnStop != nil {
 					c.IOnStop()
 				}
 			}),
 		),
 		when(c.err != nil, func() app.UI {
-			return app.P().Class("error").Role("alert").DataSet("testid", "crowd-error").DataSet("field", c.err.Field).Text(c.err.Message)
+			return app.P().Class("error").ID("crowd-error").Role("alert").DataSet("testid", "crowd-error").DataSet("field", c.err.Field).Text(c.err.Message)
 		}),
 		app.P().Class("muted").DataSet("testid", "crowd-status").Text(status),
 		app.Label().Class("check").Body(
@@ -288,13 +292,14 @@ func (c *CrowdControls) Render() app.UI {
 // draft (no render: ctx.PreventUpdate).
 func (c *CrowdControls) field(key, label, hint, value string, set func(string)) app.UI {
 	bad := c.err != nil && c.err.Field == key
-	return app.Label().Class(map[bool]string{true: "invalid", false: ""}[bad]).Body(
-		app.Span().Text(label),
-		app.Input().Type("text").Attr("inputmode", "decimal").DataSet("testid", "crowd-"+key).
-			Placeholder(hint).Value(value).Aria("invalid", bad).
-			OnInput(func(ctx app.Context, e app.Event) {
-				set(ctx.JSSrc().Get("value").String())
-				ctx.PreventUpdate()
-			}, key),
-	)
+	in := app.Input().Type("text").Attr("inputmode", "decimal").DataSet("testid", "crowd-"+key).
+		Placeholder(hint).Value(value).Aria("invalid", bad).
+		OnInput(func(ctx app.Context, e app.Event) {
+			set(ctx.JSSrc().Get("value").String())
+			ctx.PreventUpdate()
+		}, key)
+	if bad {
+		in = in.Aria("describedby", "crowd-error")
+	}
+	return app.Label().Class(map[bool]string{true: "invalid", false: ""}[bad]).Body(app.Span().Text(label), in)
 }

@@ -28,8 +28,8 @@ type labTraffic struct {
 }
 
 // startTraffic reads the traffic lab's URL parameters: view=traffic opens
-// its tab, preset=ID stages a lesson (and opens the tab). It returns what
-// was wrong with them.
+// its tab, preset=ID stages a lesson (and opens the tab unless view says
+// otherwise). It returns what was wrong with them.
 func (l *Lab) startTraffic(q url.Values) []string {
 	var msgs []string
 	if v, ok := first(q, "view"); ok {
@@ -41,13 +41,14 @@ func (l *Lab) startTraffic(q url.Values) []string {
 		}
 	}
 	if id, ok := first(q, "preset"); ok {
+		_, view := first(q, "view")
 		if err := l.m.applyPreset(id); err != nil {
 			var ids []string
 			for _, p := range engine.Presets {
 				ids = append(ids, p.ID)
 			}
 			msgs = append(msgs, fmt.Sprintf("URL parameter preset=%q is not valid: use one of %s. No lesson is staged.", id, strings.Join(ids, ", ")))
-		} else {
+		} else if !view {
 			l.tl.tab = tabTraffic
 		}
 	}
@@ -56,16 +57,7 @@ func (l *Lab) startTraffic(q url.Values) []string {
 
 // tabBar switches between the learner's browser and the traffic lab.
 func (l *Lab) tabBar() app.UI {
-	tab := func(id, label string) app.UI {
-		on := l.tab() == id
-		return app.Button().Class("tab", map[bool]string{true: "on", false: ""}[on]).DataSet("testid", id+"-tab").
-			Role("tab").Aria("selected", on).Text(label).
-			OnClick(func(ctx app.Context, e app.Event) { l.showTab(id) }, id)
-	}
-	return app.Nav().Class("tabs").Role("tablist").Body(
-		tab(tabBrowser, "Your browser"),
-		tab(tabTraffic, "Traffic lab"),
-	)
+	return &TabBar{ISelected: l.tab(), IOnSelect: l.selectTab}
 }
 
 func (l *Lab) tab() string {
@@ -97,7 +89,7 @@ func (l *Lab) trafficView() app.UI {
 			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
 				IOnStart: l.startCrowd, IOnStop: l.stopCrowd, IOnExternal: l.setExternalStore},
 			l.targetsPanel(),
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes},
+			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
 			&BrowserPane{
 				IDNSName: lb.DNSName, IInstances: instanceNames(lb),
 				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
@@ -136,6 +128,19 @@ func instanceNames(lb *engine.LoadBalancer) []string {
 func (l *Lab) showTab(tab string) {
 	l.tl.tab = tab
 	l.ensureFrames()
+}
+
+// selectTab shows the tab the learner picked and adds it to the history.
+func (l *Lab) selectTab(tab string) {
+	l.showTab(tab)
+	l.pushTab(tab)
+}
+
+// setTab shows the tab of a history entry.
+func (l *Lab) setTab(tab string) {
+	if tab != l.tab() {
+		l.showTab(tab)
+	}
 }
 
 func (l *Lab) startCrowd(cfg engine.CrowdConfig) error {

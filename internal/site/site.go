@@ -142,7 +142,7 @@ func Generate(opts Options) (Result, error) {
 			AppleTouch: "/web/icon-192.png",
 			SVG:        "/web/icon.svg",
 		},
-		Styles:                []string{"/web/app.css"},
+		Styles:                []string{"/web/app.css", "/web/a11y.css"},
 		CacheableResources:    []string{"/web/icon.svg"},
 		Version:               res.Version,
 		ServiceWorkerTemplate: WorkerTemplate(CachePrefix(opts.Name, base)),
@@ -158,6 +158,9 @@ func Generate(opts Options) (Result, error) {
 		return res, err
 	}
 	if err := writeWasmExecJS(opts); err != nil {
+		return res, err
+	}
+	if err := fixA11y(opts.Out); err != nil {
 		return res, err
 	}
 	return res, stripLocalURLs(opts.Out)
