@@ -134,7 +134,7 @@ func Generate(opts Options) (Result, error) {
 		Description:     opts.Description,
 		Lang:            "en",
 		BackgroundColor: "#f6f7f9",
-		ThemeColor:      "#1d4ed8",
+		ThemeColor:      ThemeColor,
 		LoadingLabel:    "Loading " + opts.Name + "… {progress}%",
 		Icon: app.Icon{
 			Default:    "/web/icon-192.png",
@@ -266,7 +266,7 @@ func stripLocalURLs(out string) error {
 		if err != nil {
 			return err
 		}
-		if c := localURL.ReplaceAll(b, nil); !bytes.Equal(c, b) {
+		if c := fixHead(localURL.ReplaceAll(b, nil)); !bytes.Equal(c, b) {
 			if err := os.WriteFile(n, c, 0o644); err != nil {
 				return err
 			}
