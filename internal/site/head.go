@@ -2,23 +2,9 @@
 
 package site
 
-import "bytes"
-
-// go-app v9 hardcodes its page head: a viewport that forbids zooming and a
-// single theme colour. headFixes rewrite them in every generated page.
-var headFixes = []struct{ old, new string }{
-	{ // WCAG 1.4.4: let people zoom.
-		`<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=0, viewport-fit=cover">`,
-		`<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`,
-	},
-	{ // The light and dark themes of web/app.css from the first paint: the
-		// canvas, the loader and the browser's bar match the page.
-		`<meta name="theme-color" content="` + ThemeColor + `">`,
-		`<meta name="color-scheme" content="light dark">` + "\n" +
-			`<meta name="theme-color" content="` + ThemeColor + `" media="(prefers-color-scheme: light)">` + "\n" +
-			`<meta name="theme-color" content="` + DarkThemeColor + `" media="(prefers-color-scheme: dark)">`,
-	},
-}
+import (
+	"regexp"
+)
 
 // The page's theme colours (web/app.css: --color-accent light, --color-bg
 // dark).
@@ -27,10 +13,37 @@ const (
 	DarkThemeColor = "#0d1117"
 )
 
+// go-app v9 hardcodes its page head: a viewport that forbids zooming and a
+// single theme colour, their two attributes in either order. headFixes
+// rewrite them in every generated page.
+var headFixes = []struct {
+	old *regexp.Regexp
+	new string
+}{
+	{ // WCAG 1.4.4: let people zoom.
+		metaPattern("viewport"),
+		`<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`,
+	},
+	{ // The light and dark themes of web/app.css from the first paint: the
+		// canvas, the loader and the browser's bar match the page.
+		metaPattern("theme-color"),
+		`<meta name="color-scheme" content="light dark">` + "\n" +
+			`<meta name="theme-color" content="` + ThemeColor + `" media="(prefers-color-scheme: light)">` + "\n" +
+			`<meta name="theme-color" content="` + DarkThemeColor + `" media="(prefers-color-scheme: dark)">`,
+	},
+}
+
+// metaPattern matches go-app's <meta name="name" content="..."> in either
+// attribute order.
+func metaPattern(name string) *regexp.Regexp {
+	n := regexp.QuoteMeta(`name="` + name + `"`)
+	return regexp.MustCompile(`<meta (?:` + n + ` content="[^"]*"|content="[^"]*" ` + n + `)>`)
+}
+
 // fixHead applies headFixes to a generated page.
 func fixHead(b []byte) []byte {
 	for _, f := range headFixes {
-		b = bytes.Replace(b, []byte(f.old), []byte(f.new), 1)
+		b = f.old.ReplaceAllLiteral(b, []byte(f.new))
 	}
 	return b
 }

@@ -42,3 +42,20 @@ func TestGeneratedHead(t *testing.T) {
 		}
 	}
 }
+
+// TestFixHead rewrites both attribute orders go-app may write.
+func TestFixHead(t *testing.T) {
+	for _, in := range []string{
+		`<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=0, viewport-fit=cover">` + "\n" + `<meta name="theme-color" content="#1d4ed8">`,
+		`<meta content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=0, viewport-fit=cover" name="viewport">` + "\n" + `<meta content="#1d4ed8" name="theme-color">`,
+	} {
+		got := string(fixHead([]byte(in)))
+		want := `<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">` + "\n" +
+			`<meta name="color-scheme" content="light dark">` + "\n" +
+			`<meta name="theme-color" content="#1d4ed8" media="(prefers-color-scheme: light)">` + "\n" +
+			`<meta name="theme-color" content="#0d1117" media="(prefers-color-scheme: dark)">`
+		if got != want {
+			t.Errorf("fixHead(%s) =\n%s\nwant\n%s", in, got, want)
+		}
+	}
+}
