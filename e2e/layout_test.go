@@ -168,6 +168,16 @@ func TestReflow(t *testing.T) {
 	p.ScreenshotOf("layout-flow-320", ".flow")
 	p.ScreenshotOf("layout-chart-320", ".chart")
 	p.checkClean()
+
+	// A lesson after its incident, with a notice about a bad URL parameter.
+	lesson := NewPage(t)
+	lesson.OpenLab("preset=instance-fails&view=graph")
+	lesson.WaitTestID("notices")
+	lesson.Click("speed-100")
+	lesson.trWaitText("instance-2-state", func(s string) bool { return s == "unhealthy" })
+	lesson.Click("pause")
+	lesson.checkLayout("lesson")
+	lesson.checkClean()
 }
 
 // TestZoomAllowed checks the page lets people zoom (WCAG 1.4.4): its
