@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
@@ -151,6 +152,23 @@ func TestReflow(t *testing.T) {
 	// Stacked rows name their columns.
 	if got := Eval[string](p, `getComputedStyle(document.querySelector('[data-testid="cookie-AWSALB"] td'), "::before").content`); got != `"Name"` {
 		t.Errorf("a cookie's first cell at 320 px is labelled %s, want \"Name\"", got)
+	}
+	// Stacked, the tables are still tables to a screen reader.
+	ctx, cancel := p.ctx()
+	ax, err := chromedp.Call(ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
+	cancel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]int{}
+	for _, n := range ax.Nodes {
+		if n.Role != nil && !n.Ignored {
+			roles[strings.Trim(string(n.Role.Value), `"`)]++
+		}
+	}
+	if roles["table"] != 2 || roles["columnheader"] != 13 || roles["cell"] != 3*7+3*6 {
+		t.Errorf("stacked at 320 px, the accessibility tree has %d tables, %d column headers, %d cells; want 2, 13 and 39",
+			roles["table"], roles["columnheader"], roles["cell"])
 	}
 	p.ScreenshotOf("layout-cookies-320", ".cookies")
 	p.ScreenshotOf("layout-log-320", ".log")
