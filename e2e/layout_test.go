@@ -77,6 +77,7 @@ const layoutProblemsJS = `(() => {
 		if (!shown(e)) continue;
 		const r = e.getBoundingClientRect();
 		if (r.left < -0.5 || r.right > doc.clientWidth + 0.5) out.push(name(e) + " spans " + Math.round(r.left) + ".." + Math.round(r.right));
+		if (r.width < 12) out.push(name(e) + " is squeezed to " + r.width.toFixed(1) + " px");
 		const panel = e.closest(".panel, .clock");
 		if (panel) {
 			const pr = panel.getBoundingClientRect();
