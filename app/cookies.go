@@ -93,7 +93,7 @@ func (p *CookiePanel) Render() app.UI {
 		app.If(len(p.ICookies) == 0,
 			app.P().Class("empty").DataSet("testid", "no-cookies").Text("No cookies yet."),
 		).Else(
-			app.Table().Body(
+			app.Table().Class("stack").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Text("Name"), app.Th().Text("Value"), app.Th().Text("Expires"), app.Th().Text("Path"), app.Th().Text("SameSite"), app.Th().Text("Secure"), app.Th().Body(app.Span().Class("visually-hidden").Text("Actions")),
 				)),
@@ -116,18 +116,18 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		secure = "✓"
 	}
 	return app.Tr().DataSet("testid", "cookie-"+c.Name).Body(
-		app.Td().Body(app.Code().Text(c.Name)),
-		app.Td().Class("value").Body(
+		app.Td().DataSet("label", "Name").Body(app.Code().Text(c.Name)),
+		app.Td().Class("value").DataSet("label", "Value").Body(
 			app.Code().Title(c.Value).Text(shorten(c.Value, 28)),
 			app.If(c.Decoded != "", app.Div().Class("decoded", map[bool]string{true: "ok", false: "bad"}[c.Accepted]).DataSet("testid", "decoded-"+c.Name).Text(c.Decoded)),
 		),
-		app.Td().Text(expires),
-		app.Td().Text(c.Path),
-		app.Td().Text(c.SameSite),
-		app.Td().Text(secure),
+		app.Td().DataSet("label", "Expires").Text(expires),
+		app.Td().DataSet("label", "Path").Text(c.Path),
+		app.Td().DataSet("label", "SameSite").Text(c.SameSite),
+		app.Td().DataSet("label", "Secure").Text(secure),
 		// The scope makes go-app swap the handler when a row shows another
 		// cookie (it compares handlers by code, not by captured name).
-		app.Td().Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
+		app.Td().Class("actions").Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
 			call1(p.IOnDelete, name)
 		}, name)),
 	)

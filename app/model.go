@@ -21,6 +21,10 @@ type Options struct {
 	// runs the simulation and refreshes its live views in it. nil: no
 	// frame loop (the simulation follows the Lab's one-second tick).
 	Frames func(ctx context.Context, f func(wall time.Time))
+	// ReducedMotion reports whether the learner asked for reduced motion:
+	// the traffic lab then opens paused. nil reads the browser's
+	// prefers-reduced-motion (false outside a browser).
+	ReducedMotion func() bool
 }
 
 // logSize is how many requests the request log keeps.

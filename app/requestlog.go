@@ -23,7 +23,7 @@ func (l *RequestLog) Render() app.UI {
 	return app.Section().Class("panel", "log").DataSet("testid", "request-log").Aria("label", "Request log").Body(
 		app.H2().Text("Requests"),
 		app.If(n == 0, app.P().Class("empty").Text("No request yet.")).Else(
-			app.Table().Body(
+			app.Table().Class("stack").Body(
 				app.THead().Body(app.Tr().Body(
 					app.Th().Text("Time"), app.Th().Text("Cookie sent"), app.Th().Text("Target"), app.Th().Text("Status"), app.Th().Text("Why"), app.Th().Text("Set-Cookie"),
 				)),
@@ -37,12 +37,12 @@ func (l *RequestLog) Render() app.UI {
 
 func (l *RequestLog) row(ex *engine.Exchange) app.UI {
 	return app.Tr().Class("reason-"+ex.Reason.String()).DataSet("testid", "log-row").DataSet("reason", ex.Reason.String()).Body(
-		app.Td().Text(ex.Time.Format("15:04:05")),
-		app.Td().Body(app.Code().Title(ex.CookieHeader()).Text(cookieNames(ex.Cookies))),
-		app.Td().DataSet("testid", "log-target").Text(ex.TargetName),
-		app.Td().Text(ex.StatusText()),
-		app.Td().Text(ex.Reason.Text()),
-		app.Td().Body(app.Code().Title(strings.Join(ex.SetCookieHeaders(), "\n")).Text(setCookieNames(ex))),
+		app.Td().DataSet("label", "Time").Text(ex.Time.Format("15:04:05")),
+		app.Td().DataSet("label", "Cookie sent").Body(app.Code().Title(ex.CookieHeader()).Text(cookieNames(ex.Cookies))),
+		app.Td().DataSet("testid", "log-target").DataSet("label", "Target").Text(ex.TargetName),
+		app.Td().DataSet("label", "Status").Text(ex.StatusText()),
+		app.Td().DataSet("label", "Why").Text(ex.Reason.Text()),
+		app.Td().DataSet("label", "Set-Cookie").Body(app.Code().Title(strings.Join(ex.SetCookieHeaders(), "\n")).Text(setCookieNames(ex))),
 	)
 }
 

@@ -25,6 +25,7 @@ type labTraffic struct {
 	ctx   app.Context        // the Lab's mount context, for the frame loop
 	stop  context.CancelFunc // ends the frame loop; nil when it does not run
 	loops int                // frame loops started, for tests
+	held  bool               // paused once on opening, for reduced motion
 }
 
 // startTraffic reads the traffic lab's URL parameters: view=traffic opens
@@ -127,6 +128,7 @@ func instanceNames(lb *engine.LoadBalancer) []string {
 
 func (l *Lab) showTab(tab string) {
 	l.tl.tab = tab
+	l.holdStill()
 	l.ensureFrames()
 }
 
@@ -141,6 +143,29 @@ func (l *Lab) setTab(tab string) {
 	if tab != l.tab() {
 		l.showTab(tab)
 	}
+}
+
+// holdStill pauses the traffic lab the first time it opens when the learner
+// asked for reduced motion: nothing moves until they press Play.
+func (l *Lab) holdStill() {
+	if l.tab() != tabTraffic || l.tl.held || !l.reducedMotion() {
+		return
+	}
+	l.tl.held = true
+	l.m.player.pause()
+}
+
+// reducedMotion reports whether the learner asked for reduced motion
+// (Options.ReducedMotion, or the browser's prefers-reduced-motion).
+func (l *Lab) reducedMotion() bool {
+	if l.opts.ReducedMotion != nil {
+		return l.opts.ReducedMotion()
+	}
+	if app.IsServer {
+		return false
+	}
+	mq := app.Window().Call("matchMedia", "(prefers-reduced-motion: reduce)")
+	return mq.Truthy() && mq.Get("matches").Bool()
 }
 
 func (l *Lab) startCrowd(cfg engine.CrowdConfig) error {
@@ -207,6 +232,7 @@ func (l *Lab) wantFrames() bool { return l.tab() == tabTraffic || l.m.player.run
 // it if needed. Called from OnMount.
 func (l *Lab) startFrames(ctx app.Context) {
 	l.tl.ctx = ctx
+	l.holdStill()
 	l.ensureFrames()
 }
 

@@ -134,7 +134,7 @@ func Generate(opts Options) (Result, error) {
 		Description:     opts.Description,
 		Lang:            "en",
 		BackgroundColor: "#f6f7f9",
-		ThemeColor:      "#1d4ed8",
+		ThemeColor:      ThemeColor,
 		LoadingLabel:    "Loading " + opts.Name + "… {progress}%",
 		Icon: app.Icon{
 			Default:    "/web/icon-192.png",
@@ -158,9 +158,6 @@ func Generate(opts Options) (Result, error) {
 		return res, err
 	}
 	if err := writeWasmExecJS(opts); err != nil {
-		return res, err
-	}
-	if err := fixA11y(opts.Out); err != nil {
 		return res, err
 	}
 	return res, stripLocalURLs(opts.Out)
@@ -259,6 +256,8 @@ func writeWasmExecJS(o Options) error {
 // go-app writes the two attributes in either order.
 var localURL = regexp.MustCompile(`<meta (?:property="og:url" content="http://127\.0\.0\.1:[0-9]+[^"]*"|content="http://127\.0\.0\.1:[0-9]+[^"]*" property="og:url")>`)
 
+// stripLocalURLs removes localURL from the generated pages and applies
+// headFixes to them.
 func stripLocalURLs(out string) error {
 	names, err := filepath.Glob(filepath.Join(out, "*.html"))
 	if err != nil {
@@ -269,7 +268,7 @@ func stripLocalURLs(out string) error {
 		if err != nil {
 			return err
 		}
-		if c := localURL.ReplaceAll(b, nil); !bytes.Equal(c, b) {
+		if c := fixHead(localURL.ReplaceAll(b, nil)); !bytes.Equal(c, b) {
 			if err := os.WriteFile(n, c, 0o644); err != nil {
 				return err
 			}

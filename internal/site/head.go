@@ -1,0 +1,53 @@
+//go:build !(js && wasm)
+
+package site
+
+import (
+	"regexp"
+)
+
+// The page's theme colours (web/app.css: --color-accent light, --color-bg
+// dark).
+const (
+	ThemeColor     = "#1d4ed8"
+	DarkThemeColor = "#0d1117"
+)
+
+// go-app v9 hardcodes a viewport that forbids zooming, a single theme
+// colour (attributes in either order) and a loader image without alt;
+// headFixes rewrite them in every generated page.
+var headFixes = []struct {
+	old *regexp.Regexp
+	new string
+}{
+	{ // WCAG 1.4.4: let people zoom.
+		metaPattern("viewport"),
+		`<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`,
+	},
+	{ // The light and dark themes of web/app.css from the first paint: the
+		// canvas, the loader and the browser's bar match the page.
+		metaPattern("theme-color"),
+		`<meta name="color-scheme" content="light dark">` + "\n" +
+			`<meta name="theme-color" content="` + ThemeColor + `" media="(prefers-color-scheme: light)">` + "\n" +
+			`<meta name="theme-color" content="` + DarkThemeColor + `" media="(prefers-color-scheme: dark)">`,
+	},
+	{ // The loader's label beside it says "Loading…".
+		regexp.MustCompile(regexp.QuoteMeta(`<img id="app-wasm-loader-icon"`)),
+		`<img alt="" id="app-wasm-loader-icon"`,
+	},
+}
+
+// metaPattern matches go-app's <meta name="name" content="..."> in either
+// attribute order.
+func metaPattern(name string) *regexp.Regexp {
+	n := regexp.QuoteMeta(`name="` + name + `"`)
+	return regexp.MustCompile(`<meta (?:` + n + ` content="[^"]*"|content="[^"]*" ` + n + `)>`)
+}
+
+// fixHead applies headFixes to a generated page.
+func fixHead(b []byte) []byte {
+	for _, f := range headFixes {
+		b = f.old.ReplaceAllLiteral(b, []byte(f.new))
+	}
+	return b
+}

@@ -1,0 +1,61 @@
+//go:build !(js && wasm)
+
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGeneratedHead generates the lab's site (with a stand-in app.wasm) and
+// checks the head go-app wrote was fixed: zoom allowed, both themes named.
+func TestGeneratedHead(t *testing.T) {
+	dir := t.TempDir()
+	wasm := filepath.Join(dir, "app.wasm")
+	if err := os.WriteFile(wasm, []byte("\x00asm"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if _, err := Generate(Options{Out: out, Wasm: wasm, Web: "../../web", Base: "/stickylab"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	for _, want := range []string{
+		`<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">`,
+		`<meta name="color-scheme" content="light dark">`,
+		`<meta name="theme-color" content="#1d4ed8" media="(prefers-color-scheme: light)">`,
+		`<meta name="theme-color" content="#0d1117" media="(prefers-color-scheme: dark)">`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"maximum-scale", "user-scalable"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("index.html still has %s", bad)
+		}
+	}
+}
+
+// TestFixHead rewrites both attribute orders go-app may write.
+func TestFixHead(t *testing.T) {
+	for _, in := range []string{
+		`<meta name="viewport" content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=0, viewport-fit=cover">` + "\n" + `<meta name="theme-color" content="#1d4ed8">`,
+		`<meta content="width=device-width, initial-scale=1, maximum-scale=1, user-scalable=0, viewport-fit=cover" name="viewport">` + "\n" + `<meta content="#1d4ed8" name="theme-color">`,
+	} {
+		got := string(fixHead([]byte(in)))
+		want := `<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">` + "\n" +
+			`<meta name="color-scheme" content="light dark">` + "\n" +
+			`<meta name="theme-color" content="#1d4ed8" media="(prefers-color-scheme: light)">` + "\n" +
+			`<meta name="theme-color" content="#0d1117" media="(prefers-color-scheme: dark)">`
+		if got != want {
+			t.Errorf("fixHead(%s) =\n%s\nwant\n%s", in, got, want)
+		}
+	}
+}
