@@ -134,13 +134,28 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 	return a, err
 }
 
+// unsaved reports whether Save changes would change the running attributes
+// (or refuse a value): the draft differs from them.
+func (f *AttributesForm) unsaved() bool {
+	if f.draft == draftOf(f.IAttributes) {
+		return false
+	}
+	a, err := f.apply()
+	running := f.IAttributes
+	if running.AppCookieName == "" {
+		running.AppCookieName = draftOf(running).cookie
+	}
+	return err != nil || a != running
+}
+
 // Render draws the form.
 func (f *AttributesForm) Render() app.UI {
 	if !f.loaded {
 		f.reload()
 	}
 	d := f.draft
-	return app.Section().Class("panel", "attributes").Aria("label", "Target group attributes").Body(
+	unsaved := f.unsaved()
+	return app.Section().Class("panel", "attributes", map[bool]string{true: "unsaved", false: ""}[unsaved]).Aria("label", "Target group attributes").Body(
 		app.H2().Text("Target group attributes"),
 		app.P().Class("muted").Text("Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."),
 		app.Label().Class("check").Body(
@@ -194,6 +209,9 @@ func (f *AttributesForm) Render() app.UI {
 		app.Div().Class("row").Body(
 			app.Button().Class("primary").DataSet("testid", "save-attributes").Text("Save changes").OnClick(f.onSave),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
+			when(unsaved, func() app.UI {
+				return app.Span().Class("warn").DataSet("testid", "attributes-unsaved").Text("Unsaved changes: Save changes applies them.")
+			}),
 		),
 		app.If(f.err != "", app.P().Class("error").Role("alert").DataSet("testid", "attributes-error").Text(f.err)),
 	)
