@@ -25,9 +25,13 @@ type TargetView struct {
 	HealthyNeed   int
 	UnhealthyNeed int
 	NextCheck     time.Duration // until the next health check, -1 when none
-	DrainLeft     time.Duration
-	Latency       time.Duration // how long the instance takes to answer
-	InFlight      int           // requests it is answering now
+	CheckInterval time.Duration // between two health checks
+	// UnhealthyAfter is the longest a target failing its checks stays in service.
+	UnhealthyAfter time.Duration
+	UnhealthyIn    time.Duration // until unhealthy if its checks keep failing, -1 when not in service
+	DrainLeft      time.Duration
+	Latency        time.Duration // how long the instance takes to answer
+	InFlight       int           // requests it is answering now
 }
 
 // viewTargets returns the panel's rows for every instance.
@@ -43,10 +47,13 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 			Requests: t.Metrics.Requests, Sessions: t.Sessions().Len(), SharedStore: shared,
 			Passes: t.ConsecutivePasses, Failures: t.ConsecutiveFailures,
 			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
-			NextCheck: -1, Latency: t.Latency, InFlight: t.InFlight,
+			NextCheck: -1, CheckInterval: a.HealthCheckInterval, UnhealthyAfter: a.UnhealthyAfter(), UnhealthyIn: -1, Latency: t.Latency, InFlight: t.InFlight,
 		}
 		if !t.NextHealthCheck.IsZero() {
 			v.NextCheck = t.NextHealthCheck.Sub(now)
+		}
+		if at, ok := lb.UnhealthyAt(t); ok {
+			v.UnhealthyIn = at.Sub(now)
 		}
 		if t.State == engine.StateDraining {
 			v.DrainLeft = t.DrainingUntil.Sub(now)
@@ -103,6 +110,9 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
 		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),
 		app.Div().Class("health").Text(healthLine(t)),
+		when(!t.Running && t.State == engine.StateHealthy && t.UnhealthyIn >= 0, func() app.UI {
+			return app.P().Class("warn", "stopped-note").DataSet("testid", fmt.Sprintf("instance-%d-stopped-note", t.Number)).Text(stoppedNote(t))
+		}),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
 				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
@@ -141,6 +151,15 @@ func healthLine(t TargetView) string {
 	default:
 		return "Health checks: " + string(t.State) + next
 	}
+}
+
+// stoppedNote says why a stopped instance is still healthy: the load
+// balancer only learns it from failed health checks.
+func stoppedNote(t TargetView) string {
+	return fmt.Sprintf("Stopped but still healthy: as on AWS, the load balancer keeps sending it requests (answered 502 Bad Gateway) "+
+		"until it fails %d health checks in a row, one every %s (up to %s). Next check in %s; unhealthy in %s if it stays stopped.",
+		t.UnhealthyNeed, durationWords(t.CheckInterval), durationWords(t.UnhealthyAfter),
+		t.NextCheck.Round(time.Second), t.UnhealthyIn.Round(time.Second))
 }
 
 func call1(f func(string), s string) {
