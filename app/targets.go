@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -49,14 +50,15 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
 			NextCheck: -1, CheckInterval: a.HealthCheckInterval, UnhealthyAfter: a.UnhealthyAfter(), UnhealthyIn: -1, Latency: t.Latency, InFlight: t.InFlight,
 		}
+		// To the second, as shown: the view changes when the card does.
 		if !t.NextHealthCheck.IsZero() {
-			v.NextCheck = t.NextHealthCheck.Sub(now)
+			v.NextCheck = t.NextHealthCheck.Sub(now).Round(time.Second)
 		}
 		if at, ok := lb.UnhealthyAt(t); ok {
-			v.UnhealthyIn = at.Sub(now)
+			v.UnhealthyIn = at.Sub(now).Round(time.Second)
 		}
 		if t.State == engine.StateDraining {
-			v.DrainLeft = t.DrainingUntil.Sub(now)
+			v.DrainLeft = t.DrainingUntil.Sub(now).Round(time.Second)
 		}
 		out = append(out, v)
 	}
@@ -65,9 +67,10 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 
 // TargetsPanel lists the target group's instances with their health, the
 // requests they served and their session store, and lets the learner stop,
-// start or break them.
+// start or break them. The frame loop refreshes it too (ITargets anew).
 type TargetsPanel struct {
 	app.Compo
+	Live
 
 	ITargets      []TargetView
 	IOnStop       func(name string)
@@ -79,6 +82,40 @@ type TargetsPanel struct {
 	IOnRegister   func(name string)
 	IOnSlow       func(name string, slow bool)
 	IOnLaunch     func()
+
+	at    time.Time // wall clock of the latest refresh by the frame loop
+	ffing bool      // a fast-forward ran at the latest poll
+}
+
+// targetsMinGap spaces the frame loop's refreshes of the cards' numbers
+// while the simulation runs; a change of the fleet shows at once.
+const targetsMinGap = 100 * time.Millisecond
+
+// poll reads the fleet as the Lab would pass it: a fleet changed (an
+// instance, a state) or a fast-forward ended shows in this very frame.
+func (p *TargetsPanel) poll(pl *player) bool {
+	ff := pl.fastForwarding()
+	ended := p.ffing && !ff
+	p.ffing = ff
+	v := viewTargets(pl.lb)
+	if slices.Equal(v, p.ITargets) {
+		return false
+	}
+	now := pl.now()
+	busy := pl.rate != 0 || ff
+	if !ended && busy && sameFleet(v, p.ITargets) && now.Sub(p.at) < targetsMinGap && !now.Before(p.at) {
+		return false
+	}
+	p.ITargets, p.at = v, now
+	return true
+}
+
+// sameFleet reports whether a and b show the same instances in the same
+// states: only their numbers differ.
+func sameFleet(a, b []TargetView) bool {
+	return slices.EqualFunc(a, b, func(x, y TargetView) bool {
+		return x.Number == y.Number && x.State == y.State && x.Running == y.Running && x.FailingChecks == y.FailingChecks && x.Latency == y.Latency
+	})
 }
 
 // Render draws one card per instance.
