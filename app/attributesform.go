@@ -174,6 +174,7 @@ func (f *AttributesForm) Render() app.UI {
 				}),
 			),
 		),
+		termNote(string(d.kind)),
 		app.Div().Class("row").Body(
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
@@ -206,6 +207,7 @@ func (f *AttributesForm) Render() app.UI {
 				}),
 			),
 		),
+		termNote(string(d.algorithm)),
 		app.Div().Class("row").Body(
 			app.Button().Class("primary").DataSet("testid", "save-attributes").Text("Save changes").OnClick(f.onSave),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
@@ -244,6 +246,16 @@ func algorithmLabel(a engine.Algorithm) string {
 		return "Weighted random"
 	}
 	return string(a)
+}
+
+// termNote explains the value chosen in a select (a stickiness type, an
+// algorithm) with its glossary entry, beside the select's label.
+func termNote(value string) app.UI {
+	g, ok := lookupTerm(strings.ReplaceAll(value, "_", "-"))
+	if !ok {
+		return nil
+	}
+	return app.P().Class("muted", "term-note").DataSet("term-note", g.ID).Body(app.Text(g.Term+": "+g.Text+" "), termLink(g.ID))
 }
 
 func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {

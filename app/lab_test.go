@@ -372,7 +372,7 @@ func TestCookiePanel(t *testing.T) {
 		t.Error("no DevTools hint")
 	}
 	cors := tree.mustTestID(t, "cookie-AWSALBCORS")
-	want := "AWSALBCORS " + strings.Repeat("x", 28) + "… Names Instance 1 2026-03-09 14:30:00 /stickylab None ✓ Delete"
+	want := "AWSALBCORS ? " + strings.Repeat("x", 28) + "… Names Instance 1 2026-03-09 14:30:00 /stickylab None ✓ Delete" // "?": its glossary entry
 	if got := cors.Text(); got != want {
 		t.Errorf("AWSALBCORS row %q, want %q", got, want)
 	}

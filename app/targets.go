@@ -146,9 +146,9 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		),
 		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
 		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),
-		app.Div().Class("health").Text(healthLine(t)),
+		app.Div().Class("health").Body(app.Text(healthLine(t)+" "), termLink(healthTerm(t))),
 		when(!t.Running && t.State == engine.StateHealthy && t.UnhealthyIn >= 0, func() app.UI {
-			return app.P().Class("warn", "stopped-note").DataSet("testid", fmt.Sprintf("instance-%d-stopped-note", t.Number)).Text(stoppedNote(t))
+			return app.P().Class("warn", "stopped-note").DataSet("testid", fmt.Sprintf("instance-%d-stopped-note", t.Number)).Body(app.Text(stoppedNote(t)+" "), termLink("health-thresholds"))
 		}),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
@@ -197,6 +197,19 @@ func stoppedNote(t TargetView) string {
 		"until it fails %d health checks in a row, one every %s (up to %s). Next check in %s; unhealthy in %s if it stays stopped.",
 		t.UnhealthyNeed, durationWords(t.CheckInterval), durationWords(t.UnhealthyAfter),
 		t.NextCheck.Round(time.Second), t.UnhealthyIn.Round(time.Second))
+}
+
+// healthTerm is the glossary entry the health line uses, "" for none.
+func healthTerm(t TargetView) string {
+	switch {
+	case t.State == engine.StateDraining:
+		return "deregistration-delay"
+	case t.State == engine.StateUnused:
+		return "deregister"
+	case t.Failures > 0 || t.Passes > 0 && t.State != engine.StateHealthy:
+		return "health-thresholds"
+	}
+	return ""
 }
 
 func call1(f func(string), s string) {

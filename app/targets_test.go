@@ -186,7 +186,11 @@ func TestStoppedNote(t *testing.T) {
 	}
 	want := regexp.MustCompile(`^Stopped but still healthy: as on AWS, the load balancer keeps sending it requests \(answered 502 Bad Gateway\) ` +
 		`until it fails 2 health checks in a row, one every 30 seconds \(up to 1 minute\)\. Next check in (\d+)s; unhealthy in (\d+)s if it stays stopped\.$`)
-	note := card().mustTestID(t, "instance-2-stopped-note").Text()
+	noteNode := card().mustTestID(t, "instance-2-stopped-note")
+	if links := noteNode.find(func(n *htmlNode) bool { return n.attrs["data-term"] == "health-thresholds" }); len(links) != 1 {
+		t.Errorf("the note has no link to the glossary's health check thresholds")
+	}
+	note := strings.TrimSuffix(noteNode.Text(), " ?")
 	if mm := want.FindStringSubmatch(note); mm == nil || mm[1] != strconv.Itoa(int(v.NextCheck/time.Second)) || mm[2] != strconv.Itoa(int(v.UnhealthyIn/time.Second)) {
 		t.Errorf("note %q\nwant next check in %s, unhealthy in %s", note, v.NextCheck, v.UnhealthyIn)
 	}
