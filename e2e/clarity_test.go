@@ -97,10 +97,9 @@ func TestFastForwardDataFF(t *testing.T) {
 	p.trClean()
 }
 
-// TestTargetsAfterFastForward fast-forwards the scale-out lesson while
-// paused and samples every animation frame: each frame whose counters show
-// the fast-forward's end shows the five healthy instances, whose requests
-// add up to the counters'.
+// TestTargetsAfterFastForward samples every frame of a paused lesson's
+// fast-forward: each frame whose counters show its end shows the five
+// healthy instances, whose requests add up to the counters'.
 func TestTargetsAfterFastForward(t *testing.T) {
 	p := NewPage(t)
 	p.trOpen("preset=scale-out")
@@ -144,5 +143,30 @@ func TestTargetsAfterFastForward(t *testing.T) {
 		t.Fatalf("no frame sampled after the fast-forward (%d samples)", len(samples))
 	}
 	p.Screenshot("clarity-after-ff")
+	p.trClean()
+}
+
+// TestGlossaryLink follows a cookie's "?" to its glossary entry: the page
+// scrolls there, the lab keeps its state, and nothing loads from elsewhere.
+func TestGlossaryLink(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("stickiness=lb_cookie")
+	p.refresh()
+	p.WaitTestID("cookie-AWSALB")
+	title := Eval[string](p, `document.querySelector('[data-testid="cookie-AWSALB"] .term-help').title`)
+	if !strings.HasPrefix(title, "AWSALB: The duration-based stickiness cookie") {
+		t.Errorf("the link's title %q", title)
+	}
+	Eval[bool](p, `(document.querySelector('[data-testid="cookie-AWSALB"] .term-help').click(), true)`)
+	p.trWait("the glossary entry in view", func() bool {
+		return Eval[bool](p, `(() => { const r = document.getElementById('term-awsalb').getBoundingClientRect();
+		  return location.hash === '#term-awsalb' && r.top >= 0 && r.top < innerHeight; })()`)
+	})
+	if n := p.trNum("page", "data-requests"); n != 1 {
+		t.Errorf("after the link the page counts %v requests, want the 1 before (the lab restarted?)", n)
+	}
+	if got := p.trAttr("term-awsalb", "id"); got != "term-awsalb" {
+		t.Errorf("entry id %q", got)
+	}
 	p.trClean()
 }
