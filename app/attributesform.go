@@ -136,6 +136,20 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 	return a, err
 }
 
+// unsaved reports whether Save changes would change the running attributes
+// (or refuse a value): the draft differs from them.
+func (f *AttributesForm) unsaved() bool {
+	if f.draft == draftOf(f.IAttributes) {
+		return false
+	}
+	a, err := f.apply()
+	running := f.IAttributes
+	if running.AppCookieName == "" {
+		running.AppCookieName = draftOf(running).cookie
+	}
+	return err != nil || a != running
+}
+
 // Render draws the form.
 func (f *AttributesForm) Render() app.UI {
 	if !f.loaded {
@@ -152,8 +166,9 @@ func (f *AttributesForm) Render() app.UI {
 	}
 	badDuration := bad(engine.KeyLBCookieDuration, engine.KeyAppCookieDuration)
 	badCookie := bad(engine.KeyAppCookieName)
+	unsaved := f.unsaved()
 	// A form, so Enter in a field saves; Save changes is its submit button.
-	return app.Form().Class("panel", "attributes").Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
+	return app.Form().Class("panel", "attributes", map[bool]string{true: "unsaved", false: ""}[unsaved]).Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
 		app.H2().Text("Target group attributes"),
 		app.P().Class("muted").Text("Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."),
 		app.Label().Class("check").Body(
@@ -172,6 +187,7 @@ func (f *AttributesForm) Render() app.UI {
 				}),
 			),
 		),
+		termNote(string(d.kind)),
 		app.Div().Class("row").Body(
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
@@ -206,9 +222,13 @@ func (f *AttributesForm) Render() app.UI {
 				}),
 			),
 		),
+		termNote(string(d.algorithm)),
 		app.Div().Class("row").Body(
 			app.Button().Type("submit").Class("primary").DataSet("testid", "save-attributes").Text("Save changes"),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
+			when(unsaved, func() app.UI {
+				return app.Span().Class("warn").DataSet("testid", "attributes-unsaved").Text("Unsaved changes: Save changes applies them.")
+			}),
 		),
 		// The Lab's live region says the error (IOnSaved); the field names it.
 		app.If(f.err != "", app.P().Class("error").ID("attributes-error").DataSet("testid", "attributes-error").Text(f.err)),
@@ -242,6 +262,16 @@ func algorithmLabel(a engine.Algorithm) string {
 		return "Weighted random"
 	}
 	return string(a)
+}
+
+// termNote explains the value chosen in a select (a stickiness type, an
+// algorithm) with its glossary entry, beside the select's label.
+func termNote(value string) app.UI {
+	g, ok := lookupTerm(strings.ReplaceAll(value, "_", "-"))
+	if !ok {
+		return nil
+	}
+	return app.P().Class("muted", "term-note").DataSet("term-note", g.ID).Body(app.Text(g.Term+": "+g.Text+" "), termLink(g.ID))
 }
 
 func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {

@@ -437,3 +437,49 @@ func TestAttributesFormFromSpecs(t *testing.T) {
 		t.Errorf("7 days: error %q, duration %v", got, ft.m.lb.TargetGroup.Attributes().LBCookieDuration)
 	}
 }
+
+// TestAttributesFormUnsaved checks the unsaved-changes note: it shows (and
+// the form is marked) while the form differs from the running attributes,
+// not for the same value in another unit, and goes away on Save or undo.
+func TestAttributesFormUnsaved(t *testing.T) {
+	ft := newFormTest(t, "")
+	unsaved := func() bool {
+		tree := ft.tree()
+		note := tree.byTestID("attributes-unsaved")
+		class := tree.children[0].attrs["class"] // the form's section
+		marked := strings.Contains(" "+class+" ", " unsaved ")
+		if (note != nil) != marked {
+			t.Errorf("note shown %v, form marked %v (class %q)", note != nil, marked, class)
+		}
+		if note != nil && note.Text() != "Unsaved changes: Save changes applies them." {
+			t.Errorf("note %q", note.Text())
+		}
+		return note != nil
+	}
+	if unsaved() {
+		t.Fatal("a fresh form says it has unsaved changes")
+	}
+	ft.edit(func(d *formDraft) { d.enabled = true })
+	ft.tick()
+	if !unsaved() {
+		t.Error("stickiness ticked, not saved: no note")
+	}
+	ft.edit(func(d *formDraft) { d.enabled = false })
+	if unsaved() {
+		t.Error("stickiness unticked again: the note stays")
+	}
+	ft.edit(func(d *formDraft) { d.amount, d.unit = "86400", "seconds" }) // the running 1 day
+	if unsaved() {
+		t.Error("the running duration in seconds counts as a change")
+	}
+	ft.edit(func(d *formDraft) { d.enabled, d.algorithm = true, engine.LeastOutstandingRequests })
+	ft.save()
+	if unsaved() || ft.tree().byTestID("attributes-saved") == nil {
+		t.Error("after Save: the note stays, or Saved is not said")
+	}
+	ft.edit(func(d *formDraft) { d.amount = "zero" })
+	ft.save()
+	if !unsaved() || ft.errorText() == "" {
+		t.Error("a refused value: no error, or no unsaved note")
+	}
+}

@@ -72,7 +72,7 @@ func (b *BrowserPane) page() []app.UI {
 	case engine.SessionLost:
 		session = app.P().Class("session", "lost").DataSet("testid", "session-view").Text(fmt.Sprintf("Session lost! This instance does not know your session (created on %s). You are logged out and your cart is empty.", orUnknown(ex.LostOrigin)))
 	case engine.SessionResumed:
-		session = app.P().Class("session", "ok").DataSet("testid", "session-view").Text(fmt.Sprintf("Welcome back, %s. Visit %d in this session, cart: %d items.", ex.User, ex.Visits, ex.Cart))
+		session = app.P().Class("session", "ok").DataSet("testid", "session-view").Text(fmt.Sprintf("Welcome back, %s. Visit %d in this session, cart: %s.", ex.User, ex.Visits, plural(ex.Cart, "item")))
 	default:
 		session = app.P().Class("session").DataSet("testid", "session-view").Text("Opened directly: no session, no cookie (the instance has its own address).")
 	}

@@ -116,7 +116,7 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		secure = "✓"
 	}
 	return app.Tr().DataSet("testid", "cookie-"+c.Name).Body(
-		app.Td().DataSet("label", "Name").Body(app.Code().Text(c.Name)),
+		app.Td().DataSet("label", "Name").Body(app.Code().Text(c.Name), termLink(cookieTerm(c.Name))),
 		app.Td().Class("value").DataSet("label", "Value").Body(
 			app.Code().Title(c.Value).Text(shorten(c.Value, 28)),
 			app.If(c.Decoded != "", app.Div().Class("decoded", map[bool]string{true: "ok", false: "bad"}[c.Accepted]).DataSet("testid", "decoded-"+c.Name).Text(c.Decoded)),
@@ -131,6 +131,17 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 			call1(p.IOnDelete, name)
 		}, name)),
 	)
+}
+
+// cookieTerm is the glossary entry of a stickiness cookie's name, "" for
+// another cookie.
+func cookieTerm(name string) string {
+	for _, g := range glossary {
+		if g.Term == name {
+			return g.ID
+		}
+	}
+	return ""
 }
 
 func shorten(s string, n int) string {

@@ -106,22 +106,23 @@ func (c *Counters) Render() app.UI {
 	return app.Div().Class("panel", "counters").DataSet("testid", "counters").
 		DataSet("requests", v.total).DataSet("sim-ms", v.simMs).DataSet("go-heap-mb", strconv.FormatFloat(v.heapMB, 'f', 1, 64)).DataSet("go-sys-mb", strconv.FormatFloat(v.sysMB, 'f', 1, 64)).
 		Role("group").Aria("label", "Counters").Body(
-		counter("counter-requests", "Requests", v.requests, "", ""),
-		counter("counter-sticky", "Sticky", v.sticky, stickyNote, "sticky"),
-		counter("counter-nonsticky", "Non-sticky", v.nonSticky, "NonStickyRequestCount: stickiness on, new pick", ""),
-		counter("counter-lost", "Sessions lost", v.lost, "the instance did not know the session", map[bool]string{true: "bad", false: ""}[v.lost > 0]),
-		counter("counter-moved", "Moved", v.moved, "sticky clients sent elsewhere", ""),
-		counter("counter-errors", "5xx", v.errors, "502 and 503 from the load balancer", map[bool]string{true: "bad", false: ""}[v.errors > 0]),
+		counter("counter-requests", "Requests", v.requests, "", "", ""),
+		counter("counter-sticky", "Sticky", v.sticky, stickyNote, "sticky", ""),
+		counter("counter-nonsticky", "Non-sticky", v.nonSticky, "NonStickyRequestCount: stickiness on, new pick", "", "nonsticky"),
+		counter("counter-lost", "Sessions lost", v.lost, "the instance did not know the session", map[bool]string{true: "bad", false: ""}[v.lost > 0], ""),
+		counter("counter-moved", "Moved", v.moved, "sticky clients sent elsewhere", "", ""),
+		counter("counter-errors", "5xx", v.errors, "502 and 503 from the load balancer", map[bool]string{true: "bad", false: ""}[v.errors > 0], ""),
 		app.Div().Class("counter").Title(imbTitle).Body(
-			app.Span().Class("counter-label").Text("Imbalance (max/mean, 1 min)"),
+			app.Span().Class("counter-label").Body(app.Text("Imbalance (max/mean, 1 min) "), termLink("imbalance")),
 			app.Strong().Class("counter-value").DataSet("testid", "counter-imbalance").DataSet("value", strconv.FormatFloat(v.imbalance, 'f', 3, 64)).Text(imb),
 		),
 	)
 }
 
-func counter(id, label string, n int64, note, class string) app.UI {
+// counter is one counter; term, if not "", is its glossary entry.
+func counter(id, label string, n int64, note, class, term string) app.UI {
 	return app.Div().Class("counter", class).Body(
-		app.Span().Class("counter-label").Text(label),
+		app.Span().Class("counter-label").Body(app.Text(label), when(term != "", func() app.UI { return termLink(term) })),
 		app.Strong().Class("counter-value").DataSet("testid", id).DataSet("value", n).Text(thousands(n)),
 		app.Small().Class("muted").Text(note),
 	)

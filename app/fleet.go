@@ -51,7 +51,7 @@ func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
 		note = app.Span().Class("muted").DataSet("testid", fmt.Sprintf("instance-%d-latency", t.Number)).
 			Text(fmt.Sprintf("answers in %s · %s in flight", t.Latency, plural(t.InFlight, "request")))
 	}
-	return app.Div().Class("row").Body(reg, slowBtn, note)
+	return app.Div().Class("row").Body(reg, when(reg != nil, func() app.UI { return termLink("deregister") }), slowBtn, note)
 }
 
 // launchButton launches a new instance (scale out).

@@ -101,6 +101,7 @@ func (l *Lab) Render() app.UI {
 		),
 		app.Footer().Class("muted").Body(
 			&AssumptionList{},
+			&Glossary{},
 			app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
 				lb.Name, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name, m.setup.Seed)),
 		),

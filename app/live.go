@@ -4,7 +4,7 @@ import (
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
-// The live views (SimClock, Counters, RequestFlow, LoadChart) embed Live,
+// The live views (SimClock, Counters, RequestFlow, LoadChart, TargetsPanel) embed Live,
 // which joins the frame loop on mount and leaves it on dismount; each frame
 // re-renders those whose poll of the player changed. Events go up by callbacks.
 

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,33 +71,90 @@ func TestLiveJoinsAndLeaves(t *testing.T) {
 	}
 }
 
-// TestLabLiveViews checks that the traffic tab's four live views (the
-// clock, the chart, the counters and the flow) join the Lab's frame loop,
-// and leave it with the tab.
+// TestLabLiveViews checks that the traffic tab's live views (the clock,
+// the chart, the counters, the flow and the targets) join the Lab's frame
+// loop, and leave it with the tab but for the browser tab's targets panel.
 func TestLabLiveViews(t *testing.T) {
 	tl := trMountLab(t, "")
-	if n := len(tl.lab.live.views); n != 0 {
-		t.Fatalf("%d live views on the browser tab", n)
+	kinds := func() map[string]int {
+		k := map[string]int{}
+		for _, e := range tl.lab.live.views {
+			switch e.view.(type) {
+			case *SimClock:
+				k["clock"]++
+			case *LoadChart:
+				k["chart"]++
+			case *Counters:
+				k["counters"]++
+			case *RequestFlow:
+				k["flow"]++
+			case *TargetsPanel:
+				k["targets"]++
+			default:
+				k["other"]++
+			}
+		}
+		return k
+	}
+	if k := kinds(); len(tl.lab.live.views) != 1 || k["targets"] != 1 {
+		t.Fatalf("live views on the browser tab %v, want the targets panel", k)
 	}
 	tl.do(func(l *Lab) { l.showTab(tabTraffic) })
-	kinds := map[string]bool{}
-	for _, e := range tl.lab.live.views {
-		switch e.view.(type) {
-		case *SimClock:
-			kinds["clock"] = true
-		case *LoadChart:
-			kinds["chart"] = true
-		case *Counters:
-			kinds["counters"] = true
-		case *RequestFlow:
-			kinds["flow"] = true
-		}
-	}
-	if len(tl.lab.live.views) != 4 || len(kinds) != 4 {
-		t.Errorf("live views %v (%d), want clock, chart, counters and flow", kinds, len(tl.lab.live.views))
+	if k := kinds(); len(tl.lab.live.views) != 5 || len(k) != 5 || k["other"] != 0 {
+		t.Errorf("live views %v (%d), want clock, chart, counters, flow and targets", k, len(tl.lab.live.views))
 	}
 	tl.do(func(l *Lab) { l.showTab(tabBrowser) })
-	if n := len(tl.lab.live.views); n != 0 {
-		t.Errorf("%d live views left after the browser tab came back", n)
+	if k := kinds(); len(tl.lab.live.views) != 1 || k["targets"] != 1 {
+		t.Errorf("live views %v left after the browser tab came back, want its targets panel", k)
+	}
+}
+
+// TestTargetsAfterFastForward checks that the targets panel shows the
+// fleet of the frame in which the counters show a fast-forward's end,
+// with no tick of the Lab: the scale-out's five instances, all healthy.
+func TestTargetsAfterFastForward(t *testing.T) {
+	tl := trMountLab(t, "preset=scale-out")
+	tl.loop()
+	tl.frame(time.Second / 60)
+	tree := tl.tree()
+	if n := len(tree.find(func(n *htmlNode) bool {
+		return n.attrs["class"] != "" && strings.HasPrefix(n.attrs["data-testid"], "instance-") && strings.Contains(n.attrs["class"], "target ")
+	})); n != 3 {
+		t.Fatalf("%d instances before the scale-out, want 3", n)
+	}
+	tl.clock.cost = time.Millisecond // engine work takes wall time: several frames
+	tl.do(func(l *Lab) { l.fastForward(10 * time.Minute) })
+	frames := 0
+	for ; tl.lab.m.player.fastForwarding() && frames < 10000; frames++ {
+		tl.frame(time.Second / 60)
+	}
+	if frames < 2 {
+		t.Fatalf("the fast-forward took %d frames: nothing tested", frames)
+	}
+	tree = tl.tree()
+	if got, want := tree.mustTestID(t, "counters").num(t, "data-sim-ms"), float64(tl.lab.m.lb.Now().UnixMilli()); got != want {
+		t.Fatalf("counters at %v, engine at %v", got, want)
+	}
+	views := viewTargets(tl.lab.m.lb)
+	if len(views) != 5 {
+		t.Fatalf("the engine has %d instances after the scale-out, want 5", len(views))
+	}
+	var sum float64
+	for _, v := range views {
+		card := tree.byTestID(fmt.Sprintf("instance-%d", v.Number))
+		if card == nil {
+			t.Errorf("no card for %s in the frame the counters show the fast-forward's end", v.Name)
+			continue
+		}
+		if got := tree.mustTestID(t, fmt.Sprintf("instance-%d-state", v.Number)).Text(); got != string(v.State) || v.State != engine.StateHealthy {
+			t.Errorf("%s shows %q, engine says %s", v.Name, got, v.State)
+		}
+		sum += float64(v.Requests)
+		if got, want := tree.mustTestID(t, fmt.Sprintf("instance-%d-requests", v.Number)).Text(), plural(int(v.Requests), "request"); !strings.HasPrefix(got, want+" ·") {
+			t.Errorf("%s card says %q, engine %d requests", v.Name, got, v.Requests)
+		}
+	}
+	if total := tree.mustTestID(t, "counters").num(t, "data-requests"); sum != total {
+		t.Errorf("the cards count %v requests, the counters %v", sum, total)
 	}
 }

@@ -71,7 +71,7 @@ func TestReducedMotion(t *testing.T) {
 	}
 
 	tl = mountMotion(t, "view=traffic", false)
-	if got := tl.tree().mustTestID(t, "sim-status").Text(); got != "playing at 1×" {
-		t.Errorf("without reduced motion: %q", got)
+	if got := tl.tree().mustTestID(t, "sim-status").Text(); got == "paused" || tl.lab.m.player.rate != 1 {
+		t.Errorf("without reduced motion: %q, rate %d; want the clock running", got, tl.lab.m.player.rate)
 	}
 }

@@ -48,6 +48,12 @@ func simClockOf(p *player) simClockView {
 		}
 	case rate == 0:
 		v.status = "paused"
+	case p.lb.Crowd() == nil:
+		// Only the clock runs: nothing plays until a crowd does.
+		v.status = "no crowd: start one or pick a lesson"
+		if rate > 1 {
+			v.status += fmt.Sprintf(" (the clock runs at %d×)", rate)
+		}
 	default:
 		v.status = fmt.Sprintf("playing at %d×", rate)
 		if eff := p.speed; rate > 1 && eff > 0 && eff < 0.8*float64(rate) {
@@ -55,6 +61,16 @@ func simClockOf(p *player) simClockView {
 		}
 	}
 	return v
+}
+
+// status is the player's status; its data-ff is there only while a
+// fast-forward runs.
+func (c *SimClock) status() app.UI {
+	s := app.Span().Class("sim-status").DataSet("testid", "sim-status")
+	if c.v.ff {
+		s = s.DataSet("ff", true)
+	}
+	return s.Text(c.v.status)
 }
 
 // Render draws the clock.
@@ -66,7 +82,7 @@ func (c *SimClock) Render() app.UI {
 		app.Span().Text("Simulated time "),
 		app.Strong().DataSet("testid", "clock").Text(c.v.clock),
 		app.Span().Class("muted").Text(" "+c.v.day+" · "),
-		app.Span().Class("sim-status").DataSet("testid", "sim-status").DataSet("ff", c.v.ff).Text(c.v.status),
+		c.status(),
 		when(c.v.ff, func() app.UI {
 			return app.Button().Class("small").DataSet("testid", "ff-cancel").Text("Stop fast-forward").OnClick(func(ctx app.Context, e app.Event) {
 				if c.IOnCancelFastForward != nil {

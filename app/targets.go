@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -25,9 +26,13 @@ type TargetView struct {
 	HealthyNeed   int
 	UnhealthyNeed int
 	NextCheck     time.Duration // until the next health check, -1 when none
-	DrainLeft     time.Duration
-	Latency       time.Duration // how long the instance takes to answer
-	InFlight      int           // requests it is answering now
+	CheckInterval time.Duration // between two health checks
+	// UnhealthyAfter is the longest a target failing its checks stays in service.
+	UnhealthyAfter time.Duration
+	UnhealthyIn    time.Duration // until unhealthy if its checks keep failing, -1 when not in service
+	DrainLeft      time.Duration
+	Latency        time.Duration // how long the instance takes to answer
+	InFlight       int           // requests it is answering now
 }
 
 // viewTargets returns the panel's rows for every instance.
@@ -43,13 +48,17 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 			Requests: t.Metrics.Requests, Sessions: t.Sessions().Len(), SharedStore: shared,
 			Passes: t.ConsecutivePasses, Failures: t.ConsecutiveFailures,
 			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
-			NextCheck: -1, Latency: t.Latency, InFlight: t.InFlight,
+			NextCheck: -1, CheckInterval: a.HealthCheckInterval, UnhealthyAfter: a.UnhealthyAfter(), UnhealthyIn: -1, Latency: t.Latency, InFlight: t.InFlight,
 		}
+		// To the second, as shown: the view changes when the card does.
 		if !t.NextHealthCheck.IsZero() {
-			v.NextCheck = t.NextHealthCheck.Sub(now)
+			v.NextCheck = t.NextHealthCheck.Sub(now).Round(time.Second)
+		}
+		if at, ok := lb.UnhealthyAt(t); ok {
+			v.UnhealthyIn = at.Sub(now).Round(time.Second)
 		}
 		if t.State == engine.StateDraining {
-			v.DrainLeft = t.DrainingUntil.Sub(now)
+			v.DrainLeft = t.DrainingUntil.Sub(now).Round(time.Second)
 		}
 		out = append(out, v)
 	}
@@ -58,9 +67,10 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 
 // TargetsPanel lists the target group's instances with their health, the
 // requests they served and their session store, and lets the learner stop,
-// start or break them.
+// start or break them. The frame loop refreshes it too (ITargets anew).
 type TargetsPanel struct {
 	app.Compo
+	Live
 
 	ITargets      []TargetView
 	IOnStop       func(name string)
@@ -72,6 +82,40 @@ type TargetsPanel struct {
 	IOnRegister   func(name string)
 	IOnSlow       func(name string, slow bool)
 	IOnLaunch     func()
+
+	at    time.Time // wall clock of the latest refresh by the frame loop
+	ffing bool      // a fast-forward ran at the latest poll
+}
+
+// targetsMinGap spaces the frame loop's refreshes of the cards' numbers
+// while the simulation runs; a change of the fleet shows at once.
+const targetsMinGap = 100 * time.Millisecond
+
+// poll reads the fleet as the Lab would pass it: a fleet changed (an
+// instance, a state) or a fast-forward ended shows in this very frame.
+func (p *TargetsPanel) poll(pl *player) bool {
+	ff := pl.fastForwarding()
+	ended := p.ffing && !ff
+	p.ffing = ff
+	v := viewTargets(pl.lb)
+	if slices.Equal(v, p.ITargets) {
+		return false
+	}
+	now := pl.now()
+	busy := pl.rate != 0 || ff
+	if !ended && busy && sameFleet(v, p.ITargets) && now.Sub(p.at) < targetsMinGap && !now.Before(p.at) {
+		return false
+	}
+	p.ITargets, p.at = v, now
+	return true
+}
+
+// sameFleet reports whether a and b show the same instances in the same
+// states: only their numbers differ.
+func sameFleet(a, b []TargetView) bool {
+	return slices.EqualFunc(a, b, func(x, y TargetView) bool {
+		return x.Number == y.Number && x.State == y.State && x.Running == y.Running && x.FailingChecks == y.FailingChecks && x.Latency == y.Latency
+	})
 }
 
 // Render draws one card per instance.
@@ -102,7 +146,10 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		),
 		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
 		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),
-		app.Div().Class("health").Text(healthLine(t)),
+		app.Div().Class("health").Body(app.Text(healthLine(t)+" "), termLink(healthTerm(t))),
+		when(!t.Running && t.State == engine.StateHealthy && t.UnhealthyIn >= 0, func() app.UI {
+			return app.P().Class("warn", "stopped-note").DataSet("testid", fmt.Sprintf("instance-%d-stopped-note", t.Number)).Body(app.Text(stoppedNote(t)+" "), termLink("health-thresholds"))
+		}),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
 				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").Aria("label", "Stop "+name).OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
@@ -142,6 +189,28 @@ func healthLine(t TargetView) string {
 	default:
 		return "Health checks: " + string(t.State) + next
 	}
+}
+
+// stoppedNote says why a stopped instance is still healthy: the load
+// balancer only learns it from failed health checks.
+func stoppedNote(t TargetView) string {
+	return fmt.Sprintf("Stopped but still healthy: as on AWS, the load balancer keeps sending it requests (answered 502 Bad Gateway) "+
+		"until it fails %d health checks in a row, one every %s (up to %s). Next check in %s; unhealthy in %s if it stays stopped.",
+		t.UnhealthyNeed, durationWords(t.CheckInterval), durationWords(t.UnhealthyAfter),
+		t.NextCheck.Round(time.Second), t.UnhealthyIn.Round(time.Second))
+}
+
+// healthTerm is the glossary entry the health line uses, "" for none.
+func healthTerm(t TargetView) string {
+	switch {
+	case t.State == engine.StateDraining:
+		return "deregistration-delay"
+	case t.State == engine.StateUnused:
+		return "deregister"
+	case t.Failures > 0 || t.Passes > 0 && t.State != engine.StateHealthy:
+		return "health-thresholds"
+	}
+	return ""
 }
 
 func call1(f func(string), s string) {

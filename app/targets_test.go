@@ -2,6 +2,8 @@ package app
 
 import (
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +162,73 @@ func TestTargetsPanel(t *testing.T) {
 	}
 	if tree.byTestID("instance-4") != nil {
 		t.Error("a fourth card for three instances")
+	}
+}
+
+// TestStoppedNote checks that a stopped instance's card says why it is
+// still healthy, with the engine's threshold, interval and next check, and
+// that the note goes once the health checks mark it unhealthy.
+func TestStoppedNote(t *testing.T) {
+	m, _ := newTestModel(t, "", nil)
+	card := func() *htmlNode {
+		return renderTree(t, &TargetsPanel{ITargets: viewTargets(m.lb)}).mustTestID(t, "instance-2")
+	}
+	if n := card().byTestID("instance-2-stopped-note"); n != nil {
+		t.Fatalf("a running instance has the note %q", n.Text())
+	}
+	if err := m.lb.StopInstance("Instance 2"); err != nil {
+		t.Fatal(err)
+	}
+	v := viewTargets(m.lb)[1]
+	at, _ := m.lb.UnhealthyAt(m.lb.Instance("Instance 2"))
+	if v.UnhealthyIn != at.Sub(m.lb.Now()).Round(time.Second) || v.UnhealthyAfter != time.Minute || v.CheckInterval != 30*time.Second {
+		t.Errorf("view %+v, engine says unhealthy at %s", v, at)
+	}
+	want := regexp.MustCompile(`^Stopped but still healthy: as on AWS, the load balancer keeps sending it requests \(answered 502 Bad Gateway\) ` +
+		`until it fails 2 health checks in a row, one every 30 seconds \(up to 1 minute\)\. Next check in (\d+)s; unhealthy in (\d+)s if it stays stopped\.$`)
+	noteNode := card().mustTestID(t, "instance-2-stopped-note")
+	if links := noteNode.find(func(n *htmlNode) bool { return n.attrs["data-term"] == "health-thresholds" }); len(links) != 1 {
+		t.Errorf("the note has no link to the glossary's health check thresholds")
+	}
+	note := strings.TrimSuffix(noteNode.Text(), " ?")
+	if mm := want.FindStringSubmatch(note); mm == nil || mm[1] != strconv.Itoa(int(v.NextCheck/time.Second)) || mm[2] != strconv.Itoa(int(v.UnhealthyIn/time.Second)) {
+		t.Errorf("note %q\nwant next check in %s, unhealthy in %s", note, v.NextCheck, v.UnhealthyIn)
+	}
+
+	m.player.fastForward(time.Minute)
+	if n := card().byTestID("instance-2-stopped-note"); n != nil || viewTargets(m.lb)[1].State != engine.StateUnhealthy {
+		t.Errorf("unhealthy after a minute, yet the note stays: %v", n != nil)
+	}
+}
+
+// TestTargetsPoll checks the frame loop's refresh of the targets panel:
+// while the simulation plays, new numbers wait up to targetsMinGap, but a
+// change of the fleet (a stop) shows in the next frame.
+func TestTargetsPoll(t *testing.T) {
+	p, clock := newTestPlayer(t)
+	panel := &TargetsPanel{}
+	if !panel.poll(p) || len(panel.ITargets) != 3 {
+		t.Fatalf("first poll: %d targets", len(panel.ITargets))
+	}
+	you := p.lb.NewClient("you", nil, engine.KeepCookies)
+	p.lb.Do(you, "/")
+	clock.Advance(10 * time.Millisecond)
+	if panel.poll(p) {
+		t.Error("a new request count shown 10 ms after the last refresh, while playing")
+	}
+	if err := p.lb.StopInstance("Instance 2"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(10 * time.Millisecond)
+	if !panel.poll(p) || panel.ITargets[1].Running {
+		t.Error("a stopped instance waits for the next refresh of numbers")
+	}
+	p.lb.Do(you, "/")
+	clock.Advance(targetsMinGap)
+	if !panel.poll(p) || !slices.Equal(panel.ITargets, viewTargets(p.lb)) {
+		t.Error("numbers not refreshed after targetsMinGap")
+	}
+	if panel.poll(p) {
+		t.Error("refreshed with nothing changed")
 	}
 }

@@ -111,7 +111,7 @@ func (l *Lab) liveProps() Live { return Live{ILive: &l.live} }
 
 // targetsPanel is the targets panel with the fleet's actions.
 func (l *Lab) targetsPanel() app.UI {
-	return &TargetsPanel{ITargets: viewTargets(l.m.lb), IOnStop: l.stopInstance, IOnStart: l.startInstance, IOnFailChecks: l.failChecks,
+	return &TargetsPanel{Live: l.liveProps(), ITargets: viewTargets(l.m.lb), IOnStop: l.stopInstance, IOnStart: l.startInstance, IOnFailChecks: l.failChecks,
 		IOnDeregister: l.deregister, IOnRegister: l.register, IOnSlow: l.slowDown, IOnLaunch: l.launch}
 }
 

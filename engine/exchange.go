@@ -193,13 +193,15 @@ func (e *Exchange) StatusText() string {
 }
 
 // Page returns the body the application answered, as the learner's
-// browser shows it.
+// browser shows it; for a 502 or 503, why (StatusText names the status).
 func (e *Exchange) Page() string {
 	switch {
+	case e.Status == 502 && e.Reason == ReasonDirect:
+		return e.TargetName + " did not answer: the instance is stopped."
 	case e.Status == 502:
-		return "502 Bad Gateway: the target did not answer"
+		return e.TargetName + " did not answer: the instance is stopped. The load balancer keeps sending it requests until it fails enough health checks in a row to be marked unhealthy."
 	case e.Status == 503:
-		return "503 Service Unavailable: no registered targets"
+		return "No target is registered: the load balancer has nowhere to send the request."
 	case e.TargetName == "":
 		return ""
 	}
@@ -211,7 +213,7 @@ func (e *Exchange) Page() string {
 	case SessionLost:
 		fmt.Fprintf(&b, " · session lost! new session for %s", e.User)
 	case SessionResumed:
-		fmt.Fprintf(&b, " · logged in as %s, visit %d, cart: %d items", e.User, e.Visits, e.Cart)
+		fmt.Fprintf(&b, " · logged in as %s, visit %d, cart: %s", e.User, e.Visits, plural(e.Cart, "item"))
 	}
 	return b.String()
 }

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,5 +53,33 @@ func TestExchangeStart(t *testing.T) {
 	want.Seq, want.Cookies, want.recording = 9, ex.Cookies, true
 	if !reflect.DeepEqual(ex, want) {
 		t.Fatalf("after start:\n%+v\nwant\n%+v", ex, want)
+	}
+}
+
+// TestExchangePage checks the page's words: a cart counts its items in
+// the right plural, and a 502 or 503 says why without repeating its status.
+func TestExchangePage(t *testing.T) {
+	ok := Exchange{Status: 200, TargetName: "Instance 2", Session: SessionResumed, User: "ana", Visits: 3}
+	for cart, want := range map[int]string{0: "cart: 0 items", 1: "cart: 1 item", 2: "cart: 2 items"} {
+		ok.Cart = cart
+		if got := ok.Page(); !strings.HasSuffix(got, want) {
+			t.Errorf("cart %d: %q, want it to end %q", cart, got, want)
+		}
+	}
+	for _, ex := range []Exchange{
+		{Status: 502, TargetName: "Instance 2", Reason: ReasonSticky},
+		{Status: 502, TargetName: "Instance 2", Reason: ReasonDirect},
+		{Status: 503, Reason: ReasonNoTargets},
+	} {
+		page := ex.Page()
+		if strings.Contains(page, ex.StatusText()) || strings.Contains(page, fmt.Sprint(ex.Status)) {
+			t.Errorf("%d page %q repeats its status %q", ex.Status, page, ex.StatusText())
+		}
+		if ex.Status == 502 && !strings.HasPrefix(page, "Instance 2 did not answer: the instance is stopped.") {
+			t.Errorf("502 page %q does not say why", page)
+		}
+	}
+	if page := (&Exchange{Status: 502, TargetName: "Instance 2", Reason: ReasonSticky}).Page(); !strings.Contains(page, "health checks") {
+		t.Errorf("502 page %q does not say the load balancer keeps routing there until health checks fail", page)
 	}
 }

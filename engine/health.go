@@ -47,3 +47,20 @@ func (t *Target) healthCheckFailure(timeout time.Duration) string {
 		return "Target.ResponseCodeMismatch (health checks fail)"
 	}
 }
+
+// UnhealthyAfter is the longest a target whose health checks all fail stays
+// in service: UnhealthyThresholdCount checks, HealthCheckInterval apart.
+func (a Attributes) UnhealthyAfter() time.Duration {
+	return time.Duration(a.UnhealthyThresholdCount) * a.HealthCheckInterval
+}
+
+// UnhealthyAt returns when t is marked unhealthy if its health checks keep
+// failing from the next one on; false when it is unhealthy or not registered.
+func (lb *LoadBalancer) UnhealthyAt(t *Target) (time.Time, bool) {
+	if t.NextHealthCheck.IsZero() || (t.State != StateHealthy && t.State != StateInitial) {
+		return time.Time{}, false
+	}
+	a := lb.TargetGroup.attrs
+	left := max(a.UnhealthyThresholdCount-t.ConsecutiveFailures-1, 0)
+	return t.NextHealthCheck.Add(time.Duration(left) * a.HealthCheckInterval), true
+}

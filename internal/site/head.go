@@ -32,8 +32,8 @@ var headFixes = []struct {
 			`<meta name="theme-color" content="` + DarkThemeColor + `" media="(prefers-color-scheme: dark)">`,
 	},
 	{ // The loader's label beside it says "Loading…".
-		regexp.MustCompile(regexp.QuoteMeta(`<img id="app-wasm-loader-icon"`)),
-		`<img alt="" id="app-wasm-loader-icon"`,
+		regexp.MustCompile(`<img ([^>]*id="app-wasm-loader-icon"[^>]*)>`),
+		`<img alt="" $1>`,
 	},
 }
 
@@ -47,7 +47,7 @@ func metaPattern(name string) *regexp.Regexp {
 // fixHead applies headFixes to a generated page.
 func fixHead(b []byte) []byte {
 	for _, f := range headFixes {
-		b = f.old.ReplaceAllLiteral(b, []byte(f.new))
+		b = f.old.ReplaceAll(b, []byte(f.new))
 	}
 	return b
 }

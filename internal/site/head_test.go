@@ -5,12 +5,14 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
 
 // TestGeneratedHead generates the lab's site (with a stand-in app.wasm) and
-// checks the head go-app wrote was fixed: zoom allowed, both themes named.
+// checks the head go-app wrote was fixed: zoom allowed, both themes named,
+// the loader's image has an alt; and that a11y.css is linked.
 func TestGeneratedHead(t *testing.T) {
 	dir := t.TempDir()
 	wasm := filepath.Join(dir, "app.wasm")
@@ -31,10 +33,14 @@ func TestGeneratedHead(t *testing.T) {
 		`<meta name="color-scheme" content="light dark">`,
 		`<meta name="theme-color" content="#1d4ed8" media="(prefers-color-scheme: light)">`,
 		`<meta name="theme-color" content="#0d1117" media="(prefers-color-scheme: dark)">`,
+		`/stickylab/web/a11y.css`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index.html lacks %s", want)
 		}
+	}
+	if img := regexp.MustCompile(`<img [^>]*id="app-wasm-loader-icon"[^>]*>`).FindString(html); !strings.HasPrefix(img, `<img alt="" `) {
+		t.Errorf("the loader's image %q has no alt", img)
 	}
 	for _, bad := range []string{"maximum-scale", "user-scalable"} {
 		if strings.Contains(html, bad) {
@@ -56,6 +62,11 @@ func TestFixHead(t *testing.T) {
 			`<meta name="theme-color" content="#0d1117" media="(prefers-color-scheme: dark)">`
 		if got != want {
 			t.Errorf("fixHead(%s) =\n%s\nwant\n%s", in, got, want)
+		}
+	}
+	for _, in := range []string{`<img id="app-wasm-loader-icon" class="goapp-logo" src="x">`, `<img class="goapp-logo" src="x" id="app-wasm-loader-icon">`} {
+		if got := string(fixHead([]byte(in))); got != `<img alt="" `+in[len("<img "):] {
+			t.Errorf("fixHead(%s) = %s, want an empty alt first", in, got)
 		}
 	}
 }

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// glossaryTerm is one term the lab uses without explaining it where it
+// appears: the learner's words for it and the AWS page it comes from.
+type glossaryTerm struct {
+	ID     string // its anchor is "term-" + ID
+	Term   string
+	Text   string
+	Source string // an AWS documentation page, linked (never loaded)
+}
+
+// The AWS pages the terms come from.
+const (
+	docsSticky    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/sticky-sessions.html"
+	docsMetrics   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html"
+	docsAttribute = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html"
+	docsRegister  = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html"
+	docsHealth    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
+)
+
+// docsTitles name the AWS pages in their links.
+var docsTitles = map[string]string{
+	docsSticky:    "AWS: Sticky sessions for your Application Load Balancer",
+	docsMetrics:   "AWS: CloudWatch metrics for your Application Load Balancer",
+	docsAttribute: "AWS: TargetGroupAttribute (API reference)",
+	docsRegister:  "AWS: Register targets with your target group",
+	docsHealth:    "AWS: Health checks for your target groups",
+}
+
+// specDefault is the engine's default of attribute key, as AWS prints it.
+func specDefault(key string) string {
+	s, _ := engine.LookupAttribute(key)
+	return s.Default
+}
+
+// specRange is the engine's range of attribute key: "0–3600".
+func specRange(key string) string {
+	s, _ := engine.LookupAttribute(key)
+	return fmt.Sprintf("%d–%d", s.Min, s.Max)
+}
+
+// glossary is every term, in the order the glossary lists them; the
+// numbers in it are the engine's.
+var glossary = []glossaryTerm{
+	{"lb-cookie", "lb_cookie (duration-based stickiness)",
+		fmt.Sprintf("The load balancer makes its own cookie (%s, and %s for cross-origin requests) naming the target, and sends the client back there until the cookie has been idle longer than the stickiness duration.", engine.CookieAWSALB, engine.CookieAWSALBCORS),
+		docsSticky},
+	{"app-cookie", "app_cookie (application-based stickiness)",
+		fmt.Sprintf("Stickiness follows the application's own session cookie (its name is an attribute, %s here): while the browser sends it, the load balancer's %s cookie beside it sends the client back to the same target.", engine.SessionCookie, engine.CookieAWSALBAPP),
+		docsSticky},
+	{"awsalb", engine.CookieAWSALB,
+		fmt.Sprintf("The duration-based stickiness cookie: an encrypted value naming the target. Its browser expiry is always %s; the load balancer itself checks the stickiness duration and re-issues it on every response.", durationWords(engine.CookieExpiry)),
+		docsSticky},
+	{"awsalbcors", engine.CookieAWSALBCORS,
+		fmt.Sprintf("The same value as %s with SameSite=None; Secure, so that cross-origin (CORS) requests carry it too. When both are sent, the load balancer reads this one.", engine.CookieAWSALB),
+		docsSticky},
+	{"awsalbapp", engine.CookieAWSALBAPP,
+		"The load balancer's cookie for application-based stickiness: an encrypted value naming the target, set beside the application's cookie. A moved client gets a new one for its new target.",
+		docsSticky},
+	{"nonsticky", "NonStickyRequestCount",
+		"A CloudWatch metric: requests with stickiness on for which the load balancer had to pick a target anew, because the request had no usable stickiness cookie (none, expired, invalid, or naming a target out of service).",
+		docsMetrics},
+	{"imbalance", "Imbalance",
+		"The lab's measure, not an AWS metric: the busiest in-service instance's requests in the last simulated minute divided by the average (1.00 is perfectly even). CloudWatch's RequestCountPerTarget shows the same unevenness.",
+		docsMetrics},
+	{"round-robin", "Round robin",
+		"The default algorithm: each new pick goes to the next target in turn.",
+		docsAttribute},
+	{"least-outstanding-requests", "Least outstanding requests",
+		"Each new pick goes to the target with the fewest requests in flight, so a slow target gets fewer.",
+		docsAttribute},
+	{"weighted-random", "Weighted random",
+		"Each new pick is a random target, all with the same weight here (AWS's anomaly mitigation, which lowers a failing target's weight, is not simulated). AWS refuses it together with stickiness: " + engine.MessageStickinessWithWeightedRandom + ".",
+		docsAttribute},
+	{"deregister", "Deregister, draining",
+		"Deregistering removes a target from the target group: it is draining (no new requests, while those in flight finish) for the deregistration delay, then unused. Sticky clients of a draining target are moved to another.",
+		docsRegister},
+	{"deregistration-delay", "Deregistration delay",
+		fmt.Sprintf("%s: how long a deregistered target drains before it leaves the target group (%s seconds, default %s).",
+			engine.KeyDeregistrationDelay, specRange(engine.KeyDeregistrationDelay), specDefault(engine.KeyDeregistrationDelay)),
+		docsAttribute},
+	{"health-thresholds", "Health check thresholds",
+		fmt.Sprintf("A check runs every %s s by default. %s consecutive failed checks (default %s) make a target unhealthy: until then the load balancer keeps sending it requests. %s consecutive passed checks (default %s) make it healthy again.",
+			specDefault(engine.KeyHealthCheckInterval), engine.KeyUnhealthyThresholdCount, specDefault(engine.KeyUnhealthyThresholdCount),
+			engine.KeyHealthyThresholdCount, specDefault(engine.KeyHealthyThresholdCount)),
+		docsHealth},
+}
+
+// lookupTerm returns the glossary's term id.
+func lookupTerm(id string) (glossaryTerm, bool) {
+	for _, g := range glossary {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return glossaryTerm{}, false
+}
+
+// termLink is a small "?" beside a term: a link to its glossary entry,
+// whose title shows the explanation on hover. Nothing for an unknown id.
+func termLink(id string) app.UI {
+	g, ok := lookupTerm(id)
+	if !ok {
+		return nil
+	}
+	return app.A().Class("term-help").Href("#term-"+g.ID).DataSet("term", g.ID).
+		Title(g.Term+": "+g.Text).Aria("label", "What is "+g.Term+"? (glossary)").Text("?")
+}
+
+// Glossary explains the terms the lab uses, each with the AWS page it
+// comes from; termLink links a term to its entry.
+type Glossary struct {
+	app.Compo
+}
+
+// Render draws the glossary.
+func (g *Glossary) Render() app.UI {
+	return app.Section().Class("glossary").ID("glossary").DataSet("testid", "glossary").Aria("label", "Glossary").Body(
+		app.H2().Text("Glossary"),
+		app.Dl().Body(
+			app.Range(glossary).Slice(func(i int) app.UI {
+				t := glossary[i]
+				return app.Div().Class("term").ID("term-"+t.ID).DataSet("testid", "term-"+t.ID).Body(
+					app.Dt().Text(t.Term),
+					app.Dd().Body(
+						app.Text(t.Text+" "),
+						app.A().Href(t.Source).Attr("rel", "noopener").Text(docsTitles[t.Source]),
+					),
+				)
+			}),
+		),
+	)
+}
