@@ -42,15 +42,14 @@ func (l *Lab) startTraffic(q url.Values) []string {
 		}
 	}
 	if id, ok := first(q, "preset"); ok {
-		_, view := first(q, "view")
 		if err := l.m.applyPreset(id); err != nil {
 			var ids []string
 			for _, p := range engine.Presets {
 				ids = append(ids, p.ID)
 			}
 			msgs = append(msgs, fmt.Sprintf("URL parameter preset=%q is not valid: use one of %s. No lesson is staged.", id, strings.Join(ids, ", ")))
-		} else if !view {
-			l.tl.tab = tabTraffic
+		} else {
+			l.tl.tab = tabOfQuery(q) // the lesson's tab, unless view names one
 		}
 	}
 	return msgs

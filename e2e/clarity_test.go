@@ -24,7 +24,7 @@ func TestUnsavedChanges(t *testing.T) {
 	if got := p.WaitText("attributes-unsaved", NonEmpty); got != "Unsaved changes: Save changes applies them." {
 		t.Errorf("note %q", got)
 	}
-	if !Eval[bool](p, `document.querySelector('[data-testid="save-attributes"]').closest('section').classList.contains('unsaved')`) {
+	if !Eval[bool](p, `document.querySelector('[data-testid="save-attributes"]').closest('.attributes').classList.contains('unsaved')`) {
 		t.Error("the form is not marked")
 	}
 	if _, reason := p.refresh(); reason != "no-stickiness" {
