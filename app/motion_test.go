@@ -1,35 +1,15 @@
 package app
 
 import (
-	"context"
-	"net/url"
 	"testing"
 	"time"
-
-	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
 
 // mountMotion mounts a Lab at ?q as trMountLab does, with the learner's
 // reduced-motion preference set to reduced.
 func mountMotion(t *testing.T, q string, reduced bool) *trLab {
 	t.Helper()
-	clock := &wallClock{now: playerStart}
-	d := app.NewClientTester(app.Div())
-	t.Cleanup(d.Close)
-	u, err := url.Parse("https://stickylab.test/stickylab/?" + q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Nav(u)
-	tl := &trLab{t: t, d: d, clock: clock, frames: make(chan context.Context, 10)}
-	tl.lab = &Lab{opts: Options{Now: clock.Now, ReducedMotion: func() bool { return reduced },
-		Frames: func(ctx context.Context, f func(time.Time)) { tl.frames <- ctx; <-ctx.Done() }}}
-	d.Mount(tl.lab)
-	trSettle(d)
-	if !tl.lab.Mounted() || tl.lab.m == nil {
-		t.Fatal("the lab did not mount")
-	}
-	return tl
+	return trMountLabWith(t, q, func() bool { return reduced })
 }
 
 // TestReducedMotion checks that with reduced motion the traffic lab opens

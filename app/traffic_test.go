@@ -564,6 +564,13 @@ type trLab struct {
 
 func trMountLab(t *testing.T, q string) *trLab {
 	t.Helper()
+	return trMountLabWith(t, q, nil)
+}
+
+// trMountLabWith is trMountLab with the learner's reduced-motion
+// preference (nil: the browser's).
+func trMountLabWith(t *testing.T, q string, reducedMotion func() bool) *trLab {
+	t.Helper()
 	clock := &wallClock{now: playerStart}
 	d := app.NewClientTester(app.Div())
 	t.Cleanup(d.Close)
@@ -573,7 +580,7 @@ func trMountLab(t *testing.T, q string) *trLab {
 	}
 	d.Nav(u)
 	tl := &trLab{t: t, d: d, clock: clock, frames: make(chan context.Context, 10)}
-	tl.lab = &Lab{opts: Options{Now: clock.Now, Frames: func(ctx context.Context, f func(time.Time)) {
+	tl.lab = &Lab{opts: Options{Now: clock.Now, ReducedMotion: reducedMotion, Frames: func(ctx context.Context, f func(time.Time)) {
 		tl.frames <- ctx
 		<-ctx.Done()
 	}}}

@@ -289,6 +289,15 @@ func (p *Page) SetCookie(name, value string) {
 // or e2e/screenshots, and returns its path.
 func (p *Page) Screenshot(name string) string {
 	p.T.Helper()
+	file := p.saveScreenshot(name, run(p, "taking screenshot "+name, chromedp.FullScreenshot(100)))
+	p.T.Logf("screenshot: %s", file)
+	return file
+}
+
+// saveScreenshot writes png as NAME.png in $E2E_SCREENSHOTS, or
+// e2e/screenshots, and returns its path.
+func (p *Page) saveScreenshot(name string, png []byte) string {
+	p.T.Helper()
 	dir := os.Getenv("E2E_SCREENSHOTS")
 	if dir == "" {
 		dir = "screenshots"
@@ -296,12 +305,10 @@ func (p *Page) Screenshot(name string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		p.T.Fatal(err)
 	}
-	png := run(p, "taking screenshot "+name, chromedp.FullScreenshot(100))
 	file := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		p.T.Fatal(err)
 	}
-	p.T.Logf("screenshot: %s", file)
 	return file
 }
 

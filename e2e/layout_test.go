@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -50,17 +48,7 @@ func (p *Page) emulateMedia(pairs ...string) {
 // sel, as Screenshot saves the page.
 func (p *Page) ScreenshotOf(name, sel string) {
 	p.T.Helper()
-	dir := os.Getenv("E2E_SCREENSHOTS")
-	if dir == "" {
-		dir = "screenshots"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		p.T.Fatal(err)
-	}
-	png := run(p, "taking a screenshot of "+sel, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		p.T.Fatal(err)
-	}
+	p.saveScreenshot(name, run(p, "taking a screenshot of "+sel, chromedp.Screenshot(chromedp.CSS(sel))))
 }
 
 // layoutProblemsJS lists what does not fit: the page wider than the window, a
