@@ -21,10 +21,9 @@ import (
 // courseSandbox is the sandbox attribute README's snippet gives the frame.
 const courseSandbox = "allow-scripts allow-same-origin allow-forms allow-popups allow-popups-to-escape-sandbox"
 
-// coursePage serves, on http://localhost:PORT/ (another site than the lab's
-// 127.0.0.1), a course page that embeds the lab at its ?src= (relative to
-// the lab's start page) in an 800×600 frame, as README's snippet does, and
-// keeps every message it receives in window.msgs.
+// coursePage serves on http://localhost:PORT/ (the lab is on 127.0.0.1,
+// another site) a page embedding the lab at its ?src= in an 800×600 frame
+// as README's snippet does; window.msgs keeps every message it receives.
 func coursePage(t *testing.T) *Site {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -255,6 +254,7 @@ func TestEmbed(t *testing.T) {
 	if n := len(ofType(messages(p), "stickylab:error")); n != 1 {
 		t.Errorf("%d error messages, want the one of the bad duration", n)
 	}
+	fp.axe("the embedded lab")
 	p.Screenshot("embed")
 	// The snippet's sandbox lets the attributes form submit (allow-forms).
 	fp.setStickiness(false)
