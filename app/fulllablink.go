@@ -15,6 +15,9 @@ func (f *FullLabLink) Render() app.UI {
 	return app.Div().Class("embed-bar").Body(
 		app.H1().Class("embed-title").Text("stickylab"),
 		app.A().Href(f.IHref).Target("_blank").Rel("noopener").DataSet("testid", "full-lab").
-			Text("Open the full lab ↗"),
+			Text("Open the full lab ↗").
+			// go-app's window click handler would open it in this frame,
+			// ignoring the target: the browser's default opens the new tab.
+			OnClick(func(ctx app.Context, e app.Event) { e.Call("stopPropagation") }),
 	)
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // The tests of this file embed the lab (?embed=1) in a course page of
@@ -53,6 +55,21 @@ func openCourse(t *testing.T, c *Site, src string) (p, fp *Page) {
 	fp = attachFrame(t, p, lab.URL)
 	fp.WaitReady()
 	return p, fp
+}
+
+// hasPage reports whether the browser context of p has a tab at url.
+func hasPage(t *testing.T, p *Page, url string) bool {
+	t.Helper()
+	infos, err := chromedp.Targets(p.Ctx)
+	if err != nil {
+		t.Fatalf("listing targets: %v", err)
+	}
+	for _, info := range infos {
+		if info.Type == "page" && info.URL == url {
+			return true
+		}
+	}
+	return false
 }
 
 // message is one message the course page received.
@@ -258,6 +275,21 @@ func TestEmbed(t *testing.T) {
 	p.Screenshot("embed")
 	// The snippet's sandbox lets the attributes form submit (allow-forms).
 	fp.setStickiness(false)
+
+	// Open the full lab: a new tab (last, as the course page's tab is then
+	// in the background, where animation frames stop).
+	pages := fp.pagesLoaded()
+	fp.Click("full-lab")
+	deadline = time.Now().Add(Timeout)
+	for !hasPage(t, p, lab.URL) {
+		if time.Now().After(deadline) {
+			t.Fatal("Open the full lab opened no tab at " + lab.URL)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !fp.exists("full-lab") || fp.pagesLoaded() != pages {
+		t.Error("Open the full lab changed the frame")
+	}
 	p.checkClean(course.Origin, lab.Origin)
 	fp.checkClean()
 }
