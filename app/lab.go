@@ -80,7 +80,11 @@ func (l *Lab) Render() app.UI {
 		notices = append(notices, l.err)
 	}
 	tab := l.tab()
-	return app.Main().Class("lab", map[bool]string{true: "embed", false: ""}[l.embed.On]).Body(
+	main := app.Main().Class("lab", map[bool]string{true: "embed", false: ""}[l.embed.On])
+	if l.embed.On {
+		main = main.OnClick(l.openTermInFullLab)
+	}
+	return main.Body(
 		app.A().Class("skip-link").Href("#"+panelID(tab)).DataSet("testid", "skip-link").Text("Skip to the lab").
 			OnClick(func(ctx app.Context, e app.Event) {
 				// go-app would navigate (dropping the query): move the

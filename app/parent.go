@@ -117,3 +117,18 @@ func (l *Lab) command(data []byte) *ErrorMessage {
 	}
 	return nil
 }
+
+// openTermInFullLab opens a "?" term link of the embedded lab, which has no
+// glossary, at its entry in the full lab, in a new tab.
+func (l *Lab) openTermInFullLab(ctx app.Context, e app.Event) {
+	a := e.Get("target")
+	if !a.Truthy() || a.Get("closest").IsUndefined() {
+		return
+	}
+	if a = a.Call("closest", "a.term-help"); !a.Truthy() {
+		return
+	}
+	e.PreventDefault()
+	e.Call("stopPropagation")
+	app.Window().Call("open", l.full+"#term-"+a.Get("dataset").Get("term").String(), "_blank", "noopener")
+}

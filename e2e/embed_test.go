@@ -290,6 +290,15 @@ func TestEmbed(t *testing.T) {
 	if !fp.exists("full-lab") || fp.pagesLoaded() != pages {
 		t.Error("Open the full lab changed the frame")
 	}
+	// A "?" term link opens its glossary entry in the full lab, in a new tab.
+	term := Eval[string](fp, `document.querySelector(".attributes a.term-help").dataset.term`)
+	fp.do("clicking a term link", chromedp.Click(`.attributes a.term-help`, chromedp.NodeVisible))
+	for !hasPage(t, p, lab.URL+"#term-"+term) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the %s term link opened no tab at %s#term-%s", term, lab.URL, term)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	p.checkClean(course.Origin, lab.Origin)
 	fp.checkClean()
 }
