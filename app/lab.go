@@ -22,6 +22,8 @@ type Lab struct {
 	tl      labTraffic // the traffic lab's tab and frame loop (trafficlab.go)
 	live    liveFeed   // the live views the frame loop refreshes (live.go)
 	said    string     // the live region's text (announcer.go)
+	embed   Embed      // ?embed= and ?parent= (embed.go)
+	full    string     // the full lab's address, for an embedded lab
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -33,6 +35,7 @@ func (l *Lab) OnMount(ctx app.Context) {
 		return
 	}
 	l.watchHistory(ctx)
+	l.listenToParent(ctx)
 	ctx.Async(func() {
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
@@ -59,6 +62,10 @@ func (l *Lab) start(q map[string][]string) {
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q)...)
+	var embedMsgs []string
+	l.embed, embedMsgs = ParseEmbed(q)
+	l.notices = append(l.notices, embedMsgs...)
+	l.full = fullLabHref(q)
 }
 
 // Render draws the page.
@@ -73,7 +80,11 @@ func (l *Lab) Render() app.UI {
 		notices = append(notices, l.err)
 	}
 	tab := l.tab()
-	return app.Main().Class("lab").Body(
+	main := app.Main().Class("lab", map[bool]string{true: "embed", false: ""}[l.embed.On])
+	if l.embed.On {
+		main = main.OnClick(l.openTermInFullLab)
+	}
+	return main.Body(
 		app.A().Class("skip-link").Href("#"+panelID(tab)).DataSet("testid", "skip-link").Text("Skip to the lab").
 			OnClick(func(ctx app.Context, e app.Event) {
 				// go-app would navigate (dropping the query): move the
@@ -86,8 +97,13 @@ func (l *Lab) Render() app.UI {
 			}, tab),
 		&Announcer{IMessage: l.said},
 		app.Header().Class("lab-header").Body(
-			app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab")),
-			app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."),
+			when(l.embed.On, func() app.UI { return &FullLabLink{IHref: l.full} }),
+			when(!l.embed.On, func() app.UI {
+				return app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab"))
+			}),
+			when(!l.embed.On, func() app.UI {
+				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
+			}),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
@@ -99,12 +115,14 @@ func (l *Lab) Render() app.UI {
 			l.tabClock(),
 			l.tabGrid(),
 		),
-		app.Footer().Class("muted").Body(
-			&AssumptionList{},
-			&Glossary{},
-			app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
-				lb.Name, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name, m.setup.Seed)),
-		),
+		when(!l.embed.On, func() app.UI {
+			return app.Footer().Class("muted").Body(
+				&AssumptionList{},
+				&Glossary{},
+				app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
+					lb.Name, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name, m.setup.Seed)),
+			)
+		}),
 	)
 }
 
@@ -150,6 +168,7 @@ func (l *Lab) refresh() {
 	ex := l.m.refresh()
 	l.err = ""
 	l.announce(exchangeWords(&ex))
+	l.post(newRequestMessage(&ex))
 }
 func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
 func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
@@ -162,6 +181,7 @@ func (l *Lab) openDirect(name string) {
 	l.act(err)
 	if err == nil {
 		l.announce(exchangeWords(&ex))
+		l.post(newRequestMessage(&ex))
 	}
 }
 

@@ -127,6 +127,15 @@ func (m *model) jarNotice() string {
 	return ""
 }
 
+// jarMode says where the learner's cookies are: document, partitioned or
+// memory (a jar that does not say is a memory jar).
+func (m *model) jarMode() string {
+	if r, ok := m.jar.(JarReporter); ok {
+		return r.State().Mode.String()
+	}
+	return "memory"
+}
+
 // shown returns the exchange whose page the browser pane shows.
 func (m *model) shown() *engine.Exchange {
 	if m.direct != nil {

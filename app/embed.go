@@ -1,0 +1,235 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// Embed is how the lab sits in a course page: ?embed=1 drops the site's
+// chrome; ?parent= names the one origin it talks to with postMessage.
+type Embed struct {
+	On     bool   // ?embed=1: no header, intro, footer or glossary
+	Parent string // the course page's origin, "" for none: no messages at all
+}
+
+// ParseEmbed reads the URL parameters embed and parent. A bad value is
+// ignored with a message, as ParseSetup's are.
+func ParseEmbed(q url.Values) (Embed, []string) {
+	var e Embed
+	var msgs []string
+	if v, ok := first(q, "embed"); ok {
+		switch v {
+		case "1", "true":
+			e.On = true
+		case "0", "false":
+		default:
+			msgs = append(msgs, fmt.Sprintf("URL parameter embed=%q is not valid: use 1 or 0. Using 0.", v))
+		}
+	}
+	if v, ok := first(q, "parent"); ok {
+		if o, ok := parseOrigin(v); ok {
+			e.Parent = o
+		} else {
+			msgs = append(msgs, fmt.Sprintf("URL parameter parent=%q is not valid: give the course page's origin, e.g. https://moodle.example.edu. The lab sends and accepts no messages.", v))
+		}
+	}
+	return e, msgs
+}
+
+// parseOrigin returns s as the browser serializes an origin (lower case,
+// no default port), if s is an http(s) origin with no path, query or user.
+func parseOrigin(s string) (string, bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", false
+	}
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", false
+		}
+	}
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return u.Scheme + "://" + host, true
+}
+
+// Accepts reports whether a message event may command the lab: it comes
+// from the parent frame (event.source === window.parent) of the ?parent= origin.
+func (e Embed) Accepts(origin string, fromParent bool) bool {
+	return e.Parent != "" && fromParent && origin == e.Parent
+}
+
+// fullLabHref is the address of the same lab outside the frame: the page's
+// query without embed and parent.
+func fullLabHref(q url.Values) string {
+	keep := url.Values{}
+	for k, v := range q {
+		if k != "embed" && k != "parent" {
+			keep[k] = v
+		}
+	}
+	if len(keep) == 0 {
+		return Href("/")
+	}
+	return Href("/") + "?" + keep.Encode()
+}
+
+// MessageVersion is the version of the postMessage format (README,
+// "Embedding in a course page").
+const MessageVersion = 1
+
+// The types of the messages the lab posts and accepts.
+const (
+	MsgReady         = "stickylab:ready"
+	MsgRequest       = "stickylab:request"
+	MsgError         = "stickylab:error"
+	MsgLessonStep    = "stickylab:lesson-step" // reserved for guided lessons
+	CmdRefresh       = "stickylab:refresh"
+	CmdSetAttributes = "stickylab:set-attributes"
+)
+
+// ReadyMessage says the lab has loaded; Cookies is where it keeps them:
+// document, partitioned or memory.
+type ReadyMessage struct {
+	Type    string `json:"type"`
+	Version int    `json:"version"`
+	Cookies string `json:"cookies"`
+}
+
+// RequestMessage is one of the learner's requests; it never carries a cookie.
+type RequestMessage struct {
+	Type    string `json:"type"`
+	Version int    `json:"version"`
+	Target  string `json:"target"`  // "Instance 2", "" when no target answered
+	Reason  string `json:"reason"`  // engine.Reason's name: sticky, new-client…
+	Status  int    `json:"status"`  // 200, 502, 503
+	Session string `json:"session"` // new, resumed, lost or none
+}
+
+// ErrorMessage answers a command the lab refused: AWS's message for a bad
+// attribute (then named in Attribute), as the form shows it.
+type ErrorMessage struct {
+	Type      string `json:"type"`
+	Version   int    `json:"version"`
+	Message   string `json:"message"`
+	Attribute string `json:"attribute,omitempty"`
+}
+
+func newReadyMessage(cookies string) ReadyMessage {
+	return ReadyMessage{Type: MsgReady, Version: MessageVersion, Cookies: cookies}
+}
+
+func newRequestMessage(ex *engine.Exchange) RequestMessage {
+	return RequestMessage{Type: MsgRequest, Version: MessageVersion, Target: ex.TargetName,
+		Reason: ex.Reason.String(), Status: ex.Status, Session: ex.Session.String()}
+}
+
+func newErrorMessage(err error) ErrorMessage {
+	m := ErrorMessage{Type: MsgError, Version: MessageVersion, Message: err.Error()}
+	var v *engine.ValidationError
+	if errors.As(err, &v) {
+		m.Message, m.Attribute = v.Message, v.Key
+	}
+	return m
+}
+
+// command is a course page's command: its type and, for set-attributes,
+// the attributes as AWS's API names them.
+type command struct {
+	Type       string
+	Attributes map[string]string
+}
+
+// maxCommandBytes bounds the JSON of a command the lab reads.
+const maxCommandBytes = 16 << 10
+
+// parseCommand reads a message's data (its JSON). ok is false for a
+// message that is not a stickylab command (ignored); err says why a
+// stickylab command cannot be run.
+func parseCommand(data []byte) (c command, ok bool, err error) {
+	if len(data) > maxCommandBytes {
+		return c, false, nil
+	}
+	var raw struct {
+		Type       string                     `json:"type"`
+		Version    *json.Number               `json:"version"`
+		Attributes map[string]json.RawMessage `json:"attributes"`
+	}
+	if json.Unmarshal(data, &raw) != nil || !strings.HasPrefix(raw.Type, "stickylab:") {
+		return c, false, nil
+	}
+	c.Type = raw.Type
+	if raw.Version != nil && raw.Version.String() != strconv.Itoa(MessageVersion) {
+		return c, true, fmt.Errorf("version %s of the message format is not supported: use %d", raw.Version, MessageVersion)
+	}
+	switch raw.Type {
+	case CmdRefresh:
+	case CmdSetAttributes:
+		if len(raw.Attributes) == 0 {
+			return c, true, fmt.Errorf("%s needs attributes, e.g. {\"stickiness.enabled\": \"true\"}", CmdSetAttributes)
+		}
+		c.Attributes = map[string]string{}
+		for k, v := range raw.Attributes {
+			s, err := attributeText(v)
+			if err != nil {
+				return c, true, fmt.Errorf("attribute %s: %v", k, err)
+			}
+			c.Attributes[k] = s
+		}
+	case MsgReady, MsgRequest, MsgError, MsgLessonStep:
+		return c, false, nil // the lab's own messages, echoed: not commands
+	default:
+		return c, true, fmt.Errorf("unknown command %q: use %s or %s", raw.Type, CmdRefresh, CmdSetAttributes)
+	}
+	return c, true, nil
+}
+
+// attributeText returns an attribute's value as AWS's API takes it: a
+// string, or the text of a JSON number or boolean.
+func attributeText(v json.RawMessage) (string, error) {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s, nil
+	}
+	var b bool
+	if json.Unmarshal(v, &b) == nil {
+		return strconv.FormatBool(b), nil
+	}
+	var n json.Number
+	if json.Unmarshal(v, &n) == nil {
+		return n.String(), nil
+	}
+	return "", fmt.Errorf("give a string, not %s", v)
+}
+
+// withAttributes returns a with the attributes set, in key order, and
+// validated by the engine: the first error is AWS's message.
+func withAttributes(a engine.Attributes, attrs map[string]string) (engine.Attributes, error) {
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if err := a.Set(k, attrs[k]); err != nil {
+			return a, err
+		}
+	}
+	return a, a.Validate()
+}

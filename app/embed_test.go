@@ -1,0 +1,215 @@
+package app
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+func TestParseOrigin(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://moodle.example.edu":          "https://moodle.example.edu",
+		"https://Moodle.Example.EDU/":         "https://moodle.example.edu",
+		"https://moodle.example.edu:443":      "https://moodle.example.edu",
+		"http://localhost:80":                 "http://localhost",
+		"http://127.0.0.1:8080":               "http://127.0.0.1:8080",
+		"http://[::1]:3000":                   "http://[::1]:3000",
+		"https://canvas.example.com:8443":     "https://canvas.example.com:8443",
+		"":                                    "",
+		"*":                                   "",
+		"null":                                "",
+		"moodle.example.edu":                  "",
+		"https://moodle.example.edu/course/1": "",
+		"https://moodle.example.edu?x=1":      "",
+		"https://user@moodle.example.edu":     "",
+		"javascript:alert(1)":                 "",
+		"file:///etc/passwd":                  "",
+		"https://x:99999":                     "",
+		"https://":                            "",
+	} {
+		got, ok := parseOrigin(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("parseOrigin(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestParseEmbed(t *testing.T) {
+	q, _ := url.ParseQuery("embed=1&parent=https://Course.example:443&stickiness=lb_cookie")
+	e, msgs := ParseEmbed(q)
+	if !e.On || e.Parent != "https://course.example" || len(msgs) != 0 {
+		t.Errorf("ParseEmbed = %+v, %q", e, msgs)
+	}
+	e, msgs = ParseEmbed(url.Values{"embed": {"yes"}, "parent": {"*"}})
+	if e.On || e.Parent != "" || len(msgs) != 2 || !strings.Contains(msgs[1], "sends and accepts no messages") {
+		t.Errorf("bad values: %+v, %q", e, msgs)
+	}
+	if e, msgs := ParseEmbed(nil); e != (Embed{}) || msgs != nil {
+		t.Errorf("no parameters: %+v, %q", e, msgs)
+	}
+}
+
+func TestEmbedAccepts(t *testing.T) {
+	e := Embed{Parent: "https://course.example"}
+	for _, c := range []struct {
+		origin     string
+		fromParent bool
+		want       bool
+	}{
+		{"https://course.example", true, true},
+		{"https://course.example", false, false}, // another frame of the same origin
+		{"https://evil.example", true, false},
+		{"http://course.example", true, false},
+		{"https://course.example:8443", true, false},
+		{"null", true, false},
+		{"", true, false},
+	} {
+		if got := e.Accepts(c.origin, c.fromParent); got != c.want {
+			t.Errorf("Accepts(%q, %v) = %v", c.origin, c.fromParent, got)
+		}
+	}
+	if (Embed{On: true}).Accepts("", true) {
+		t.Error("no ?parent= accepts a message from an empty origin")
+	}
+}
+
+func TestFullLabHref(t *testing.T) {
+	q, _ := url.ParseQuery("embed=1&parent=https://c.example&stickiness=lb_cookie&view=traffic")
+	if got := fullLabHref(q); got != Href("/")+"?stickiness=lb_cookie&view=traffic" {
+		t.Errorf("fullLabHref = %q", got)
+	}
+	if got := fullLabHref(url.Values{"embed": {"1"}}); got != Href("/") {
+		t.Errorf("fullLabHref(embed only) = %q", got)
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		ok      bool
+		err     string
+		typ     string
+		enabled string
+	}{
+		{`{"type":"stickylab:refresh"}`, true, "", CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":1}`, true, "", CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":2}`, true, "version 2", CmdRefresh, ""},
+		{`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":"true"}}`, true, "", CmdSetAttributes, "true"},
+		{`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":true}}`, true, "", CmdSetAttributes, "true"},
+		{`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":{}}}`, true, "give a string", CmdSetAttributes, ""},
+		{`{"type":"stickylab:set-attributes"}`, true, "needs attributes", CmdSetAttributes, ""},
+		{`{"type":"stickylab:load-everything"}`, true, "unknown command", "stickylab:load-everything", ""},
+		{`{"type":"stickylab:request","target":"Instance 1"}`, false, "", "", ""},
+		{`{"type":"stickylab:lesson-step"}`, false, "", "", ""},
+		{`{"type":"webpackOk"}`, false, "", "", ""},
+		{`"stickylab:refresh"`, false, "", "", ""},
+		{`[1,2]`, false, "", "", ""},
+		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, false, "", "", ""},
+	} {
+		got, ok, err := parseCommand([]byte(c.in))
+		if ok != c.ok || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("parseCommand(%.60s) = %v, %v; want ok %v, error %q", c.in, ok, err, c.ok, c.err)
+			continue
+		}
+		if ok && err == nil && (got.Type != c.typ || got.Attributes["stickiness.enabled"] != c.enabled) {
+			t.Errorf("parseCommand(%.60s) = %+v", c.in, got)
+		}
+	}
+}
+
+func TestWithAttributes(t *testing.T) {
+	a, err := withAttributes(engine.DefaultAttributes(), map[string]string{
+		engine.KeyStickinessEnabled: "true", engine.KeyLBCookieDuration: "30",
+	})
+	if err != nil || !a.StickinessEnabled || a.LBCookieDuration != 30*time.Second {
+		t.Errorf("withAttributes = %+v, %v", a, err)
+	}
+	// AWS's messages, as the form gives them: the engine validates both.
+	for attrs, want := range map[string]string{
+		`{"stickiness.enabled":"maybe"}`:                                                  "stickiness.enabled",
+		`{"stickiness.lb_cookie.duration_seconds":"0"}`:                                   "between 1 and 604800 seconds",
+		`{"no.such.attribute":"1"}`:                                                       "not supported",
+		`{"stickiness.enabled":"true","load_balancing.algorithm.type":"weighted_random"}`: "both stickiness and weighted random",
+	} {
+		var m map[string]string
+		if err := json.Unmarshal([]byte(attrs), &m); err != nil {
+			t.Fatal(err)
+		}
+		_, err := withAttributes(engine.DefaultAttributes(), m)
+		if msg := newErrorMessage(err); err == nil || !strings.Contains(msg.Message+" "+msg.Attribute, want) {
+			t.Errorf("withAttributes(%s) = %v, want an error naming %q", attrs, err, want)
+		}
+	}
+}
+
+func TestRequestMessageHasNoCookie(t *testing.T) {
+	lt := mountLab(t, "stickiness=lb_cookie", nil)
+	lt.refresh()
+	lt.refresh()
+	ex := lt.lab.m.log[len(lt.lab.m.log)-1]
+	b, err := json.Marshal(newRequestMessage(&ex))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"stickylab:request","version":1,"target":"` + ex.TargetName + `","reason":"sticky","status":200,"session":"resumed"}`
+	if string(b) != want {
+		t.Errorf("request message %s, want %s", b, want)
+	}
+	for _, c := range lt.lab.m.cookies() {
+		if strings.Contains(string(b), c.Value) {
+			t.Errorf("the message carries the value of %s", c.Name)
+		}
+	}
+}
+
+// TestLabEmbedded checks the embed view (no site chrome, the full lab's
+// link) and the commands a course page sends.
+func TestLabEmbedded(t *testing.T) {
+	lt := mountLab(t, "embed=1&parent=https://course.example&stickiness=lb_cookie", nil)
+	tree := lt.tree()
+	if tree.byTestID("home") != nil || tree.byTestID("glossary") != nil || tree.byTestID("assumptions") != nil ||
+		len(tree.find(func(n *htmlNode) bool { return n.tag == "footer" })) != 0 {
+		t.Errorf("the embedded lab shows the site's chrome: %s", tree.Text())
+	}
+	link := tree.mustTestID(t, "full-lab")
+	if link.attrs["href"] != Href("/")+"?stickiness=lb_cookie" || link.attrs["target"] != "_blank" || link.attrs["rel"] != "noopener" {
+		t.Errorf("full lab link: %v", link.attrs)
+	}
+	for _, id := range []string{"browser-tab", "traffic-tab", "refresh", "cookie-panel", "request-log", "stickiness-enabled", "clock"} {
+		tree.mustTestID(t, id)
+	}
+
+	var reply *ErrorMessage
+	lt.do(func(l *Lab) { reply = l.command([]byte(`{"type":"stickylab:refresh","version":1}`)) })
+	if reply != nil || lt.lab.m.requests != 1 || lt.text("served-by") == "" {
+		t.Errorf("refresh command: reply %v, %d requests", reply, lt.lab.m.requests)
+	}
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":"false"}}`))
+	})
+	if reply != nil || lt.lab.m.lb.TargetGroup.Attributes().StickinessEnabled {
+		t.Errorf("set-attributes: reply %v, stickiness still on", reply)
+	}
+	if lt.tree().mustTestID(t, "stickiness-enabled").flag("checked") {
+		t.Error("the form still shows stickiness on")
+	}
+	before := lt.lab.m.lb.TargetGroup.Attributes()
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":"true","stickiness.lb_cookie.duration_seconds":"604801"}}`))
+	})
+	if reply == nil || reply.Type != MsgError || reply.Attribute != engine.KeyLBCookieDuration ||
+		reply.Message != "Stickiness duration must be between 1 and 604800 seconds" {
+		t.Errorf("bad duration: reply %+v", reply)
+	}
+	if lt.lab.m.lb.TargetGroup.Attributes() != before {
+		t.Error("a refused set-attributes changed the attributes")
+	}
+	lt.do(func(l *Lab) { reply = l.command([]byte(`{"type":"hello"}`)) })
+	if reply != nil || lt.lab.m.requests != 1 {
+		t.Errorf("a foreign message: reply %v, %d requests", reply, lt.lab.m.requests)
+	}
+}
