@@ -88,6 +88,7 @@ func (l *Lab) Render() app.UI {
 		app.Header().Class("lab-header").Body(
 			app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab")),
 			app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."),
+			intro(tab != tabBrowser),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
