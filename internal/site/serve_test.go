@@ -84,8 +84,8 @@ func TestHandlerGzip(t *testing.T) {
 		if c.file != "web/icon.png" && res.Header.Get("Vary") != "Accept-Encoding" {
 			t.Errorf("%s: Vary %q, want Accept-Encoding", name, res.Header.Get("Vary"))
 		}
-		if n, _ := strconv.Atoi(res.Header.Get("Content-Length")); n != len(body) {
-			t.Errorf("%s: Content-Length %d for a body of %d bytes", name, n, len(body))
+		if cl := res.Header.Get("Content-Length"); cl != "" && cl != strconv.Itoa(len(body)) {
+			t.Errorf("%s: Content-Length %s for a body of %d bytes", name, cl, len(body))
 		}
 		if c.gzip {
 			if c.file == "web/app.wasm" && len(body) >= len(want)/4 {
