@@ -43,11 +43,9 @@ const interactiveJS = `window.__interactive = new Promise((resolve) => {
   tick();
 });`
 
-// BenchmarkLoad measures cold loads (new browser context: empty HTTP cache,
-// no service worker) of the lab and of a minimal go-app page built in the same
-// run, and reports wasm_raw_bytes, wasm_gzip_bytes, load_to_interactive_ms,
-// minimal_load_to_interactive_ms and load_ratio_vs_minimal (medians of
-// E2E_BENCH_RUNS loads each, default 3, per b.N).
+// BenchmarkLoad measures cold loads (new browser context, gzip served) of the
+// lab and of a minimal go-app page built in the same run: medians of
+// E2E_BENCH_RUNS loads each (default 3) of load, interactive and first paint.
 func BenchmarkLoad(b *testing.B) {
 	minWasm := filepath.Join(tmpDir, "minimal.wasm")
 	if err := BuildWasm("./internal/minimal/wasm", minWasm); err != nil {
@@ -78,28 +76,32 @@ func BenchmarkLoad(b *testing.B) {
 	coldLoad(b, lab, true)
 	coldLoad(b, minSite, false)
 
-	var labMs, minMs []float64
+	var labMs, minMs, labFCP, minFCP []float64
 	b.ResetTimer()
 	for range b.N {
 		for range runs {
-			labMs = append(labMs, coldLoad(b, lab, true))
-			minMs = append(minMs, coldLoad(b, minSite, false))
+			ms, fcp := coldLoad(b, lab, true)
+			labMs, labFCP = append(labMs, ms), append(labFCP, fcp)
+			ms, fcp = coldLoad(b, minSite, false)
+			minMs, minFCP = append(minMs, ms), append(minFCP, fcp)
 		}
 	}
 	b.StopTimer()
 	l, m := median(labMs), median(minMs)
-	b.Logf("lab loads (ms): %.0f; minimal loads (ms): %.0f", labMs, minMs)
+	b.Logf("lab loads (ms): %.0f, first paints %.0f; minimal loads (ms): %.0f, first paints %.0f", labMs, labFCP, minMs, minFCP)
 	b.ReportMetric(float64(raw), "wasm_raw_bytes")
 	b.ReportMetric(float64(gz), "wasm_gzip_bytes")
 	b.ReportMetric(float64(minGz), "minimal_wasm_gzip_bytes")
 	b.ReportMetric(l, "load_to_interactive_ms")
 	b.ReportMetric(m, "minimal_load_to_interactive_ms")
 	b.ReportMetric(l/m, "load_ratio_vs_minimal")
+	b.ReportMetric(median(labFCP), "first_contentful_paint_ms")
+	b.ReportMetric(median(minFCP), "minimal_first_contentful_paint_ms")
 }
 
-// coldLoad loads site s in a new browser context and returns the time from
-// navigation start until it is interactive (see interactiveJS).
-func coldLoad(b *testing.B, s *Site, click bool) float64 {
+// coldLoad loads site s in a new browser context and returns the times from
+// navigation start until it is interactive (interactiveJS) and first painted.
+func coldLoad(b *testing.B, s *Site, click bool) (interactive, fcp float64) {
 	b.Helper()
 	p, closeTab := OpenPage(b, s)
 	defer closeTab()
@@ -110,10 +112,14 @@ func coldLoad(b *testing.B, s *Site, click bool) float64 {
 	}))
 	p.Navigate(s.URL)
 	ms := Eval[float64](p, `window.__interactive`)
+	fcp = Eval[float64](p, `(performance.getEntriesByName("first-contentful-paint")[0] || {startTime: -1}).startTime`)
 	if errs := p.ConsoleErrors(); len(errs) > 0 {
 		b.Fatalf("console errors on %s: %q", s.URL, errs)
 	}
-	return ms
+	if !Eval[bool](p, wasmGzippedJS) {
+		b.Fatalf("%s: app.wasm was not served gzipped", s.URL)
+	}
+	return ms, fcp
 }
 
 func median(xs []float64) float64 {

@@ -35,7 +35,27 @@ var headFixes = []struct {
 		regexp.MustCompile(`<img ([^>]*id="app-wasm-loader-icon"[^>]*)>`),
 		`<img alt="" $1>`,
 	},
+	{ // go-app writes false boolean attributes as ="false", which HTML reads
+		// as true: the pre-rendered form showed every option selected.
+		regexp.MustCompile(` (?:checked|selected|disabled|readonly|required|hidden|open|multiple)="false"`),
+		``,
+	},
+	{ // The pre-rendered lab is busy until app.wasm renders it again
+		// (web/app.css marks its controls as not ready).
+		regexp.MustCompile(`<main ([^>]*class="lab"[^>]*)>`),
+		`<main aria-busy="true" $1>`,
+	},
 }
+
+// goappProgress is go-app's app.js showing the loader's progress; appJSFix
+// also sets the bar's width (--goapp-progress), or data-indeterminate when
+// the size is unknown (GitHub Pages' gzip: no usable length, NaN or > 100).
+const goappProgress = `loaderLabel.innerText = goappLoadingLabel.replace("{progress}", progress);`
+
+const appJSFix = `const known = progress >= 0 && progress <= 100;
+      loader.style.setProperty("--goapp-progress", known ? progress + "%" : "");
+      loader.toggleAttribute("data-indeterminate", !known);
+      loaderLabel.innerText = known ? goappLoadingLabel.replace("{progress}", progress) : goappLoadingLabel.replace(/ *\{progress\}%?/, "");`
 
 // metaPattern matches go-app's <meta name="name" content="..."> in either
 // attribute order.

@@ -11,8 +11,8 @@ import (
 )
 
 // TestGeneratedHead generates the lab's site (with a stand-in app.wasm) and
-// checks the head go-app wrote was fixed: zoom allowed, both themes named,
-// the loader's image has an alt; and that a11y.css is linked.
+// checks the head go-app wrote was fixed (zoom, both themes, the loader's
+// alt, a11y.css), the page's content and app.js's progress bar.
 func TestGeneratedHead(t *testing.T) {
 	dir := t.TempDir()
 	wasm := filepath.Join(dir, "app.wasm")
@@ -45,6 +45,28 @@ func TestGeneratedHead(t *testing.T) {
 	for _, bad := range []string{"maximum-scale", "user-scalable"} {
 		if strings.Contains(html, bad) {
 			t.Errorf("index.html still has %s", bad)
+		}
+	}
+	// Readable before app.wasm: what the lab is and the article's steps,
+	// the lab marked busy.
+	for _, want := range []string{`<main aria-busy="true" class="lab">`, "sticky sessions work", `data-testid="steps"`, "Save changes", "AWSALBCORS"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the pre-rendered index.html lacks %s", want)
+		}
+	}
+	if m := regexp.MustCompile(` (?:checked|selected|disabled)="false"`).FindAllString(html, -1); len(m) > 0 {
+		t.Errorf("the pre-rendered index.html keeps %q (true in HTML)", m)
+	}
+	if sel := regexp.MustCompile(`<option [^>]*selected[^>]*>`).FindAllString(html, -1); len(sel) != 3 {
+		t.Errorf("the pre-rendered form selects %q, want one option of each of its 3 selects", sel)
+	}
+	js, err := os.ReadFile(filepath.Join(out, "app.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{appJSFix, `goappWasmContentLengthHeader = "` + WasmContentLengthHeader + `"`} {
+		if !strings.Contains(string(js), want) {
+			t.Errorf("app.js lacks %s", want)
 		}
 	}
 }

@@ -142,10 +142,11 @@ func Generate(opts Options) (Result, error) {
 			AppleTouch: "/web/icon-192.png",
 			SVG:        "/web/icon.svg",
 		},
-		Styles:                []string{"/web/app.css", "/web/a11y.css"},
-		CacheableResources:    []string{"/web/icon.svg"},
-		Version:               res.Version,
-		ServiceWorkerTemplate: WorkerTemplate(CachePrefix(opts.Name, base)),
+		WasmContentLengthHeader: WasmContentLengthHeader,
+		Styles:                  []string{"/web/app.css", "/web/a11y.css"},
+		CacheableResources:      []string{"/web/icon.svg"},
+		Version:                 res.Version,
+		ServiceWorkerTemplate:   WorkerTemplate(CachePrefix(opts.Name, base)),
 	}
 	if base == "" {
 		h.Resources = app.LocalDir("")
@@ -158,6 +159,9 @@ func Generate(opts Options) (Result, error) {
 		return res, err
 	}
 	if err := writeWasmExecJS(opts); err != nil {
+		return res, err
+	}
+	if err := fixAppJS(filepath.Join(opts.Out, "app.js")); err != nil {
 		return res, err
 	}
 	return res, stripLocalURLs(opts.Out)
@@ -249,6 +253,19 @@ func writeWasmExecJS(o Options) error {
 		return fmt.Errorf("reading wasm_exec.js: %w", err)
 	}
 	return os.WriteFile(filepath.Join(o.Out, "wasm_exec.js"), b, 0o644)
+}
+
+// fixAppJS makes go-app's loader in app.js drive the progress bar
+// (goappProgress, appJSFix).
+func fixAppJS(name string) error {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if !bytes.Contains(b, []byte(goappProgress)) {
+		return fmt.Errorf("site: %s: go-app's loader code changed, no %q", name, goappProgress)
+	}
+	return os.WriteFile(name, bytes.Replace(b, []byte(goappProgress), []byte(appJSFix), 1), 0o644)
 }
 
 // localURL matches the address of the temporary server that
