@@ -70,9 +70,10 @@ func draftOf(a engine.Attributes) formDraft {
 func (f *AttributesForm) OnMount(ctx app.Context) { f.reload() }
 
 // OnUpdate reloads the form when the running attributes change from
-// elsewhere (not while the learner has unsaved changes).
+// elsewhere, unless the learner has changed the form since it last loaded
+// or saved (a change made right after a Save is kept).
 func (f *AttributesForm) OnUpdate(ctx app.Context) {
-	if f.IAttributes != f.lastSeen && f.err == "" {
+	if f.IAttributes != f.lastSeen && f.err == "" && f.draft == draftOf(f.lastSeen) {
 		f.reload()
 	}
 }

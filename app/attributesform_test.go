@@ -483,3 +483,26 @@ func TestAttributesFormUnsaved(t *testing.T) {
 		t.Error("a refused value: no error, or no unsaved note")
 	}
 }
+
+// TestAttributesFormKeepsUnsavedEdits checks that a change the learner made
+// in the form, right after a Save or at any time, is not reset when the
+// running attributes change from elsewhere before they save it.
+func TestAttributesFormKeepsUnsavedEdits(t *testing.T) {
+	ft := newFormTest(t, "stickiness=lb_cookie")
+	ft.edit(func(d *formDraft) { d.amount, d.unit = "30", "seconds" })
+	ft.save()
+	ft.edit(func(d *formDraft) { d.algorithm = engine.LeastOutstandingRequests })
+	a := ft.m.lb.TargetGroup.Attributes()
+	a.DeregistrationDelay = time.Minute
+	if err := ft.m.lb.TargetGroup.SetAttributes(a); err != nil {
+		t.Fatal(err)
+	}
+	ft.tick()
+	if got := ft.tree().mustTestID(t, "algorithm").selected(); got != string(engine.LeastOutstandingRequests) {
+		t.Errorf("the learner's unsaved algorithm was reset to %q", got)
+	}
+	ft.save()
+	if got := ft.m.lb.TargetGroup.Attributes(); got.Algorithm != engine.LeastOutstandingRequests || got.DeregistrationDelay != time.Minute {
+		t.Errorf("after saving: %+v", got)
+	}
+}

@@ -225,6 +225,8 @@ func TestAttributesValidation(t *testing.T) {
 
 	p.typeInto("stickiness-duration", "0")
 	p.choose("stickiness-duration-unit", "seconds")
+	// The form has re-rendered with the draft (its notes move the button).
+	p.WaitTestID("attributes-unsaved")
 	p.Click("save-attributes")
 	spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration)
 	durationMsg := spec.Message() // "Stickiness duration must be between 1 and 604800 seconds"
@@ -256,6 +258,7 @@ func TestAttributesValidation(t *testing.T) {
 
 	// Weighted random with stickiness on.
 	p.choose("algorithm", "weighted_random")
+	p.WaitTestID("attributes-unsaved")
 	p.Click("save-attributes")
 	const weightedMsg = engine.MessageStickinessWithWeightedRandom
 	if got := p.WaitText("attributes-error", NonEmpty); got != weightedMsg {
