@@ -103,7 +103,7 @@ func TestAxe(t *testing.T) {
 	p.Screenshot("a11y-browser")
 
 	p.typeInto("stickiness-duration", "0")
-	p.Click("save-attributes")
+	p.saveChanges()
 	p.WaitText("attributes-error", NonEmpty)
 	p.axe("the attributes form showing an error")
 

@@ -31,7 +31,7 @@ func TestUnsavedChanges(t *testing.T) {
 		t.Errorf("a refresh before Save: %s, want no-stickiness (nothing applied)", reason)
 	}
 	p.Screenshot("clarity-unsaved")
-	p.Click("save-attributes")
+	p.saveChanges()
 	p.WaitTestID("attributes-saved")
 	p.trWait("the note to go", func() bool { return !p.trExists("attributes-unsaved") })
 	if _, reason := p.refresh(); reason != "new-client" {

@@ -58,6 +58,14 @@ func (p *Page) typeInto(id, text string) {
 	}
 }
 
+// saveChanges clicks Save changes once the form shows the draft the test
+// made (its unsaved note): the form's notes move the button as it renders.
+func (p *Page) saveChanges() {
+	p.T.Helper()
+	p.WaitTestID("attributes-unsaved")
+	p.Click("save-attributes")
+}
+
 // choose picks the option value of the select with data-testid=id and fires
 // the change event the browser fires when a learner picks it.
 func (p *Page) choose(id, value string) {
@@ -225,9 +233,7 @@ func TestAttributesValidation(t *testing.T) {
 
 	p.typeInto("stickiness-duration", "0")
 	p.choose("stickiness-duration-unit", "seconds")
-	// The form has re-rendered with the draft (its notes move the button).
-	p.WaitTestID("attributes-unsaved")
-	p.Click("save-attributes")
+	p.saveChanges()
 	spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration)
 	durationMsg := spec.Message() // "Stickiness duration must be between 1 and 604800 seconds"
 	if got := p.WaitText("attributes-error", NonEmpty); got != durationMsg {
@@ -250,7 +256,7 @@ func TestAttributesValidation(t *testing.T) {
 
 	// Fixed: saved, the error goes.
 	p.typeInto("stickiness-duration", "30")
-	p.Click("save-attributes")
+	p.saveChanges()
 	p.WaitTestID("attributes-saved")
 	if p.exists("attributes-error") {
 		t.Errorf("error still shown after a good save: %q", p.Text("attributes-error"))
@@ -258,8 +264,7 @@ func TestAttributesValidation(t *testing.T) {
 
 	// Weighted random with stickiness on.
 	p.choose("algorithm", "weighted_random")
-	p.WaitTestID("attributes-unsaved")
-	p.Click("save-attributes")
+	p.saveChanges()
 	const weightedMsg = engine.MessageStickinessWithWeightedRandom
 	if got := p.WaitText("attributes-error", NonEmpty); got != weightedMsg {
 		t.Errorf("attributes-error %q, want %q", got, weightedMsg)

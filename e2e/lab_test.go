@@ -48,8 +48,10 @@ func (p *Page) setStickiness(on bool) {
 	p.T.Helper()
 	if Eval[bool](p, `document.querySelector('[data-testid="stickiness-enabled"]').checked`) != on {
 		p.Click("stickiness-enabled")
+		p.saveChanges()
+	} else {
+		p.Click("save-attributes")
 	}
-	p.Click("save-attributes")
 	p.WaitTestID("attributes-saved")
 }
 
