@@ -74,7 +74,29 @@ func appendCookies(dst []StoredCookie, header string, asStored bool) []StoredCoo
 
 // CookieHeader renders the Cookie request header that carries cs, "" for
 // none: the text a request log shows.
-func CookieHeader(cs []StoredCookie) string { return joinCookies(cs) }
+func CookieHeader(cs []StoredCookie) string {
+	switch len(cs) {
+	case 0:
+		return ""
+	case 1:
+		return cs[0].Name + "=" + cs[0].Value
+	}
+	size := 0
+	for _, c := range cs {
+		size += len(c.Name) + len(c.Value) + 3
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.Name)
+		b.WriteByte('=')
+		b.WriteString(c.Value)
+	}
+	return b.String()
+}
 
 // FormatSetCookie renders c as a Set-Cookie response header, attributes in
 // the order AWS writes them: Expires, Path, SameSite, Secure.

@@ -75,7 +75,7 @@ func (j *MemoryJar) Cookies(now time.Time) []StoredCookie {
 func (j *MemoryJar) Header(now time.Time) string {
 	j.evict(now)
 	if j.dirty {
-		j.header = joinCookies(j.cookies)
+		j.header = CookieHeader(j.cookies)
 		j.dirty = false
 	}
 	return j.header
@@ -127,35 +127,11 @@ func plainCookie(name, value string) bool {
 }
 
 // plain reports whether Header(now) would carry every cookie of the jar
-// as it is stored, so that lookup finds what parsing the header would.
+// as it is stored, so that Cookies can hand out the jar's own slice.
 func (j *MemoryJar) plain(now time.Time) bool {
 	j.evict(now)
 	j.sweptAt = now.UnixNano()
 	return j.odd == 0
-}
-
-func joinCookies(cs []StoredCookie) string {
-	switch len(cs) {
-	case 0:
-		return ""
-	case 1:
-		return cs[0].Name + "=" + cs[0].Value
-	}
-	size := 0
-	for _, c := range cs {
-		size += len(c.Name) + len(c.Value) + 3
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for i, c := range cs {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(c.Name)
-		b.WriteByte('=')
-		b.WriteString(c.Value)
-	}
-	return b.String()
 }
 
 // Store parses setCookie and stores, replaces or (when it is already expired)

@@ -36,7 +36,7 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	tg := lb.Listener.forward(r)                               // listener: default action
 	t, reason := tg.stickiness.Route(r)                        // stickiness: the target a cookie names
 	if t == nil {
-		t = tg.pick(ex) // algorithm: the Selector picks
+		t = tg.pick(r, ex) // algorithm: the Selector picks
 	}
 	ex.Reason = reason
 	lb.count(tg, t, reason)
@@ -58,16 +58,16 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	return lb.respond(c, ex, app, sticky)
 }
 
-// pick asks tg's algorithm for a target, failing open when no registered
-// target is healthy (REFERENCE.md §4).
-func (tg *TargetGroup) pick(ex *Exchange) *Target {
+// pick asks tg's algorithm for a target for r, failing open when no
+// registered target is healthy (REFERENCE.md §4).
+func (tg *TargetGroup) pick(r *Request, ex *Exchange) *Target {
 	if tg.attrs.Algorithm == LeastOutstandingRequests {
 		tg.settle(tg.lb.now.UnixNano())
 	}
 	tg.pool.FailOpen = !tg.anyHealthy()
 	ex.FailOpen = tg.pool.FailOpen
 	ex.Algorithm = tg.attrs.Algorithm
-	return tg.selector.Select(&tg.pool, &tg.lb.scratch.req)
+	return tg.selector.Select(&tg.pool, r)
 }
 
 // accept starts a request on t, which answers after its latency.
