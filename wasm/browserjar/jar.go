@@ -94,15 +94,25 @@ func (j *Jar) Path() string {
 func (j *Jar) Header(now time.Time) string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if cs, ok := j.read(now); ok {
+		return engine.CookieHeader(cs)
+	}
+	return j.mem.Header(now)
+}
+
+// read returns the cookies document.cookie shows at now (visible), or ok
+// false when the jar keeps them in memory, falling back to memory for good
+// if document.cookie cannot be read. j.mu is held.
+func (j *Jar) read(now time.Time) (cs []engine.StoredCookie, ok bool) {
 	if j.state.Mode == Memory {
-		return j.mem.Header(now)
+		return nil, false
 	}
 	cs, err := j.visible(now)
 	if err != nil {
 		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
-		return j.mem.Header(now)
+		return nil, false
 	}
-	return engine.CookieHeader(cs)
+	return cs, true
 }
 
 // Store writes one Set-Cookie header to document.cookie and checks that it stuck; if not, it retries
@@ -183,16 +193,11 @@ func (j *Jar) store(now time.Time, c engine.StoredCookie) error {
 func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.state.Mode == Memory {
-		return slices.Clone(j.mem.Cookies(now)) // the memory jar's own slice
+	if cs, ok := j.read(now); ok {
+		// The browser sends document.cookie as the Cookie header.
+		return engine.ParseCookieHeader(engine.CookieHeader(cs))
 	}
-	cs, err := j.visible(now)
-	if err != nil {
-		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
-		return slices.Clone(j.mem.Cookies(now))
-	}
-	// The browser sends document.cookie as the Cookie header.
-	return engine.ParseCookieHeader(engine.CookieHeader(cs))
+	return slices.Clone(j.mem.Cookies(now)) // the memory jar's own slice
 }
 
 // All returns document.cookie's cookies at now, sorted by name. One whose value the jar last
@@ -200,15 +205,10 @@ func (j *Jar) Cookies(now time.Time) []engine.StoredCookie {
 func (j *Jar) All(now time.Time) []engine.StoredCookie {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.state.Mode == Memory {
-		return j.mem.All(now)
+	if cs, ok := j.read(now); ok {
+		return j.merge(cs)
 	}
-	cs, err := j.visible(now)
-	if err != nil {
-		j.fallBack(now, State{Mode: Memory, Reason: Sandboxed})
-		return j.mem.All(now)
-	}
-	return j.merge(cs)
+	return j.mem.All(now)
 }
 
 // merge returns cs sorted by name, each with the attributes it is known by.
