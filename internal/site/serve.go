@@ -93,9 +93,10 @@ func compressible(name string) bool {
 	return false
 }
 
-// acceptsGzip reports whether an Accept-Encoding header accepts gzip (or
-// "*") with a non-zero quality.
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip with
+// a non-zero quality: named (gzip, x-gzip), or else through "*".
 func acceptsGzip(header string) bool {
+	named, star := -1.0, -1.0
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(part, ";")
 		coding = strings.ToLower(strings.TrimSpace(coding))
@@ -110,9 +111,16 @@ func acceptsGzip(header string) bool {
 				}
 			}
 		}
-		return q > 0
+		if coding == "*" {
+			star = q
+		} else {
+			named = q
+		}
 	}
-	return false
+	if named >= 0 {
+		return named > 0
+	}
+	return star > 0
 }
 
 // gzipCache holds the gzipped bytes of each file served, compressed once

@@ -130,6 +130,7 @@ func TestAcceptsGzip(t *testing.T) {
 	for h, want := range map[string]bool{
 		"": false, "gzip": true, "deflate, gzip": true, "gzip;q=0": false, "gzip; q=0.001": true,
 		"br": false, "*": true, "*;q=0": false, "identity": false, "x-gzip": true, "gzipx": false,
+		"*;q=0.5, gzip;q=0": false, "*;q=0, gzip": true, // a named gzip wins over "*"
 	} {
 		if got := acceptsGzip(h); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
