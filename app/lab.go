@@ -171,11 +171,19 @@ func (l *Lab) refresh() {
 	l.announce(exchangeWords(&ex))
 	l.post(newRequestMessage(&ex))
 }
-func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
-func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
-func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
-func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }
-func (l *Lab) failChecks(name string, fail bool) { l.act(l.m.lb.SetFailHealthChecks(name, fail)) }
+func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }
+func (l *Lab) deleteCookie(name string)    { l.do(Action{Do: DoDeleteCookie, Name: name}) }
+func (l *Lab) stopInstance(name string)    { l.do(Action{Do: DoStopInstance, Instance: name}) }
+func (l *Lab) startInstance(name string)   { l.do(Action{Do: DoStartInstance, Instance: name}) }
+func (l *Lab) failChecks(name string, fail bool) {
+	l.do(Action{Do: map[bool]string{true: DoFailChecks, false: DoPassChecks}[fail], Instance: name})
+}
+
+// do carries out the learner's action and shows its error, if any.
+func (l *Lab) do(a Action) {
+	_, err := l.m.do(a)
+	l.act(err)
+}
 
 func (l *Lab) openDirect(name string) {
 	ex, err := l.m.openDirect(name)
@@ -199,12 +207,11 @@ func (l *Lab) attributesSaved(err error) {
 }
 
 func (l *Lab) saveAttributes(a engine.Attributes) error {
-	l.m.sync()
-	return l.m.lb.TargetGroup.SetAttributes(a)
+	_, err := l.m.do(Action{Do: DoSaveAttributes, Attributes: attributeValues(a)})
+	return err
 }
 
 func (l *Lab) act(err error) {
-	l.m.sync()
 	l.err = ""
 	if err != nil {
 		l.err = err.Error()

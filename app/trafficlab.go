@@ -202,26 +202,17 @@ func (l *Lab) step() {
 func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
 
 func (l *Lab) setExternalStore(on bool) {
-	l.m.sync()
-	l.m.lb.SetExternalSessionStore(on)
+	l.do(Action{Do: map[bool]string{true: DoExternalStoreOn, false: DoExternalStoreOff}[on]})
 }
 
-func (l *Lab) deregister(name string) { l.act(l.m.lb.DeregisterTarget(name)) }
-func (l *Lab) register(name string)   { l.act(l.m.lb.RegisterTarget(name)) }
+func (l *Lab) deregister(name string) { l.do(Action{Do: DoDeregister, Instance: name}) }
+func (l *Lab) register(name string)   { l.do(Action{Do: DoRegister, Instance: name}) }
 
 func (l *Lab) slowDown(name string, slow bool) {
-	d := engine.DefaultLatency
-	if slow {
-		d = slowLatency
-	}
-	l.act(l.m.lb.SetLatency(name, d))
+	l.do(Action{Do: map[bool]string{true: DoSlowDown, false: DoSpeedUp}[slow], Instance: name})
 }
 
-func (l *Lab) launch() {
-	l.m.sync()
-	_, err := l.m.lb.LaunchInstance()
-	l.act(err)
-}
+func (l *Lab) launch() { l.do(Action{Do: DoLaunch}) }
 
 // wantFrames reports whether the frame loop should run: the traffic tab is
 // open, or the simulation runs a crowd or a fast-forward.
