@@ -84,7 +84,7 @@ bench:
 		echo "$$out" | grep -E '^engine_wasm_[a-z0-9_]+: ' | tee bin/bench-wasm.txt
 	@awk -F': ' 'FNR==NR && $$1=="engine_sticky_request_ns" {n=$$2} FNR!=NR && $$1=="engine_wasm_sticky_request_ns" {w=$$2} \
 		END { if (n > 0) printf "engine_wasm_native_ratio: %.2f\n", w/n }' bin/bench-native.txt bin/bench-wasm.txt
-	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
+	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic|BenchmarkRestore)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | $(BENCH_FILTER) | { grep -v '^Benchmark[A-Za-z]*\.' || true; }
 
 .PHONY: clean

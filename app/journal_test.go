@@ -134,10 +134,12 @@ func TestReplayRefusesBadJournals(t *testing.T) {
 		edit func([]Action)
 		want string
 	}{
-		"unknown":        {func(as []Action) { as[1].Do = "reboot" }, `action 2 (reboot) failed: unknown action "reboot"`},
-		"back in time":   {func(as []Action) { as[0].At = as[1].At + 5 }, "action 2 (refresh) goes back in time"},
-		"no instance":    {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoStopInstance, Instance: "i-nope"} }, "action 2 (stop-instance) failed"},
-		"bad attributes": {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoSaveAttributes, Attributes: map[string]string{"stickiness.enabled": "maybe"}} }, "action 2 (save-attributes) failed"},
+		"unknown":      {func(as []Action) { as[1].Do = "reboot" }, `action 2 (reboot) failed: unknown action "reboot"`},
+		"back in time": {func(as []Action) { as[0].At = as[1].At + 5 }, "action 2 (refresh) goes back in time"},
+		"no instance":  {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoStopInstance, Instance: "i-nope"} }, "action 2 (stop-instance) failed"},
+		"bad attributes": {func(as []Action) {
+			as[1] = Action{At: as[1].At, Do: DoSaveAttributes, Attributes: map[string]string{"stickiness.enabled": "maybe"}}
+		}, "action 2 (save-attributes) failed"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			as := slices.Clone(m.journal.Actions)

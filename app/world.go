@@ -48,6 +48,7 @@ type World struct {
 	Wall   time.Time `json:"wall"`
 	Ahead  int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
 	Paused bool      `json:"paused,omitempty"`
+	Rate   int       `json:"rate"` // the play speed: 0 paused, 1, 10 or 100
 	View   string    `json:"view,omitempty"`
 }
 
@@ -81,10 +82,12 @@ func sameParams(a, b map[string]string) bool {
 }
 
 // world returns m as a World saved at wall clock wall.
-func (m *model) world(params map[string]string, wall time.Time, paused bool, view string) World {
+func (m *model) world(params map[string]string, wall time.Time, view string) World {
+	p := m.player
 	return World{
 		Version: WorldVersion, Params: params, Start: m.journal.Start, Actions: slices.Clone(m.journal.Actions),
-		Sim: m.lb.Now(), Wall: wall, Ahead: m.player.ahead().Milliseconds(), Paused: paused, View: view,
+		Sim: m.lb.Now(), Wall: wall, Ahead: p.ahead().Milliseconds(), Rate: p.rate,
+		Paused: p.rate == 0 || m.lb.Crowd() != nil, View: view,
 	}
 }
 
@@ -132,18 +135,16 @@ func replay(setup Setup, start time.Time, actions []Action, opts Options) (*mode
 
 // restoreWorld replays w and brings its clock to the wall clock now: the
 // simulated time that passed while the page was closed passes (health
-// checks, cookies running out), unless w was paused.
-func restoreWorld(w World, opts Options) (*model, error) {
+// checks, cookies running out), unless w was paused. It returns what is
+// wrong with w's parameters, as a new lab from them says.
+func restoreWorld(w World, opts Options) (*model, []string, error) {
 	setup, msgs := ParseSetup(paramsQuery(w.Params))
-	if len(msgs) > 0 {
-		return nil, errors.New(msgs[0])
-	}
 	m, err := replay(setup, w.Start, w.Actions, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if w.Sim.Before(m.lb.Now()) {
-		return nil, errors.New("its clock is behind its last action")
+		return nil, nil, errors.New("its clock is behind its last action")
 	}
 	now := m.player.now()
 	sim := w.Sim
@@ -152,7 +153,10 @@ func restoreWorld(w World, opts Options) (*model, error) {
 	}
 	m.lb.AdvanceTo(sim)
 	m.player.resume(sim, time.Duration(w.Ahead)*time.Millisecond)
-	return m, nil
+	if w.Rate == 0 {
+		m.player.pause()
+	}
+	return m, msgs, nil
 }
 
 // paramsQuery returns saved parameters as a URL query.
