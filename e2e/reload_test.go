@@ -110,6 +110,7 @@ func TestHardReloadCarriesTheCookie(t *testing.T) {
 	var mu sync.Mutex
 	var docs []network.RequestID
 	cookies := map[network.RequestID]string{}
+	fromWorker := map[network.RequestID]bool{}
 	err := chromedp.Listen(p.Ctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
@@ -122,25 +123,43 @@ func TestHardReloadCarriesTheCookie(t *testing.T) {
 			if c, ok := ev.Headers["Cookie"].(string); ok {
 				cookies[ev.RequestID] = c
 			}
+		case *network.EventResponseReceived:
+			fromWorker[ev.RequestID] = ev.Response.FromServiceWorker
 		}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := p.ctx()
-	if _, err := chromedp.Call(ctx, page.Reload, page.ReloadParams{IgnoreCache: new(true)}); err != nil {
-		t.Fatalf("hard reload: %v", err)
+	// reload reloads the page and returns the Cookie header its document
+	// request carried to the server, and whether the worker answered it.
+	reload := func(hard bool) (cookie string, worker bool) {
+		mu.Lock()
+		docs = nil
+		mu.Unlock()
+		ctx, cancel := p.ctx()
+		defer cancel()
+		if _, err := chromedp.Call(ctx, page.Reload, page.ReloadParams{IgnoreCache: new(hard)}); err != nil {
+			t.Fatalf("reload: %v", err)
+		}
+		p.WaitReady()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, id := range docs {
+			cookie += cookies[id]
+			worker = worker || fromWorker[id]
+		}
+		return cookie, worker
 	}
-	cancel()
-	p.WaitReady()
-	mu.Lock()
-	var got string
-	for _, id := range docs {
-		got += cookies[id]
+	// What the README says DevTools shows: a reload is the worker's, with no
+	// request to the server; a hard reload carries the real Cookie header.
+	p.WaitTestID("reset-lab")
+	Eval[bool](p, `navigator.serviceWorker.ready.then(() => true)`)
+	if cookie, worker := reload(false); !worker || cookie != "" {
+		t.Errorf("a reload: answered by the service worker %v, Cookie header to the server %q; want the worker, none", worker, cookie)
 	}
-	mu.Unlock()
-	if !strings.Contains(got, "AWSALB="+alb.Value) {
-		t.Errorf("the hard reload's document request carried Cookie %q, want AWSALB=%s…", got, alb.Value[:10])
+	cookie, worker := reload(true)
+	if worker || !strings.Contains(cookie, "AWSALB="+alb.Value) {
+		t.Errorf("the hard reload's document request: worker %v, Cookie %q; want the network, AWSALB=%s…", worker, cookie, alb.Value[:10])
 	}
 	if p.lastReason() != "sticky" {
 		t.Errorf("the hard reload's own request: %q, want sticky", p.lastReason())
