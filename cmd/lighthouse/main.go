@@ -88,7 +88,7 @@ func main() {
 	defer srv.Close()
 	root := "http://" + ln.Addr().String() + b + "/"
 
-	failed := false
+	failed, said := false, false
 	for _, v := range views {
 		for _, ff := range formFactors {
 			name := v.name + "-" + ff
@@ -103,6 +103,10 @@ func main() {
 				log.Printf("%s: %v", name, err)
 				failed = true
 				continue
+			}
+			if !said {
+				log.Printf("Lighthouse %s, %s, %s", r.LighthouseVersion, chrome, root)
+				said = true
 			}
 			for _, line := range r.lines(v.name+"_"+ff, categories) {
 				fmt.Println(line)
