@@ -92,7 +92,7 @@ func (l *Lab) save() {
 	if st == nil || l.saved.hold != holdHeld || l.m == nil {
 		return
 	}
-	raw, err := json.Marshal(l.m.world(l.saved.params, l.m.player.now(), l.tab()))
+	raw, err := json.Marshal(l.m.world(l.saved.params, l.m.player.now()))
 	if err == nil {
 		err = st.Save(l.saved.key, string(raw))
 	}

@@ -49,7 +49,6 @@ type World struct {
 	Ahead  int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
 	Paused bool      `json:"paused,omitempty"`
 	Rate   int       `json:"rate"` // the play speed: 0 paused, 1, 10 or 100
-	View   string    `json:"view,omitempty"`
 }
 
 // worldKey is the storage key of the site's world: one per base path, so
@@ -82,12 +81,12 @@ func sameParams(a, b map[string]string) bool {
 }
 
 // world returns m as a World saved at wall clock wall.
-func (m *model) world(params map[string]string, wall time.Time, view string) World {
+func (m *model) world(params map[string]string, wall time.Time) World {
 	p := m.player
 	return World{
 		Version: WorldVersion, Params: params, Start: m.journal.Start, Actions: slices.Clone(m.journal.Actions),
 		Sim: m.lb.Now(), Wall: wall, Ahead: p.ahead().Milliseconds(), Rate: p.rate,
-		Paused: p.rate == 0 || m.lb.Crowd() != nil, View: view,
+		Paused: p.rate == 0 || m.lb.Crowd() != nil,
 	}
 }
 
