@@ -3,8 +3,9 @@ package engine
 import "time"
 
 // issuedCookies remembers the stickiness cookies last sealed for each
-// target and kind: a crowd asks for the same ones many times a second, and
-// sealing depends only on the target group, the target and the second.
+// target and kind (a Classic Load Balancer's AWSELB in AWSALB's slot): a
+// crowd asks for the same ones many times a second, and sealing depends
+// only on the target group, the target and the second.
 type issuedCookies struct {
 	slots []issuedSlot // by target uid, then kind
 }
