@@ -65,7 +65,10 @@ type codec struct {
 	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
-	cache *openCache // values that opened, or nil to open every value
+	// elb and elbPlain are an AWSELB value's buffers (codec_elb.go).
+	elb      [elbSealedLen]byte
+	elbPlain [elbPlainLen]byte
+	cache    *openCache // values that opened, or nil to open every value
 }
 
 // opened is what the request path reads from a cookie: CookieInfo without

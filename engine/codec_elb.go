@@ -27,13 +27,12 @@ var hexIndex = digitTable(upperHex)
 // group tg, issued at now.
 func (c *codec) sealELB(tg, tgt uint32, id string, now time.Time) string {
 	epoch := epochOf(now)
-	var plain [elbPlainLen]byte
+	plain := &c.elbPlain
 	binary.BigEndian.PutUint32(plain[0:], tg)
 	binary.BigEndian.PutUint32(plain[4:], tgt)
 	binary.BigEndian.PutUint64(plain[8:], uint64(now.Unix()))
 	copy(plain[plainLen:], id)
-	var buf [elbSealedLen]byte
-	b := append(buf[:0], cookieVersion)
+	b := append(c.elb[:0], cookieVersion)
 	b = binary.BigEndian.AppendUint32(b, epoch)
 	b = c.appendNonce(b, kindELB, plain[:])
 	b = c.key(epoch).Seal(b, b[5:17], plain[:], c.aadFor(kindELB))
@@ -51,7 +50,7 @@ func (c *codec) openELB(value string, now int64) (opened, error) {
 	if len(value) != ELBCookieLen {
 		return opened{}, ErrCookieMalformed
 	}
-	var b [elbSealedLen]byte
+	b := &c.elb
 	for i := range b {
 		hi, lo := hexIndex[value[2*i]], hexIndex[value[2*i+1]]
 		if hi > 15 || lo > 15 {
@@ -62,6 +61,5 @@ func (c *codec) openELB(value string, now int64) (opened, error) {
 	if b[0] != cookieVersion {
 		return opened{}, ErrCookieMalformed
 	}
-	var plain [elbPlainLen]byte
-	return c.openSealed(kindELB, b[:], plain[:0], now)
+	return c.openSealed(kindELB, b[:], c.elbPlain[:0], now)
 }
