@@ -18,33 +18,50 @@ const (
 	NetworkLoadBalancer     LoadBalancerType = "network"
 )
 
+// loadBalancerTypes is the table of the types, in the order the lab offers
+// them: the console's title and a new load balancer's name.
+var loadBalancerTypes = [...]struct {
+	typ         LoadBalancerType
+	title, name string
+}{
+	{ApplicationLoadBalancer, "Application Load Balancer", "my-alb"},
+	{ClassicLoadBalancer, "Classic Load Balancer", "my-clb"},
+	{NetworkLoadBalancer, "Network Load Balancer", "my-nlb"},
+}
+
 // LoadBalancerTypes lists every LoadBalancerType, in the order the lab
 // offers them.
-var LoadBalancerTypes = []LoadBalancerType{ApplicationLoadBalancer, ClassicLoadBalancer, NetworkLoadBalancer}
-
-var loadBalancerTitles = map[LoadBalancerType]string{
-	ApplicationLoadBalancer: "Application Load Balancer",
-	ClassicLoadBalancer:     "Classic Load Balancer",
-	NetworkLoadBalancer:     "Network Load Balancer",
-}
+var LoadBalancerTypes = func() []LoadBalancerType {
+	ts := make([]LoadBalancerType, len(loadBalancerTypes))
+	for i, x := range loadBalancerTypes {
+		ts[i] = x.typ
+	}
+	return ts
+}()
 
 // Title returns the console's name of the type, e.g. "Classic Load Balancer".
 func (t LoadBalancerType) Title() string {
-	if s, ok := loadBalancerTitles[t]; ok {
-		return s
+	for _, x := range loadBalancerTypes {
+		if x.typ == t {
+			return x.title
+		}
 	}
 	return string(t)
 }
 
+// defaultName returns a new load balancer's name for type t, and whether
+// the lab knows t.
+func defaultName(t LoadBalancerType) (string, bool) {
+	for _, x := range loadBalancerTypes {
+		if x.typ == t {
+			return x.name, true
+		}
+	}
+	return "", false
+}
+
 // ErrLoadBalancerType is returned for a Config.Type the lab does not know.
 var ErrLoadBalancerType = fmt.Errorf("load balancer type must be one of %s", strings.Join(names(LoadBalancerTypes), ", "))
-
-// defaultName is a new load balancer's name for each type.
-var defaultName = map[LoadBalancerType]string{
-	ApplicationLoadBalancer: "my-alb",
-	ClassicLoadBalancer:     "my-clb",
-	NetworkLoadBalancer:     "my-nlb",
-}
 
 // Defaults of a Classic Load Balancer's health check (ConfigureHealthCheck
 // in the console) and of a Network Load Balancer's TCP health check.

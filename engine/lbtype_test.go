@@ -20,7 +20,7 @@ func newTyped(t *testing.T, cfg Config) *LoadBalancer {
 func TestLoadBalancerTypes(t *testing.T) {
 	for _, typ := range LoadBalancerTypes {
 		lb := newTyped(t, Config{Type: typ, Seed: 1})
-		if lb.Type != typ || !strings.HasPrefix(lb.DNSName, defaultName[typ]+"-") || typ.Title() == string(typ) {
+		if name, _ := defaultName(typ); lb.Type != typ || !strings.HasPrefix(lb.DNSName, name+"-") || typ.Title() == string(typ) {
 			t.Errorf("%s: type %s, DNS name %s, title %q", typ, lb.Type, lb.DNSName, typ.Title())
 		}
 	}

@@ -109,11 +109,12 @@ func New(cfg Config) (*LoadBalancer, error) {
 	if cfg.Type == "" {
 		cfg.Type = ApplicationLoadBalancer
 	}
-	if _, ok := defaultName[cfg.Type]; !ok {
+	name, ok := defaultName(cfg.Type)
+	if !ok {
 		return nil, ErrLoadBalancerType
 	}
 	if cfg.Name == "" {
-		cfg.Name = defaultName[cfg.Type]
+		cfg.Name = name
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
