@@ -177,3 +177,19 @@ func (s ClassicStickiness) String() string {
 	}
 	return "disabled"
 }
+
+// The states of an instance registered with a Classic Load Balancer, as
+// DescribeInstanceHealth words them.
+const (
+	InstanceInService    = "InService"
+	InstanceOutOfService = "OutOfService"
+)
+
+// InstanceState returns t's state in a Classic Load Balancer's words:
+// InService while healthy, else OutOfService (initial, unhealthy, draining).
+func (t *Target) InstanceState() string {
+	if t.InService() {
+		return InstanceInService
+	}
+	return InstanceOutOfService
+}

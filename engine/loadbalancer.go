@@ -368,7 +368,11 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	t.hcGen++ // draining targets are not health checked
 	t.NextHealthCheck = time.Time{}
 	delay := lb.TargetGroup.attrs.DeregistrationDelay
-	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
+	drain := "deregistration delay"
+	if lb.Type == ClassicLoadBalancer {
+		drain = "connection draining" // the Classic console's word
+	}
+	lb.setState(t, StateDraining, fmt.Sprintf("%s %s", drain, delay))
 	t.DrainingUntil = lb.now.Add(delay)
 	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, idx: int32(t.Number), gen: t.hcGen})
 	if delay == 0 {

@@ -464,7 +464,11 @@ func (s *scenario) targets() string {
 		if !t.Running {
 			run = "stopped"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, t.State, run, t.Sessions().Len(), t.Metrics.Requests)
+		state := string(t.State)
+		if s.lb.Type == ClassicLoadBalancer {
+			state = t.InstanceState()
+		}
+		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, state, run, t.Sessions().Len(), t.Metrics.Requests)
 	}
 	return b.String()
 }
