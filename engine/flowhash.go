@@ -45,14 +45,16 @@ func (s *FlowHashSelection) Select(pool *Pool, r *Request) *Target {
 // the seed.
 func (s *FlowHashSelection) hash(r *Request) uint64 {
 	h := uint64(14695981039346656037) ^ s.seed
-	add := func(b []byte) {
-		for _, x := range b {
-			h ^= uint64(x)
+	add := func(b string) {
+		for i := 0; i < len(b); i++ {
+			h ^= uint64(b[i])
 			h *= 1099511628211
 		}
 	}
-	var num [10]byte
-	add([]byte("TCP|" + r.SourceIP + "|" + s.lb.nodeIP))
+	for _, part := range [...]string{"TCP|", r.SourceIP, "|", s.lb.nodeIP} {
+		add(part)
+	}
+	var num [8]byte
 	var seq uint32
 	if r.Conn != nil {
 		seq = r.Conn.seq
@@ -60,7 +62,7 @@ func (s *FlowHashSelection) hash(r *Request) uint64 {
 	binary.BigEndian.PutUint16(num[0:], uint16(r.SourcePort))
 	binary.BigEndian.PutUint16(num[2:], uint16(s.lb.Listener.Port))
 	binary.BigEndian.PutUint32(num[4:], seq)
-	add(num[:8])
+	add(string(num[:]))
 	// A final avalanche, so that nearby flows spread.
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd
