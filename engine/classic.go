@@ -126,9 +126,8 @@ func (s ClassicStickiness) Validate() error {
 func (lb *LoadBalancer) ListenerStickiness() ClassicStickiness { return lb.classic }
 
 // SetListenerStickiness validates s and applies it to a Classic Load
-// Balancer's listener, as CreateLBCookieStickinessPolicy or
-// CreateAppCookieStickinessPolicy and SetLoadBalancerPoliciesOfListener do.
-// On error nothing changes.
+// Balancer's listener, as Create…StickinessPolicy and
+// SetLoadBalancerPoliciesOfListener do. On error nothing changes.
 func (lb *LoadBalancer) SetListenerStickiness(s ClassicStickiness) error {
 	if lb.Type != ClassicLoadBalancer {
 		return fmt.Errorf("a %s has no listener stickiness policy", lb.Type.Title())

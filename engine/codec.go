@@ -176,11 +176,9 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 	return c.b64[:]
 }
 
-// appendNonce appends the 12-byte nonce of plain (its first 16 bytes) and
-// kind k. The nonce is a pseudorandom function of what is sealed: the same
-// target, group and second always give the same value, which lets the load
-// balancer seal once per target and second, and never reuses a nonce for
-// different plaintexts.
+// appendNonce appends the nonce of plain's first 16 bytes and kind k: a
+// pseudorandom function of them, so one target, group and second seal to
+// one value (sealed once a second) and no nonce serves two plaintexts.
 func (c *codec) appendNonce(b []byte, k cookieKind, plain []byte) []byte {
 	var nb [16]byte
 	copy(nb[:], plain[:plainLen])

@@ -9,9 +9,8 @@ var _ Selector = (*FlowHashSelection)(nil)
 const FlowHash Algorithm = "flow_hash"
 
 // FlowHashSelection is a policy that places a new TCP connection on an
-// available target by a hash of its flow: protocol, source and destination
-// IP and port, and TCP sequence number (REFERENCE.md §7), seeded per load
-// balancer.
+// available target by a seeded hash of its flow: protocol, source and
+// destination IP and port, and sequence number (REFERENCE.md §7).
 type FlowHashSelection struct {
 	seed uint64
 	lb   *LoadBalancer

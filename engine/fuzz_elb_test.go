@@ -52,9 +52,8 @@ func classicFuzzFixture(tb testing.TB) (*LoadBalancer, *Client, *headerJar, map[
 }
 
 // FuzzClassicCookieHeader sends arbitrary Cookie headers to a Classic Load
-// Balancer: no header panics it or draws a status other than 200, 502 or
-// 503, and a request is sticky only to the instance an AWSELB value it
-// issued names (AWSELBCORS read first).
+// Balancer: none panics it or draws a status but 200, 502 or 503, and one is
+// sticky only to the instance named by an AWSELB(CORS) value it issued.
 func FuzzClassicCookieHeader(f *testing.F) {
 	lb, fuzzer, jar, issued, headers := classicFuzzFixture(f)
 	for _, h := range headers {

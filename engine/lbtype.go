@@ -71,9 +71,8 @@ const (
 )
 
 // DefaultAttributesFor returns the settings a new load balancer of type t
-// starts with: a target group's attributes for Application and Network; for
-// Classic, its instances' health check and connection draining, routed by
-// least outstanding requests (REFERENCE.md §6).
+// starts with: its target group's attributes, or for Classic its instances'
+// health check and draining, routed by least outstanding requests (§6).
 func DefaultAttributesFor(t LoadBalancerType) Attributes {
 	a := DefaultAttributes()
 	switch t {

@@ -124,10 +124,9 @@ func TestClassicStickinessValidate(t *testing.T) {
 	}
 }
 
-// TestClassicCookies checks the cookies of each Classic policy: AWSELB
-// and AWSELBCORS with one opaque uppercase hexadecimal value; Expires from
-// the period, none for the browser session or an application cookie
-// without one; the app policy's cookie only beside a new app cookie.
+// TestClassicCookies checks each Classic policy's AWSELB and AWSELBCORS:
+// one uppercase hexadecimal value, Expires from the period or the app
+// cookie's (none here), and the app policy's only beside a new app cookie.
 func TestClassicCookies(t *testing.T) {
 	lb := newTyped(t, Config{Type: ClassicLoadBalancer, Seed: 5,
 		ListenerStickiness: ClassicStickiness{Type: LBCookieStickinessPolicyType, CookieExpirationPeriod: time.Minute}})

@@ -82,9 +82,8 @@ func (lb *LoadBalancer) connect(c *Client, r *Request) {
 }
 
 // keepsConnection reports whether an open connection to t carries on: t is
-// healthy, draining (existing connections finish during the
-// deregistration delay), or the target group fails open. A connection to
-// an unhealthy target is reset (REFERENCE.md §7; simulated assumption).
+// healthy, draining (until the deregistration delay ends) or failing open;
+// one to an unhealthy target is reset (simulated assumption).
 func (lb *LoadBalancer) keepsConnection(t *Target) bool {
 	switch t.State {
 	case StateHealthy, StateDraining:

@@ -3,9 +3,8 @@ package engine
 import "time"
 
 // AppCookieStickinessPolicy is a policy that routes a Classic Load
-// Balancer's requests by AWSELB while the application's own cookie lives:
-// AWSELB is inserted only beside a new application cookie, with its
-// lifetime (REFERENCE.md §6).
+// Balancer's requests by AWSELB while the application's cookie lives: AWSELB
+// is inserted only beside a new one, with its lifetime (REFERENCE.md §6).
 type AppCookieStickinessPolicy struct {
 	tg *TargetGroup
 	// CookieName is the application cookie AWSELB follows.
@@ -26,11 +25,9 @@ func (p *AppCookieStickinessPolicy) Route(r *Request) (*Target, Reason) {
 	return p.tg.routeCookie(kindELB, v, browserSession, r.Time)
 }
 
-// Issue adds AWSELB and AWSELBCORS naming t when the response sets a new
-// application cookie, with that cookie's expiry, path and Secure flag. A
-// request moved to t re-issues them (a browser-session cookie, as its
-// application cookie's lifetime is unknown), so the session stays "stuck"
-// to t even when its old instance recovers (simulated assumption).
+// Issue adds AWSELB and AWSELBCORS naming t beside a new application
+// cookie, with its expiry, path and Secure flag; a request moved to t gets a
+// browser-session pair, so it stays "stuck" to t (simulated assumption).
 func (p *AppCookieStickinessPolicy) Issue(t *Target, reason Reason, app []StoredCookie, now time.Time) []StoredCookie {
 	for _, c := range app {
 		if c.Name == p.CookieName {

@@ -18,9 +18,8 @@ func newNetworkStickiness(tg *TargetGroup) StickinessPolicy {
 }
 
 // FlowRouting is a policy that keeps each TCP connection on the target the
-// flow hash placed it on, stickiness off on a Network Load Balancer
-// (REFERENCE.md §7): a client's new connection may land elsewhere. No
-// cookie is read or set.
+// flow hash placed it on: a Network Load Balancer without stickiness
+// (REFERENCE.md §7). No cookie is read or set.
 type FlowRouting struct {
 	conn *Connection // the connection Route saw, bound by Issue
 }
@@ -59,9 +58,8 @@ func (*FlowRouting) Follows(*Request) string { return "" }
 func (*FlowRouting) Reads(string) bool { return false }
 
 // SourceIPStickiness is a policy that sends every connection from one
-// source IP to one target, stickiness.type source_ip (REFERENCE.md §7):
-// clients behind one NAT share it. It forgets every source IP when a
-// target's health changes or a target is registered or deregistered.
+// source IP to one target, stickiness.type source_ip (REFERENCE.md §7); it
+// forgets them all when targets change health or (de)register.
 type SourceIPStickiness struct {
 	tg      *TargetGroup
 	targets map[string]*Target // by source IP
