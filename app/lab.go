@@ -24,6 +24,8 @@ type Lab struct {
 	said    string     // the live region's text (announcer.go)
 	embed   Embed      // ?embed= and ?parent= (embed.go)
 	full    string     // the full lab's address, for an embedded lab
+
+	sc scenarioState // sharing and loading scenarios (labscenario.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -66,6 +68,7 @@ func (l *Lab) start(q map[string][]string) {
 	l.embed, embedMsgs = ParseEmbed(q)
 	l.notices = append(l.notices, embedMsgs...)
 	l.full = fullLabHref(q)
+	l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 }
 
 // Render draws the page.
@@ -110,6 +113,7 @@ func (l *Lab) Render() app.UI {
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
 				),
 			),
+			l.sharePanel(),
 			l.tabBar(),
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
