@@ -335,8 +335,8 @@ func TestLoadScenarioCommand(t *testing.T) {
 	}
 	before := labSnapshot(lt)
 	for cmd, want := range map[string]string{
-		`{"type": "stickylab:load-scenario"}`:                   "stickylab:load-scenario needs scenario",
-		`{"type": "stickylab:load-scenario", "scenario": "x"}`:  "stickylab:load-scenario needs scenario",
+		`{"type": "stickylab:load-scenario"}`:                    "stickylab:load-scenario needs scenario",
+		`{"type": "stickylab:load-scenario", "scenario": "x"}`:   "stickylab:load-scenario needs scenario",
 		strings.Replace(good, `"version": 1`, `"version": 9`, 1): "the scenario cannot be loaded: it was made by a newer stickylab",
 		strings.Replace(good, "Instance 1", "Instance 7", 1):     "the scenario cannot be loaded: action 2 (stop-instance) failed",
 	} {

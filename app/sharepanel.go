@@ -30,9 +30,10 @@ func (p *SharePanel) Render() app.UI {
 	}
 	return app.Section().Class("share").Aria("label", "Share this lab").Body(
 		app.Div().Class("share-row").Body(
+			app.Span().Class("muted").Text("Share this lab:"),
 			app.A().Class("share-link").DataSet("testid", "share-link").Href(p.IHref).
 				Title("This link opens the lab as you see it now: the same setup, your actions, the same next routing").
-				Text("🔗 Link to this lab"),
+				Text("Link to this lab"),
 			app.Button().Type("button").Class("small").DataSet("testid", "copy-link").Text("Copy link").
 				OnClick(func(ctx app.Context, e app.Event) { call(p.IOnCopy) }),
 			app.Button().Type("button").Class("small").DataSet("testid", "export-scenario").
