@@ -222,9 +222,9 @@ func (s Scenario) check() error {
 	return nil
 }
 
-// replayEach is replay (world.go) with before called ahead of each action,
-// the clock at the action's time: it may complete the action, or stop the
-// replay with an error.
+// replayEach is replay (world.go) with before, if not nil, called ahead of
+// each action, the clock at the action's time: it may complete the action,
+// or stop the replay with an error.
 func replayEach(setup Setup, start time.Time, actions []Action, opts Options, before func(m *model, i int, a *Action) error) (*model, error) {
 	m, err := newModelAt(setup, opts, start)
 	if err != nil {
@@ -239,8 +239,10 @@ func replayEach(setup Setup, start time.Time, actions []Action, opts Options, be
 			return nil, fmt.Errorf("action %d (%s) goes back in time", i+1, a.Do)
 		}
 		m.lb.AdvanceTo(t)
-		if err := before(m, i, &a); err != nil {
-			return nil, err
+		if before != nil {
+			if err := before(m, i, &a); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := m.apply(&a); err != nil {
 			return nil, fmt.Errorf("action %d (%s) failed: %v", i+1, a.Do, err)
