@@ -3,7 +3,9 @@ package app
 import (
 	"encoding/json"
 	"net/url"
+	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -375,4 +377,35 @@ func FuzzScenarioLink(f *testing.F) {
 			t.Fatalf("%q: encode→decode changed\n%+v\nto\n%+v", v, s, back)
 		}
 	})
+}
+
+// TestREADMEScenarios loads the README's example link and file.
+func TestREADMEScenarios(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	link := regexp.MustCompile("\n(\\?[^\n]*actions=[^\n]*)\n").FindStringSubmatch(doc)
+	file := regexp.MustCompile("(?s)#### The file \\(version 1\\)\n\n```json\n(.*?)```").FindStringSubmatch(doc)
+	if link == nil || file == nil {
+		t.Fatal("the README has no example link or file")
+	}
+	q, err := url.ParseQuery(strings.TrimPrefix(link[1], "?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok, err := scenarioFromQuery(q)
+	if !ok || err != nil {
+		t.Fatalf("the README's link: %v", err)
+	}
+	if _, err := replayScenario(s, Options{}); err != nil {
+		t.Fatalf("the README's link: %v", err)
+	}
+	if s, err = UnmarshalScenario([]byte(file[1])); err == nil {
+		_, err = replayScenario(s, Options{})
+	}
+	if err != nil {
+		t.Fatalf("the README's file: %v", err)
+	}
 }
