@@ -205,6 +205,10 @@ func (s Scenario) check() error {
 			return fmt.Errorf("action %d (%s) goes back in time (at %d ms, after %d ms)", i+1, a.Do, a.At, last)
 		case (len(a.WithoutCookies) > 0 || len(a.WithCookies) > 0) && a.Do != DoRefresh && a.Do != DoOpen:
 			return fmt.Errorf("action %d (%s) has cookies, which only refresh and open carry", i+1, a.Do)
+		case len(a.Attributes) > 0 && a.Do != DoSaveAttributes:
+			return fmt.Errorf("action %d (%s) has attributes, which only %s has", i+1, a.Do, DoSaveAttributes)
+		case a.Crowd != nil && a.Do != DoStartCrowd:
+			return fmt.Errorf("action %d (%s) has a crowd, which only %s has", i+1, a.Do, DoStartCrowd)
 		}
 		for _, c := range a.WithCookies {
 			if !engine.ValidCookieName(c.Name) {

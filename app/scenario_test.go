@@ -175,6 +175,10 @@ func TestScenarioLinkIsShort(t *testing.T) {
 	if want := "1.R.Rjg.Rjg~xAWSALB.A~ld30.Sgo~2.Wrs"; body != want {
 		t.Errorf("actions=%s, want %s.Z…", v, want)
 	}
+	later := Scenario{Actions: []ScenarioAction{{Do: "lesson-step", Name: "3", WithoutCookies: []string{"AWSALB"}}}}
+	if v := encodeActions(later); !strings.HasPrefix(v, "1.V~lesson-2dstep~n3~xAWSALB.Z") {
+		t.Errorf("an action of a later lab: %s", v)
+	}
 	if q := scenarioQuery(s); strings.ContainsAny(q[strings.Index(q, "actions="):], "%+") {
 		t.Errorf("the link escapes its actions: %s", q)
 	}
@@ -357,7 +361,7 @@ func TestLoadScenarioCommand(t *testing.T) {
 func FuzzScenarioLink(f *testing.F) {
 	params := map[string]string{"stickiness": "lb_cookie"}
 	for _, body := range []string{"1.R.Rjg.Rjg~xAWSALB.A~ld30.Sgo~2.Wjk", "1.O~3~vAWSALB~abc-2b-3d.K~SESSIONID.Fa",
-		"1.C~c30~t2000~x0-2e25.N.L~1.E.Y.P~scale-2dout.X~i-41x.G~2.Q~1.H~1.J~1.B~1.U", "1.A~kfoo~bar~se~st", "1"} {
+		"1.C~c30~t2000~x0-2e25.N.L~1.E.Y.P~scale-2dout.X~i-41x.G~2.Q~1.H~1.J~1.B~1.U", "1.A~kfoo~bar~se~st", "1", "1.V~lesson-2dstep~n3.Vf~x~ifoo~nbar~xAWSALB"} {
 		f.Add(body, true)
 		f.Add(body, false)
 	}

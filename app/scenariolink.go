@@ -55,6 +55,10 @@ var crowdCodes = []struct {
 	{'b', func(c *CrowdSettings) *float64 { return &c.BlockShare }},
 }
 
+// otherAction is the letter of an action without one: its do is its first
+// argument.
+const otherAction = 'V'
+
 // instanceActions take an instance, first of their args.
 var instanceActions = []string{DoOpen, DoStopInstance, DoStartInstance, DoFailChecks, DoPassChecks,
 	DoDeregister, DoRegister, DoSlowDown, DoSpeedUp}
@@ -69,12 +73,21 @@ func encodeActions(s Scenario) string {
 		b.WriteByte('.')
 		code, ok := actionCodes[a.Do]
 		if !ok {
-			code = '_' // refused by the decoder, as replay refuses it
+			code = otherAction
 		}
 		b.WriteByte(code)
 		b.WriteString(delta(a.At - prev))
 		prev = a.At
 		arg := func(s string) { b.WriteByte('~'); b.WriteString(escapeArg(s)) }
+		if !ok { // an action of a later lab: its name, instance and name
+			arg(a.Do)
+			if a.Instance != "" {
+				arg("i" + a.Instance)
+			}
+			if a.Name != "" {
+				arg("n" + a.Name)
+			}
+		}
 		if slices.Contains(instanceActions, a.Do) {
 			if n, ok := strings.CutPrefix(a.Instance, "Instance "); ok && n != "" && strings.Trim(n, "0123456789") == "" && n[0] != '0' {
 				b.WriteString("~" + n)
@@ -263,7 +276,7 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			a.Do = do
 		}
 	}
-	if a.Do == "" {
+	if a.Do == "" && code != string(otherAction) {
 		return a, fmt.Errorf("%q is not an action's letter", code)
 	}
 	args := make([]string, len(argv))
@@ -282,6 +295,16 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 		return v, nil
 	}
 	var err error
+	other := false
+	if a.Do == "" {
+		if a.Do, err = next("its action"); err != nil {
+			return a, err
+		}
+		if _, ok := actionCodes[a.Do]; ok || a.Do == "" {
+			return a, fmt.Errorf("%q has a letter of its own", a.Do)
+		}
+		other = true
+	}
 	if slices.Contains(instanceActions, a.Do) {
 		if len(argv) > 0 && argv[0] != "" && strings.Trim(argv[0], "0123456789") == "" && argv[0][0] != '0' {
 			a.Instance = "Instance " + argv[0]
@@ -330,9 +353,13 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			if err := decodeCrowd(a.Crowd, v); err != nil {
 				return a, err
 			}
-		case (a.Do == DoRefresh || a.Do == DoOpen) && v[0] == 'x':
+		case other && v[0] == 'i' && a.Instance == "" && a.Name == "" && a.WithoutCookies == nil && a.WithCookies == nil:
+			a.Instance = v[1:]
+		case other && v[0] == 'n' && a.Name == "" && a.WithoutCookies == nil && a.WithCookies == nil:
+			a.Name = v[1:]
+		case (a.Do == DoRefresh || a.Do == DoOpen || other) && v[0] == 'x':
 			a.WithoutCookies = append(a.WithoutCookies, v[1:])
-		case (a.Do == DoRefresh || a.Do == DoOpen) && v[0] == 'v':
+		case (a.Do == DoRefresh || a.Do == DoOpen || other) && v[0] == 'v':
 			val, err := next("the value of cookie " + v[1:])
 			if err != nil {
 				return a, err
