@@ -413,3 +413,21 @@ func TestREADMEScenarios(t *testing.T) {
 		t.Fatalf("the README's file: %v", err)
 	}
 }
+
+// TestOpenKeepsExpectedCookies checks that an instance opened directly,
+// which gets none of the load balancer's cookies, leaves the cookies the
+// next refresh is expected to carry as they were: nothing to note.
+func TestOpenKeepsExpectedCookies(t *testing.T) {
+	m, _ := newTestModel(t, "stickiness=lb_cookie", nil)
+	m.refresh()
+	m.openDirect("Instance 2")
+	m.refresh()
+	for i, a := range m.journal.Actions {
+		if a.Cookies != nil {
+			t.Errorf("action %d (%s) noted cookies %v", i+1, a.Do, *a.Cookies)
+		}
+	}
+	if m.last.Reason != engine.ReasonSticky {
+		t.Errorf("the refresh after the open: %s, want sticky", m.last.Reason)
+	}
+}
