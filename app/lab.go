@@ -25,6 +25,8 @@ type Lab struct {
 	embed   Embed      // ?embed= and ?parent= (embed.go)
 	full    string     // the full lab's address, for an embedded lab
 	saved   labSaved   // the world saved in the browser (persist.go)
+
+	sc scenarioState // sharing and loading scenarios (labscenario.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -84,6 +86,11 @@ func (l *Lab) start(q map[string][]string) {
 	l.embed, embedMsgs = ParseEmbed(q)
 	l.notices = append(l.notices, embedMsgs...)
 	l.full = fullLabHref(q)
+	if restored {
+		l.sc.lesson, _ = first(q, "lesson") // the link's scenario is in the saved lab
+	} else {
+		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
+	}
 }
 
 // Render draws the page.
@@ -130,6 +137,7 @@ func (l *Lab) Render() app.UI {
 			),
 			&SavedLab{IHold: l.saved.hold, IRestored: agoWords(l.saved.at, l.m.player.now()), IError: l.saved.err, ITook: l.saved.took,
 				IOnReset: l.resetLab, IOnTakeOver: l.takeOverClicked},
+			l.sharePanel(),
 			l.tabBar(),
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(

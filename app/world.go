@@ -31,7 +31,7 @@ const WorldVersion = 1
 
 // setupParams are the URL parameters that set a lab up: a page with other
 // values starts another lab.
-var setupParams = []string{"stickiness", "duration", "algorithm", "instances", "seed", "preset", "lesson"}
+var setupParams = []string{"stickiness", "duration", "algorithm", "instances", "seed", "preset", "lesson", linkParam}
 
 // World is the lab as saved in the browser: the URL parameters it started
 // from, the learner's actions, and the simulated clock against the wall
@@ -109,27 +109,7 @@ func decodeWorld(s string) (World, error) {
 // in order, each at its time: the world as it was after the last one. The
 // learner's requests read the shadow jar, never the browser's.
 func replay(setup Setup, start time.Time, actions []Action, opts Options) (*model, error) {
-	m, err := newModelAt(setup, opts, start)
-	if err != nil {
-		return nil, err
-	}
-	m.replaying = true
-	m.learner.Jar = &m.shadow
-	for i := range actions {
-		a := actions[i]
-		t := at(start, a.At)
-		if t.Before(m.lb.Now()) {
-			return nil, fmt.Errorf("action %d (%s) goes back in time", i+1, a.Do)
-		}
-		m.lb.AdvanceTo(t)
-		if _, err := m.apply(&a); err != nil {
-			return nil, fmt.Errorf("action %d (%s) failed: %v", i+1, a.Do, err)
-		}
-		m.journal.Actions = append(m.journal.Actions, a)
-	}
-	m.replaying = false
-	m.learner.Jar = m.jar
-	return m, nil
+	return replayEach(setup, start, actions, opts, nil) // scenario.go
 }
 
 // restoreWorld replays w and brings its clock to the wall clock now: the

@@ -107,6 +107,10 @@ func TestAxe(t *testing.T) {
 	p.WaitText("attributes-error", NonEmpty)
 	p.axe("the attributes form showing an error")
 
+	p.importScenario(`{"stickylab": "scenario", "version": 2}`)
+	p.WaitText("scenario-error", NonEmpty)
+	p.axe("the share controls with a scenario file's error")
+
 	p.Click("traffic-tab")
 	p.WaitTestID("load-chart")
 	p.trFill("crowd-clients", "300")

@@ -176,6 +176,18 @@ func TestReflow(t *testing.T) {
 	p.ScreenshotOf("layout-chart-320", ".chart")
 	p.checkClean()
 
+	// The share controls with a bad link's error, in dark mode too.
+	bad := NewPage(t)
+	bad.OpenLab("stickiness=lb_cookie&actions=1.R.Rjg.Z1b2c3")
+	bad.WaitTestID("scenario-error")
+	bad.checkLayout("scenario-error")
+	bad.setViewport(320, 800)
+	bad.ScreenshotOf("layout-share-320", ".share")
+	bad.emulateMedia("prefers-color-scheme", "dark")
+	bad.setViewport(1280, 800)
+	bad.ScreenshotOf("layout-share-dark", ".share")
+	bad.checkClean()
+
 	// A lesson after its incident, with a notice about a bad URL parameter.
 	lesson := NewPage(t)
 	lesson.OpenLab("preset=instance-fails&view=graph")
