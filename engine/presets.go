@@ -19,9 +19,14 @@ type Preset struct {
 	ID     string
 	Title  string
 	Lesson string // one paragraph, shown beside the chart
-	// Stickiness is one of StickinessChoices: off, lb_cookie, or
-	// app_cookie on SessionCookie.
-	Stickiness    string
+	// Type is the load balancer's type, "" for an Application Load Balancer.
+	Type LoadBalancerType
+	// Stickiness is one of StickinessChoicesFor(Type): off, lb_cookie, or
+	// app_cookie on SessionCookie (Classic: the listener's policy), source_ip.
+	Stickiness string
+	// CookieExpirationPeriod is a Classic lb_cookie policy's period; 0 is
+	// the browser session.
+	CookieExpirationPeriod time.Duration
 	ExternalStore bool
 	Instances     int
 	Crowd         CrowdConfig
@@ -73,6 +78,23 @@ var Presets = []Preset{
 		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.2},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
 	},
+	{
+		ID: "classic-duration", Title: "Classic Load Balancer: AWSELB for an expiration period",
+		Lesson: "A Classic Load Balancer has no target group: its listener's stickiness policy (Edit stickiness) sets AWSELB and " +
+			"AWSELBCORS with a 2-minute expiration period, and new users go to the instance with the fewest outstanding requests. " +
+			"One minute in, Instance 2 stops: once it is OutOfService its users are routed \"as if there is no cookie\" and lose their sessions.",
+		Type: ClassicLoadBalancer, Stickiness: string(LBCookie), CookieExpirationPeriod: 2 * time.Minute, Instances: 3,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
+		Incidents: []Incident{{After: time.Minute, Action: "stop", Target: "Instance 2"}},
+	},
+	{
+		ID: "nlb-office-nat", Title: "Network Load Balancer: a whole office behind one NAT lands on one target",
+		Lesson: "A Network Load Balancer sets no cookie: source IP stickiness keeps each source IP on one target. Half of the " +
+			"users work in one office behind one NAT gateway, so they share its public IP, and all of them land on the same " +
+			"target: that instance carries the office, and the imbalance stays high however many users there are.",
+		Type: NetworkLoadBalancer, Stickiness: string(SourceIP), Instances: 3,
+		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, NATShare: 0.5, NATGateways: 1},
+	},
 }
 
 // PresetByID returns the preset called id, and whether there is one.
@@ -92,12 +114,33 @@ func (p Preset) Attributes() Attributes {
 }
 
 func (p Preset) attributes() (Attributes, error) {
-	a := DefaultAttributes()
+	a := DefaultAttributesFor(p.Type)
 	a.AppCookieName = SessionCookie
-	if err := a.SetStickiness(p.Stickiness); err != nil {
+	var err error
+	if p.Type == ClassicLoadBalancer {
+		_, err = p.classic()
+	} else {
+		err = a.SetStickinessFor(p.Type, p.Stickiness)
+	}
+	if err != nil {
 		return a, fmt.Errorf("preset %s: %w", p.ID, err)
 	}
 	return a, nil
+}
+
+// ListenerStickiness returns a Classic preset's listener policy (the zero
+// one for other types).
+func (p Preset) ListenerStickiness() ClassicStickiness {
+	s, _ := p.classic()
+	return s
+}
+
+func (p Preset) classic() (ClassicStickiness, error) {
+	if p.Type != ClassicLoadBalancer {
+		return ClassicStickiness{}, nil
+	}
+	s := ClassicStickiness{CookieExpirationPeriod: p.CookieExpirationPeriod, CookieName: SessionCookie}
+	return s, s.SetChoice(p.Stickiness)
 }
 
 // Start builds the preset's load balancer at start, starts its crowd and
@@ -107,7 +150,8 @@ func (p Preset) Start(seed uint64, start time.Time) (*LoadBalancer, error) {
 	if err != nil {
 		return nil, err
 	}
-	lb, err := New(Config{Seed: seed, Instances: p.Instances, Attributes: &a, ExternalSessionStore: p.ExternalStore, Start: start})
+	lb, err := New(Config{Type: p.Type, Seed: seed, Instances: p.Instances, Attributes: &a, ListenerStickiness: p.ListenerStickiness(),
+		ExternalSessionStore: p.ExternalStore, Start: start})
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,29 @@ func TestPresetLessons(t *testing.T) {
 			t.Errorf("external store, no stickiness: imbalance %.2f", im)
 		}
 	})
+	t.Run("classic-duration", func(t *testing.T) {
+		lb := runPreset(t, "classic-duration", 3*time.Minute, nil)
+		m := lb.Metrics()
+		if lb.Type != ClassicLoadBalancer || lb.ListenerStickiness().CookieExpirationPeriod != 2*time.Minute {
+			t.Errorf("classic-duration runs a %s with %s", lb.Type, lb.ListenerStickiness())
+		}
+		if m.Sticky < m.Requests/2 || m.SessionsLost == 0 {
+			t.Errorf("AWSELB should keep most users, and Instance 2's lose their sessions: sticky=%d of %d, lost=%d", m.Sticky, m.Requests, m.SessionsLost)
+		}
+		if s := lb.Instance("Instance 2").InstanceState(); s != InstanceOutOfService {
+			t.Errorf("Instance 2 is %s, want %s", s, InstanceOutOfService)
+		}
+	})
+	t.Run("nlb-office-nat", func(t *testing.T) {
+		office := runPreset(t, "nlb-office-nat", 3*time.Minute, nil)
+		spread := runPreset(t, "nlb-office-nat", 3*time.Minute, func(p *Preset) { p.Crowd.NATShare = 0 })
+		if im := office.Imbalance(60); im < 1.5 {
+			t.Errorf("half the users behind one NAT should land on one target: imbalance %.2f", im)
+		}
+		if im := spread.Imbalance(60); im > 1.3 {
+			t.Errorf("without NAT, source IPs spread: imbalance %.2f", im)
+		}
+	})
 }
 
 // TestHistory checks the one-second samples against the counters.
@@ -134,7 +157,11 @@ func TestSessionStoreBounded(t *testing.T) {
 func TestPresetStickiness(t *testing.T) {
 	for _, p := range Presets {
 		a := p.Attributes()
-		if a.Stickiness() != p.Stickiness || a.AppCookieName != SessionCookie {
+		got := a.Stickiness()
+		if p.Type == ClassicLoadBalancer {
+			got = p.ListenerStickiness().Choice()
+		}
+		if got != p.Stickiness || a.AppCookieName != SessionCookie {
 			t.Errorf("preset %s: Stickiness %q gives attributes %q, app cookie %q", p.ID, p.Stickiness, a.Stickiness(), a.AppCookieName)
 		}
 	}
