@@ -27,10 +27,10 @@ type Preset struct {
 	// CookieExpirationPeriod is a Classic lb_cookie policy's period; 0 is
 	// the browser session.
 	CookieExpirationPeriod time.Duration
-	ExternalStore bool
-	Instances     int
-	Crowd         CrowdConfig
-	Incidents     []Incident
+	ExternalStore          bool
+	Instances              int
+	Crowd                  CrowdConfig
+	Incidents              []Incident
 }
 
 // Presets are the lessons the traffic lab stages in one click.
