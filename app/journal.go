@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ const (
 	DoStartCrowd       = "start-crowd" // (Crowd)
 	DoStopCrowd        = "stop-crowd"
 	DoPreset           = "preset" // a traffic lab preset staged (Name)
+	DoNewConnection    = "new-connection"  // a Network Load Balancer: the browser's TCP connection closed
+	DoEditStickiness   = "edit-stickiness" // a Classic listener's policy saved (Attributes: listenerKeys)
 )
 
 // Action is one thing the learner did to the lab, at a simulated time. The
@@ -70,17 +73,51 @@ type CrowdSettings struct {
 	ArrivalRate float64 `json:"arrivalRate,omitempty"`
 	ClearShare  float64 `json:"clearShare,omitempty"`
 	BlockShare  float64 `json:"blockShare,omitempty"`
+	NATShare    float64 `json:"natShare,omitempty"`
+	NATGateways int     `json:"natGateways,omitempty"`
 }
 
 func crowdSettings(c engine.CrowdConfig) *CrowdSettings {
 	return &CrowdSettings{Clients: c.Clients, ThinkTimeMs: c.ThinkTime.Milliseconds(), RequestRate: c.RequestRate,
-		ArrivalRate: c.ArrivalRate, ClearShare: c.ClearShare, BlockShare: c.BlockShare}
+		ArrivalRate: c.ArrivalRate, ClearShare: c.ClearShare, BlockShare: c.BlockShare, NATShare: c.NATShare, NATGateways: c.NATGateways}
 }
 
 // Config returns the engine's crowd configuration.
 func (c *CrowdSettings) Config() engine.CrowdConfig {
 	return engine.CrowdConfig{Clients: c.Clients, ThinkTime: time.Duration(c.ThinkTimeMs) * time.Millisecond, RequestRate: c.RequestRate,
-		ArrivalRate: c.ArrivalRate, ClearShare: c.ClearShare, BlockShare: c.BlockShare}
+		ArrivalRate: c.ArrivalRate, ClearShare: c.ClearShare, BlockShare: c.BlockShare, NATShare: c.NATShare, NATGateways: c.NATGateways}
+}
+
+// listenerKeys name a Classic listener policy's fields in an
+// edit-stickiness action: the one-word choice, the period in seconds, the
+// application cookie.
+const (
+	listenerKeyPolicy = "policy"
+	listenerKeyPeriod = engine.KeyCookieExpirationPeriod
+	listenerKeyCookie = engine.KeyCookieName
+)
+
+// listenerValues returns s as an edit-stickiness action's Attributes.
+func listenerValues(s engine.ClassicStickiness) map[string]string {
+	return map[string]string{listenerKeyPolicy: s.Choice(), listenerKeyPeriod: strconv.FormatInt(int64(s.CookieExpirationPeriod/time.Second), 10),
+		listenerKeyCookie: s.CookieName}
+}
+
+// listenerFrom returns the listener policy vs describes, not yet validated.
+func listenerFrom(vs map[string]string) (engine.ClassicStickiness, error) {
+	var s engine.ClassicStickiness
+	if err := s.SetChoice(vs[listenerKeyPolicy]); err != nil {
+		return s, err
+	}
+	if p := vs[listenerKeyPeriod]; p != "" {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 0 || n > int64(engine.MaxCookieExpirationPeriod/time.Second) {
+			return s, &engine.ValidationError{Key: listenerKeyPeriod, Message: engine.MessageCookieExpirationPeriod}
+		}
+		s.CookieExpirationPeriod = time.Duration(n) * time.Second
+	}
+	s.CookieName = vs[listenerKeyCookie]
+	return s, nil
 }
 
 // attributeValues returns every attribute of a, key to value.
@@ -92,8 +129,9 @@ func attributeValues(a engine.Attributes) map[string]string {
 	return vs
 }
 
-// attributesFrom returns the attributes vs sets over base, validated.
-func attributesFrom(base engine.Attributes, vs map[string]string) (engine.Attributes, error) {
+// attributesFrom returns the attributes vs sets over base, validated for
+// a load balancer of type t.
+func attributesFrom(t engine.LoadBalancerType, base engine.Attributes, vs map[string]string) (engine.Attributes, error) {
 	keys := make([]string, 0, len(vs))
 	for k := range vs {
 		keys = append(keys, k)
@@ -105,7 +143,7 @@ func attributesFrom(base engine.Attributes, vs map[string]string) (engine.Attrib
 			return base, err
 		}
 	}
-	return a, a.Validate()
+	return a, a.ValidateFor(t)
 }
 
 // cookieValues returns the name and value of each cookie, sorted.
@@ -143,7 +181,7 @@ func (m *model) apply(a *Action) (*engine.Exchange, error) {
 		m.shadow.Delete(a.Name)
 		return nil, nil
 	case DoSaveAttributes:
-		attrs, err := attributesFrom(lb.TargetGroup.Attributes(), a.Attributes)
+		attrs, err := attributesFrom(lb.Type, lb.TargetGroup.Attributes(), a.Attributes)
 		if err != nil {
 			return nil, err
 		}
@@ -185,6 +223,18 @@ func (m *model) apply(a *Action) (*engine.Exchange, error) {
 		return nil, nil
 	case DoPreset:
 		return nil, m.stagePreset(a.Name)
+	case DoNewConnection:
+		if lb.Type != engine.NetworkLoadBalancer {
+			return nil, fmt.Errorf("a %s does not keep TCP connections to its targets", lb.Type.Title())
+		}
+		m.learner.NewConnection()
+		return nil, nil
+	case DoEditStickiness:
+		s, err := listenerFrom(a.Attributes)
+		if err != nil {
+			return nil, err
+		}
+		return nil, lb.SetListenerStickiness(s)
 	}
 	return nil, fmt.Errorf("unknown action %q", a.Do)
 }

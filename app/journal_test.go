@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -202,4 +203,86 @@ func FuzzReplay(f *testing.F) {
 		}
 		checkReplay(t, m)
 	})
+}
+
+// FuzzReplayTypes runs random actions of a Classic and a Network lab (Edit
+// stickiness, new connections, AWSELB deleted or edited in DevTools, a NAT
+// crowd) and checks that a replay, and a shared link, rebuild the same lab.
+func FuzzReplayTypes(f *testing.F) {
+	f.Add(false, []byte{0, 0, 3, 1, 1, 0, 0, 0, 9, 2, 5, 2, 0, 0, 0})
+	f.Add(true, []byte{0, 0, 3, 6, 0, 0, 0, 0, 9, 7, 1, 3, 0, 0, 0, 8, 0, 50, 6, 0, 0})
+	f.Fuzz(func(t *testing.T, network bool, script []byte) {
+		if len(script) > 90 {
+			script = script[:90]
+		}
+		q := "lb=classic&stickiness=lb_cookie&duration=20"
+		if network {
+			q = "lb=network"
+		}
+		m, clock := newTestModel(t, q, nil)
+		names := []string{"Instance 1", "Instance 2", "Instance 3"}
+		policies := []engine.ClassicStickiness{{}, {Type: engine.LBCookieStickinessPolicyType},
+			{Type: engine.LBCookieStickinessPolicyType, CookieExpirationPeriod: 5 * time.Second},
+			{Type: engine.AppCookieStickinessPolicyType, CookieName: engine.SessionCookie},
+			{Type: engine.AppCookieStickinessPolicyType}} // refused: no cookie name
+		for i := 0; i+2 < len(script); i += 3 {
+			op, arg, wait := script[i]%10, script[i+1], script[i+2]
+			name := names[int(arg)%len(names)]
+			switch op {
+			case 0, 1, 2:
+				m.refresh()
+			case 3:
+				if network {
+					m.newConnection()
+				} else {
+					m.editStickiness(policies[int(arg)%len(policies)])
+				}
+			case 4:
+				m.do(Action{Do: DoStopInstance, Instance: name})
+			case 5:
+				m.do(Action{Do: DoStartInstance, Instance: name})
+			case 6:
+				m.jar.Delete([]string{engine.CookieAWSELB, engine.CookieAWSELBCORS, engine.SessionCookie}[int(arg)%3]) // DevTools
+			case 7:
+				if network {
+					a, _ := m.lb.TargetGroup.Attributes().With(engine.KeyStickinessEnabled, []string{"true", "false"}[arg%2])
+					m.do(Action{Do: DoSaveAttributes, Attributes: attributeValues(a)})
+				} else {
+					m.jar.SetCookies(m.lb.Now(), []engine.StoredCookie{{Name: engine.CookieAWSELB, Value: fmt.Sprintf("EDITED%d", arg), Path: "/"}})
+				}
+			case 8:
+				m.startCrowd(engine.CrowdConfig{Clients: 1 + int(arg)%20, ThinkTime: time.Second, NATShare: float64(arg%3) / 2, NATGateways: int(arg % 3)})
+			case 9:
+				m.do(Action{Do: DoFailChecks, Instance: name})
+			}
+			clock.Advance(time.Duration(wait) * 137 * time.Millisecond)
+			m.sync()
+		}
+		checkReplay(t, m)
+		s, err := scenarioOf(m, labParams(mustQuery(t, q)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := scenarioFromQuery(mustQuery(t, scenarioQuery(s)))
+		if err != nil {
+			t.Fatalf("the link %s: %v", scenarioQuery(s), err)
+		}
+		if !slices.EqualFunc(got.Actions, s.Actions, func(a, b ScenarioAction) bool { return reflect.DeepEqual(normalAction(a), normalAction(b)) }) {
+			t.Fatalf("the link changed the actions:\n%+v\n%+v", got.Actions, s.Actions)
+		}
+	})
+}
+
+// normalAction makes empty lists and maps nil.
+func normalAction(a ScenarioAction) ScenarioAction {
+	if len(a.Attributes) == 0 {
+		a.Attributes = nil
+	}
+	if len(a.WithoutCookies) == 0 {
+		a.WithoutCookies = nil
+	}
+	if len(a.WithCookies) == 0 {
+		a.WithCookies = nil
+	}
+	return a
 }

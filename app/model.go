@@ -93,10 +93,12 @@ func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
 	}
 	attrs := setup.Attributes()
 	lb, err := engine.New(engine.Config{
-		Seed:       setup.Seed,
-		Instances:  setup.Instances,
-		Attributes: &attrs,
-		Start:      wall,
+		Type:               setup.Type,
+		Seed:               setup.Seed,
+		Instances:          setup.Instances,
+		Attributes:         &attrs,
+		ListenerStickiness: setup.ListenerStickiness(),
+		Start:              wall,
 	})
 	if err != nil {
 		return nil, err
@@ -192,6 +194,19 @@ func (m *model) shown() *engine.Exchange {
 // counters count from now.
 func (m *model) startCrowd(cfg engine.CrowdConfig) error {
 	_, err := m.do(Action{Do: DoStartCrowd, Crowd: crowdSettings(cfg)})
+	return err
+}
+
+// newConnection closes the learner's TCP connection to a Network Load
+// Balancer: the next request opens a new one.
+func (m *model) newConnection() error {
+	_, err := m.do(Action{Do: DoNewConnection})
+	return err
+}
+
+// editStickiness saves a Classic listener's stickiness policy.
+func (m *model) editStickiness(s engine.ClassicStickiness) error {
+	_, err := m.do(Action{Do: DoEditStickiness, Attributes: listenerValues(s)})
 	return err
 }
 

@@ -205,8 +205,8 @@ func (s Scenario) check() error {
 			return fmt.Errorf("action %d (%s) goes back in time (at %d ms, after %d ms)", i+1, a.Do, a.At, last)
 		case (len(a.WithoutCookies) > 0 || len(a.WithCookies) > 0) && a.Do != DoRefresh && a.Do != DoOpen:
 			return fmt.Errorf("action %d (%s) has cookies, which only refresh and open carry", i+1, a.Do)
-		case len(a.Attributes) > 0 && a.Do != DoSaveAttributes:
-			return fmt.Errorf("action %d (%s) has attributes, which only %s has", i+1, a.Do, DoSaveAttributes)
+		case len(a.Attributes) > 0 && a.Do != DoSaveAttributes && a.Do != DoEditStickiness:
+			return fmt.Errorf("action %d (%s) has attributes, which only %s and %s have", i+1, a.Do, DoSaveAttributes, DoEditStickiness)
 		case a.Crowd != nil && a.Do != DoStartCrowd:
 			return fmt.Errorf("action %d (%s) has a crowd, which only %s has", i+1, a.Do, DoStartCrowd)
 		}
@@ -274,13 +274,16 @@ func replayScenario(s Scenario, opts Options) (*model, error) {
 	actions := make([]Action, len(s.Actions))
 	for i, a := range s.Actions {
 		actions[i] = Action{At: a.At, Do: a.Do, Instance: a.Instance, Name: a.Name, Crowd: a.Crowd}
+		if a.Do == DoEditStickiness {
+			actions[i].Attributes = a.Attributes
+		}
 	}
 	m, err := replayEach(setup, start, actions, opts, func(m *model, i int, a *Action) error {
 		sa := &s.Actions[i]
 		if a.Do == DoSaveAttributes {
 			// The changes over the running attributes, journaled whole as
 			// the form saves them; a bad one fails in apply.
-			if attrs, err := attributesFrom(m.lb.TargetGroup.Attributes(), sa.Attributes); err == nil {
+			if attrs, err := attributesFrom(m.lb.Type, m.lb.TargetGroup.Attributes(), sa.Attributes); err == nil {
 				a.Attributes = attributeValues(attrs)
 			} else {
 				a.Attributes = sa.Attributes
@@ -362,12 +365,12 @@ func scenarioOf(m *model, params map[string]string, opts Options) (Scenario, err
 		ElapsedMs: m.lb.Now().Sub(m.journal.Start).Milliseconds(), AheadMs: m.player.ahead().Milliseconds()}
 	s.AheadMs = min(s.AheadMs, s.ElapsedMs)
 	lastCookies := -1
-	attrs := m.journal.Setup.Attributes()
+	attrs, typ := m.journal.Setup.Attributes(), m.journal.Setup.Type
 	for i, a := range m.journal.Actions {
 		s.Actions[i] = ScenarioAction{At: a.At, Do: a.Do, Instance: a.Instance, Name: a.Name, Crowd: a.Crowd}
 		switch a.Do {
 		case DoSaveAttributes:
-			next, err := attributesFrom(attrs, a.Attributes)
+			next, err := attributesFrom(typ, attrs, a.Attributes)
 			if err != nil {
 				return s, fmt.Errorf("action %d (%s): %v", i+1, a.Do, err)
 			}
@@ -375,8 +378,10 @@ func scenarioOf(m *model, params map[string]string, opts Options) (Scenario, err
 			attrs = next
 		case DoPreset:
 			if p, ok := engine.PresetByID(a.Name); ok {
-				attrs = p.Attributes()
+				attrs, typ = p.Attributes(), p.Type
 			}
+		case DoEditStickiness:
+			s.Actions[i].Attributes = a.Attributes
 		}
 		if a.Cookies != nil {
 			lastCookies = i

@@ -77,6 +77,56 @@ func trafficTeacher(t *testing.T) (*model, *fakeClock) {
 	return m, clock
 }
 
+// classicTeacher is a Classic lab: Edit stickiness saved twice (an
+// expiration period, then the application's cookie), AWSELB deleted in DevTools.
+func classicTeacher(t *testing.T) (*model, *fakeClock) {
+	t.Helper()
+	m, clock := newTestModel(t, "lb=classic&seed=5", nil)
+	step := func(d time.Duration) { clock.Advance(d); m.sync() }
+	m.refresh()
+	if err := m.editStickiness(engine.ClassicStickiness{Type: engine.LBCookieStickinessPolicyType, CookieExpirationPeriod: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		step(1100 * time.Millisecond)
+		m.refresh()
+	}
+	m.jar.Delete(engine.CookieAWSELB)
+	step(time.Second)
+	m.refresh()
+	if err := m.editStickiness(engine.ClassicStickiness{Type: engine.AppCookieStickinessPolicyType, CookieName: engine.SessionCookie}); err != nil {
+		t.Fatal(err)
+	}
+	step(time.Second)
+	m.refresh()
+	return m, clock
+}
+
+// networkTeacher is a Network lab: new connections, source IP stickiness
+// saved, a crowd behind NAT gateways.
+func networkTeacher(t *testing.T) (*model, *fakeClock) {
+	t.Helper()
+	m, clock := newTestModel(t, "lb=network&seed=9", nil)
+	step := func(d time.Duration) { clock.Advance(d); m.sync() }
+	for range 3 {
+		m.refresh()
+		step(time.Second)
+		m.newConnection()
+	}
+	a, _ := m.lb.TargetGroup.Attributes().With(engine.KeyStickinessEnabled, "true")
+	if _, err := m.do(Action{Do: DoSaveAttributes, Attributes: attributeValues(a)}); err != nil {
+		t.Fatal(err)
+	}
+	m.refresh()
+	if err := m.startCrowd(engine.CrowdConfig{Clients: 40, ThinkTime: time.Second, NATShare: 0.5, NATGateways: 2}); err != nil {
+		t.Fatal(err)
+	}
+	step(5 * time.Second)
+	m.newConnection()
+	m.refresh()
+	return m, clock
+}
+
 // travel sends the teacher's lab through a link or a file and back.
 var travel = map[string]func(t *testing.T, s Scenario) Scenario{
 	"link": func(t *testing.T, s Scenario) Scenario {
@@ -106,7 +156,8 @@ var travel = map[string]func(t *testing.T, s Scenario) Scenario{
 // TestScenarioRoundTrip checks that a link and a file rebuild the teacher's
 // world and journal exactly when loaded at the teacher's wall clock.
 func TestScenarioRoundTrip(t *testing.T) {
-	for name, teacher := range map[string]func(*testing.T) (*model, *fakeClock){"article": teacherLab, "traffic": trafficTeacher} {
+	for name, teacher := range map[string]func(*testing.T) (*model, *fakeClock){
+		"article": teacherLab, "traffic": trafficTeacher, "classic": classicTeacher, "network": networkTeacher} {
 		for how, send := range travel {
 			t.Run(name+"/"+how, func(t *testing.T) {
 				m, clock := teacher(t)
@@ -142,8 +193,12 @@ func TestScenarioRoundTrip(t *testing.T) {
 
 // query returns the URL query of a test's setup.
 func (s Setup) query() string {
-	return "stickiness=" + s.Stickiness + "&duration=" + strconv.Itoa(int(s.Duration.Seconds())) + "&algorithm=" + string(s.Algorithm) +
+	q := "lb=" + string(s.Type) + "&stickiness=" + s.Stickiness + "&algorithm=" + string(s.Algorithm) +
 		"&instances=" + strconv.Itoa(s.Instances) + "&seed=" + strconv.FormatUint(s.Seed, 10)
+	if s.Type != engine.NetworkLoadBalancer {
+		q += "&duration=" + strconv.Itoa(int(s.Duration.Seconds()))
+	}
+	return q
 }
 
 // normalScenario makes nil and empty equal.
@@ -201,7 +256,7 @@ func TestScenarioLinkErrors(t *testing.T) {
 		"cut at a token": {q[:strings.LastIndex(q, ".Z")], "it is cut short: its actions do not end with their check"},
 		"tampered":       {strings.Replace(q, "Rjg", "Rjh", 1), "it was changed or cut short"},
 		"param changed":  {strings.Replace(q, "lb_cookie", "app_cookie", 1), "it was changed or cut short"},
-		"bad letter":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.M"), `action 2 ("M"): "M" is not an action's letter`},
+		"bad letter":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.D"), `action 2 ("D"): "D" is not an action's letter`},
 		"bad time":       {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.R0a"), `item 2 ("R0a") has a bad time`},
 		"bad escape":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.K~a-zz"), `has a bad escape "-zz"`},
 		"no instance":    {"stickiness=lb_cookie&actions=" + signed(ps, "1.S"), "action 1 (\"S\"): its instance is missing"},

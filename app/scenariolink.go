@@ -33,6 +33,7 @@ var actionCodes = map[string]byte{
 	DoStopInstance: 'S', DoStartInstance: 'B', DoFailChecks: 'H', DoPassChecks: 'J',
 	DoDeregister: 'X', DoRegister: 'G', DoSlowDown: 'L', DoSpeedUp: 'Q', DoLaunch: 'N',
 	DoExternalStoreOn: 'E', DoExternalStoreOff: 'U', DoStartCrowd: 'C', DoStopCrowd: 'Y', DoPreset: 'P',
+	DoNewConnection: 'T', DoEditStickiness: 'M',
 }
 
 // attributeCodes are two-letter names of the attributes in a link.
@@ -42,6 +43,7 @@ var attributeCodes = map[string]string{
 	engine.KeyAnomalyMitigation: "am", engine.KeySlowStart: "ss", engine.KeyDeregistrationDelay: "dd",
 	engine.KeyHealthCheckInterval: "hi", engine.KeyHealthCheckTimeout: "ht",
 	engine.KeyHealthyThresholdCount: "hh", engine.KeyUnhealthyThresholdCount: "hu",
+	listenerKeyPolicy: "lp", listenerKeyPeriod: "le", listenerKeyCookie: "lc",
 }
 
 // crowdCodes are the letters of a crowd's settings in a link.
@@ -53,6 +55,7 @@ var crowdCodes = []struct {
 	{'a', func(c *CrowdSettings) *float64 { return &c.ArrivalRate }},
 	{'x', func(c *CrowdSettings) *float64 { return &c.ClearShare }},
 	{'b', func(c *CrowdSettings) *float64 { return &c.BlockShare }},
+	{'n', func(c *CrowdSettings) *float64 { return &c.NATShare }},
 }
 
 // otherAction is the letter of an action without one: its do is its first
@@ -110,6 +113,9 @@ func encodeActions(s Scenario) string {
 			b.WriteString("~c" + strconv.Itoa(c.Clients))
 			if c.ThinkTimeMs != 0 {
 				b.WriteString("~t" + strconv.FormatInt(c.ThinkTimeMs, 10))
+			}
+			if c.NATGateways != 0 {
+				b.WriteString("~g" + strconv.Itoa(c.NATGateways))
 			}
 			for _, f := range crowdCodes {
 				if v := *f.get(c); v != 0 {
@@ -320,7 +326,7 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			return a, err
 		}
 	}
-	if a.Do == DoSaveAttributes {
+	if a.Do == DoSaveAttributes || a.Do == DoEditStickiness {
 		a.Attributes = map[string]string{}
 	}
 	if a.Do == DoStartCrowd {
@@ -332,7 +338,7 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			return a, errors.New("it has an empty part")
 		}
 		switch {
-		case a.Do == DoSaveAttributes:
+		case a.Do == DoSaveAttributes || a.Do == DoEditStickiness:
 			key, val := "", ""
 			for k, c := range attributeCodes {
 				if strings.HasPrefix(v, c) {
@@ -378,15 +384,18 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 // decodeCrowd reads one of a crowd's settings in a link into c.
 func decodeCrowd(c *CrowdSettings, v string) error {
 	switch v[0] {
-	case 'c', 't':
+	case 'c', 't', 'g':
 		n, err := strconv.ParseInt(v[1:], 10, 64)
 		if err != nil || n < 0 || n > 1<<40 {
 			return fmt.Errorf("%q is not a whole number", v)
 		}
-		if v[0] == 'c' {
+		switch v[0] {
+		case 'c':
 			c.Clients = int(n)
-		} else {
+		case 't':
 			c.ThinkTimeMs = n
+		default:
+			c.NATGateways = int(n)
 		}
 		return nil
 	}

@@ -15,41 +15,58 @@ import (
 // Setup is the lab's starting state, read from the page URL so a course
 // can link to a prepared lab, e.g. ?stickiness=lb_cookie&duration=30.
 type Setup struct {
-	Stickiness string // one of engine.StickinessChoices: off, lb_cookie, app_cookie
-	Duration   time.Duration
-	Algorithm  engine.Algorithm
-	Instances  int
-	Seed       uint64
+	Type       engine.LoadBalancerType
+	Stickiness string // one of engine.StickinessChoicesFor(Type)
+	// Duration is the stickiness duration; for Classic the expiration
+	// period, 0 for a browser-session cookie.
+	Duration  time.Duration
+	Algorithm engine.Algorithm
+	Instances int
+	Seed      uint64
 }
 
 // DefaultSetup is the article's starting point: three instances, no
 // stickiness, AWS's defaults.
 func DefaultSetup() Setup {
 	a := engine.DefaultAttributes()
-	return Setup{Stickiness: engine.StickinessOff, Duration: a.LBCookieDuration, Algorithm: a.Algorithm, Instances: 3, Seed: 1}
+	return Setup{Type: engine.ApplicationLoadBalancer, Stickiness: engine.StickinessOff, Duration: a.LBCookieDuration, Algorithm: a.Algorithm, Instances: 3, Seed: 1}
 }
 
 // MaxLabInstances is the most instances a URL can ask for.
 const MaxLabInstances = 10
 
-// ParseSetup reads the URL parameters stickiness, duration, algorithm,
+// ParseSetup reads the URL parameters lb, stickiness, duration, algorithm,
 // instances and seed. A bad value keeps its default and adds a message that
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
-	def := DefaultSetup()
-	s := def
+	s := DefaultSetup()
 	var msgs []string
 	bad := func(key, value, want, using string) {
 		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, want, using))
 	}
-	if v, ok := first(q, "stickiness"); ok {
-		if choices := engine.StickinessChoices(); slices.Contains(choices, v) {
-			s.Stickiness = v
+	if v, ok := first(q, "lb"); ok {
+		if t := engine.LoadBalancerType(v); slices.Contains(engine.LoadBalancerTypes, t) {
+			s.Type = t
 		} else {
-			bad("stickiness", v, "use "+orList(choices), def.Stickiness)
+			bad("lb", v, "use "+orList(typeNames()), string(s.Type))
 		}
 	}
-	if v, ok := first(q, "duration"); ok {
+	def := defaultSetupFor(s.Type, s)
+	s = def
+	if v, ok := first(q, "stickiness"); ok {
+		if choices := engine.StickinessChoicesFor(s.Type); slices.Contains(choices, v) {
+			s.Stickiness = v
+		} else {
+			bad("stickiness", v, "a "+s.Type.Title()+" takes "+orList(choices), def.Stickiness)
+		}
+	}
+	if v, ok := first(q, "duration"); ok && s.Type != engine.ApplicationLoadBalancer {
+		problems := durationOf(s.Type, v)
+		msgs = append(msgs, problems...)
+		if p, err := strconv.ParseInt(v, 10, 64); err == nil && s.Type == engine.ClassicLoadBalancer && len(problems) == 0 {
+			s.Duration = time.Duration(p) * time.Second
+		}
+	} else if ok {
 		spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration)
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < spec.Min || n > spec.Max {
@@ -59,7 +76,9 @@ func ParseSetup(q url.Values) (Setup, []string) {
 			s.Duration = time.Duration(n) * time.Second
 		}
 	}
-	if v, ok := first(q, "algorithm"); ok {
+	if v, ok := first(q, "algorithm"); ok && s.Type != engine.ApplicationLoadBalancer && engine.Algorithm(v) != def.Algorithm {
+		msgs = append(msgs, fmt.Sprintf("URL parameter algorithm=%q does not apply to a %s: %s. Using %s.", v, s.Type.Title(), algorithmMessage(s.Type), def.Algorithm))
+	} else if ok {
 		if a := engine.Algorithm(v); slices.Contains(engine.Algorithms, a) {
 			s.Algorithm = a
 		} else {
@@ -89,7 +108,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 	// Each value is good on its own; the engine says which pairs AWS refuses
 	// (stickiness with weighted_random), and the algorithm gives way.
 	var v *engine.ValidationError
-	if err := s.Attributes().Validate(); errors.As(err, &v) && v.Key == engine.KeyAlgorithm {
+	if err := s.Attributes().ValidateFor(s.Type); errors.As(err, &v) && v.Key == engine.KeyAlgorithm {
 		msgs = append(msgs, fmt.Sprintf("URL parameters stickiness=%s and algorithm=%s cannot be combined: %s. Using %s.", s.Stickiness, s.Algorithm, v.Message, def.Algorithm))
 		s.Algorithm = def.Algorithm
 	}
@@ -123,13 +142,76 @@ func first(q url.Values, key string) (string, bool) {
 	return strings.TrimSpace(vs[0]), true
 }
 
-// Attributes returns the target group attributes the setup asks for.
+// Attributes returns the target group attributes the setup asks for (for
+// Classic, its instances' health check: stickiness is the listener's).
 func (s Setup) Attributes() engine.Attributes {
-	a := engine.DefaultAttributes()
+	a := engine.DefaultAttributesFor(s.Type)
+	a.AppCookieName = engine.SessionCookie
+	switch s.Type {
+	case engine.ClassicLoadBalancer:
+		return a
+	case engine.NetworkLoadBalancer:
+		_ = a.SetStickinessFor(s.Type, s.Stickiness) // ParseSetup admits only its choices
+		return a
+	}
 	a.Algorithm = s.Algorithm
 	a.LBCookieDuration = s.Duration
 	a.AppCookieDuration = s.Duration
-	a.AppCookieName = engine.SessionCookie
 	_ = a.SetStickiness(s.Stickiness) // ParseSetup admits only engine.StickinessChoices
 	return a
+}
+
+// ListenerStickiness returns a Classic setup's listener policy (Edit
+// stickiness): the expiration period, or the application's SESSIONID.
+func (s Setup) ListenerStickiness() engine.ClassicStickiness {
+	if s.Type != engine.ClassicLoadBalancer {
+		return engine.ClassicStickiness{}
+	}
+	c := engine.ClassicStickiness{CookieExpirationPeriod: s.Duration, CookieName: engine.SessionCookie}
+	_ = c.SetChoice(s.Stickiness) // ParseSetup admits only its choices
+	return c
+}
+
+// defaultSetupFor returns s with type t's defaults: a Classic lab's cookie
+// lasts the browser session and its algorithm is least outstanding requests.
+func defaultSetupFor(t engine.LoadBalancerType, s Setup) Setup {
+	s.Type = t
+	s.Algorithm = engine.DefaultAttributesFor(t).Algorithm
+	if t == engine.ClassicLoadBalancer {
+		s.Duration = 0
+	}
+	return s
+}
+
+// durationOf checks the duration parameter of a Classic or Network lab:
+// the expiration period, with AWS's message; a Network one has none.
+func durationOf(t engine.LoadBalancerType, v string) []string {
+	if t == engine.NetworkLoadBalancer {
+		return []string{fmt.Sprintf("URL parameter duration=%q does not apply to a Network Load Balancer: it sets no cookie. Ignoring it.", v)}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err == nil && n >= 0 && n <= int64(engine.MaxCookieExpirationPeriod/time.Second) {
+		return nil
+	}
+	return []string{fmt.Sprintf("URL parameter duration=%q is not valid: %s. Using no expiration period (a browser-session cookie).", v, engine.MessageCookieExpirationPeriod)}
+}
+
+// algorithmMessage says why a type takes no algorithm, in the engine's words.
+func algorithmMessage(t engine.LoadBalancerType) string {
+	a := engine.DefaultAttributesFor(t)
+	a.Algorithm = engine.WeightedRandom
+	var v *engine.ValidationError
+	if errors.As(a.ValidateFor(t), &v) {
+		return v.Message
+	}
+	return "it has no algorithm setting"
+}
+
+// typeNames are the lb parameter's values.
+func typeNames() []string {
+	var names []string
+	for _, t := range engine.LoadBalancerTypes {
+		names = append(names, string(t))
+	}
+	return names
 }

@@ -11,7 +11,7 @@ import (
 
 func TestDefaultSetup(t *testing.T) {
 	s := DefaultSetup()
-	want := Setup{Stickiness: "off", Duration: 86400 * time.Second, Algorithm: engine.RoundRobin, Instances: 3, Seed: 1}
+	want := Setup{Type: engine.ApplicationLoadBalancer, Stickiness: "off", Duration: 86400 * time.Second, Algorithm: engine.RoundRobin, Instances: 3, Seed: 1}
 	if s != want {
 		t.Errorf("DefaultSetup() = %+v, want %+v", s, want)
 	}
@@ -34,6 +34,12 @@ func TestParseSetup(t *testing.T) {
 		f(&s)
 		return s
 	}
+	classic := with(func(s *Setup) {
+		s.Type, s.Duration, s.Algorithm = engine.ClassicLoadBalancer, 0, engine.LeastOutstandingRequests
+	})
+	classicWith := func(f func(*Setup)) Setup { s := classic; f(&s); return s }
+	network := with(func(s *Setup) { s.Type = engine.NetworkLoadBalancer })
+	networkWith := func(f func(*Setup)) Setup { s := network; f(&s); return s }
 	tests := []struct {
 		query string
 		want  Setup
@@ -104,10 +110,29 @@ func TestParseSetup(t *testing.T) {
 			{`stickiness="banana"`}, {`duration="0"`}, {`algorithm="x"`}, {`instances="99"`}, {`seed="y"`},
 		}},
 		// Good and bad together: the good ones apply.
-		{"stickiness=lb_cookie&duration=60&instances=5&seed=7", Setup{Stickiness: "lb_cookie", Duration: time.Minute, Algorithm: engine.RoundRobin, Instances: 5, Seed: 7}, nil},
+		{"stickiness=lb_cookie&duration=60&instances=5&seed=7", Setup{Type: engine.ApplicationLoadBalancer, Stickiness: "lb_cookie", Duration: time.Minute, Algorithm: engine.RoundRobin, Instances: 5, Seed: 7}, nil},
 		{"stickiness=lb_cookie&duration=abc&instances=5",
 			with(func(s *Setup) { s.Stickiness, s.Instances = "lb_cookie", 5 }),
 			[][]string{{`duration="abc"`}}},
+
+		// The load balancer type, and what each type takes.
+		{"lb=application", def, nil},
+		{"lb=classic", classic, nil},
+		{"lb=network", network, nil},
+		{"lb=gateway", def, [][]string{{`lb="gateway"`, "application, classic or network", "Using application."}}},
+		{"lb=classic&stickiness=lb_cookie", classicWith(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
+		{"lb=classic&stickiness=lb_cookie&duration=300", classicWith(func(s *Setup) { s.Stickiness, s.Duration = "lb_cookie", 5*time.Minute }), nil},
+		{"lb=classic&stickiness=app_cookie", classicWith(func(s *Setup) { s.Stickiness = "app_cookie" }), nil},
+		{"lb=classic&duration=0", classic, nil},
+		{"lb=classic&duration=-1", classic, [][]string{{`duration="-1"`, engine.MessageCookieExpirationPeriod, "browser-session cookie"}}},
+		{"lb=classic&stickiness=source_ip", classic, [][]string{{`stickiness="source_ip"`, "Classic Load Balancer takes off, lb_cookie or app_cookie", "Using off."}}},
+		{"lb=classic&algorithm=round_robin", classic, [][]string{{`algorithm="round_robin"`, engine.MessageClassicNoTargetGroup, "Using least_outstanding_requests."}}},
+		{"lb=classic&algorithm=least_outstanding_requests", classic, nil},
+		{"lb=network&stickiness=source_ip", networkWith(func(s *Setup) { s.Stickiness = "source_ip" }), nil},
+		{"lb=network&stickiness=lb_cookie", network, [][]string{{`stickiness="lb_cookie"`, "Network Load Balancer takes off or source_ip", "Using off."}}},
+		{"lb=network&duration=60", network, [][]string{{`duration="60"`, "sets no cookie"}}},
+		{"lb=network&algorithm=least_outstanding_requests", network, [][]string{{"not supported: 'load_balancing.algorithm.type'", "Using round_robin."}}},
+		{"lb=application&stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "Using off."}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -164,5 +189,40 @@ func TestSetupAttributes(t *testing.T) {
 		if err := a.Validate(); err != nil {
 			t.Errorf("%s: %v", tt.stickiness, err)
 		}
+	}
+}
+
+// TestSetupPerType checks what a Classic and a Network setup give the
+// engine: the listener's policy, the target group's source_ip.
+func TestSetupPerType(t *testing.T) {
+	q, _ := url.ParseQuery("lb=classic&stickiness=lb_cookie&duration=120")
+	s, msgs := ParseSetup(q)
+	if len(msgs) > 0 {
+		t.Fatal(msgs)
+	}
+	if l := s.ListenerStickiness(); l.Type != engine.LBCookieStickinessPolicyType || l.CookieExpirationPeriod != 2*time.Minute {
+		t.Errorf("classic listener policy %+v", l)
+	}
+	if a := s.Attributes(); a.StickinessEnabled || a.ValidateFor(engine.ClassicLoadBalancer) != nil {
+		t.Errorf("classic attributes %+v: %v", a, a.ValidateFor(engine.ClassicLoadBalancer))
+	}
+	m, err := newModel(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := m.refresh()
+	if names := setCookieNames(&ex); !strings.Contains(names, engine.CookieAWSELB) || !strings.Contains(names, engine.CookieAWSELBCORS) {
+		t.Errorf("a Classic lab's first response sets %s", names)
+	}
+	q, _ = url.ParseQuery("lb=network&stickiness=source_ip")
+	s, _ = ParseSetup(q)
+	if a := s.Attributes(); !a.StickinessEnabled || a.StickinessType != engine.SourceIP || s.ListenerStickiness() != (engine.ClassicStickiness{}) {
+		t.Errorf("network attributes %+v", a)
+	}
+	if m, err = newModel(s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if ex := m.refresh(); ex.SourcePort == 0 || !ex.NewConnection || strings.Contains(setCookieNames(&ex), "AWS") {
+		t.Errorf("a Network lab's first request: port %d, new %v, sets %s", ex.SourcePort, ex.NewConnection, setCookieNames(&ex))
 	}
 }
