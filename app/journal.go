@@ -29,7 +29,7 @@ const (
 	DoExternalStoreOff = "external-store-off"
 	DoStartCrowd       = "start-crowd" // (Crowd)
 	DoStopCrowd        = "stop-crowd"
-	DoPreset           = "preset" // a traffic lab preset staged (Name)
+	DoPreset           = "preset"          // a traffic lab preset staged (Name)
 	DoNewConnection    = "new-connection"  // a Network Load Balancer: the browser's TCP connection closed
 	DoEditStickiness   = "edit-stickiness" // a Classic listener's policy saved (Attributes: listenerKeys)
 )
