@@ -22,6 +22,9 @@ type BrowserPane struct {
 	IRequests  int              // how many pages were loaded so far (data-requests, for automation)
 	IOnRefresh func()
 	IOnDirect  func(name string)
+	// IOnNewConnection closes the browser's TCP connection to a Network
+	// Load Balancer; nil: no such button (other types).
+	IOnNewConnection func()
 }
 
 // Render draws the browser window.
@@ -34,6 +37,11 @@ func (b *BrowserPane) Render() app.UI {
 		app.Div().Class("browser-bar").Body(
 			app.Button().Class("primary").DataSet("testid", "refresh").Title("Send a request to the load balancer").Text("⟳ Refresh").OnClick(b.onRefresh),
 			app.Span().Class("address").DataSet("testid", "address").Text(address),
+			when(b.IOnNewConnection != nil, func() app.UI {
+				return app.Button().Class("small").DataSet("testid", "new-connection").
+					Title("Close the browser's TCP connection: the next Refresh opens a new one, from a new source port").Text("New connection").
+					OnClick(func(ctx app.Context, e app.Event) { b.IOnNewConnection() })
+			}),
 		),
 		app.Div().Class("browser-page").DataSet("testid", "page").DataSet("requests", b.IRequests).Body(b.page()...),
 		app.Div().Class("direct").Body(
@@ -79,6 +87,9 @@ func (b *BrowserPane) page() []app.UI {
 	return []app.UI{
 		app.P().Class("served-by").DataSet("testid", "served-by").Text(heading),
 		session,
+		when(ex.SourcePort != 0, func() app.UI {
+			return app.P().Class("muted", "connection").DataSet("testid", "connection").DataSet("new", ex.NewConnection).Text("TCP connection from " + connectionWords(ex) + ".")
+		}),
 	}
 }
 

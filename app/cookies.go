@@ -58,12 +58,22 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 		return "Not accepted: it names an instance this load balancer does not have (a cookie from an earlier lab with more instances). The load balancer picks a target anew and rewrites it.", false
 	}
 	age := lb.Now().Sub(vd.Info.Issued)
-	s := fmt.Sprintf("Names %s (%s) in %s, issued %s ago", vd.Target.Name, vd.Target.ID, tg.Name, age.Round(time.Second))
+	where := tg.Name
+	if where == "" { // Classic: no target group
+		where = lb.Name
+	}
+	s := fmt.Sprintf("Names %s (%s) in %s, issued %s ago", vd.Target.Name, vd.Target.ID, where, age.Round(time.Second))
 	switch {
+	case vd.Role == engine.RoleDisabled && lb.Type == engine.ClassicLoadBalancer:
+		return s + ". " + vd.Text(tg), false
 	case vd.Role == engine.RoleDisabled:
 		return s + "; ignored: stickiness is off.", false
 	case vd.Role != engine.RoleFollowed:
 		return s + ". " + vd.Text(tg), false
+	case vd.Reason == engine.ReasonSticky && vd.BrowserSession:
+		return s + "; sticky while your browser keeps it: a session cookie, gone when the browser closes (no expiration period).", true
+	case vd.Reason == engine.ReasonSticky && lb.Type == engine.ClassicLoadBalancer:
+		return s + fmt.Sprintf("; sticky for %s more unless refreshed (the expiration period, %s).", vd.Left.Round(time.Second), durationWords(lb.ListenerStickiness().CookieExpirationPeriod)), true
 	case vd.Reason == engine.ReasonSticky:
 		return s + fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", vd.Left.Round(time.Second)), true
 	case vd.Reason == engine.ReasonCookieExpired:
@@ -78,10 +88,13 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 type CookiePanel struct {
 	app.Compo
 
-	ICookies  []CookieView
-	INotice   string // e.g. the browser refused cookies: they live in memory
-	IOnDelete func(name string)
-	IOnClear  func()
+	ICookies []CookieView
+	INotice  string // e.g. the browser refused cookies: they live in memory
+	// INoLBCookie says why the load balancer sets no cookie (a Network
+	// Load Balancer); "" for types that do.
+	INoLBCookie string
+	IOnDelete   func(name string)
+	IOnClear    func()
 }
 
 // Render draws the cookie table.
@@ -89,6 +102,7 @@ func (p *CookiePanel) Render() app.UI {
 	return app.Section().Class("panel", "cookies").DataSet("testid", "cookie-panel").Aria("label", "Cookies").Body(
 		app.H2().Text("Cookies in your browser"),
 		app.If(p.INotice != "", app.P().Class("warning").Role("status").DataSet("testid", "cookie-notice").Text(p.INotice)),
+		app.If(p.INoLBCookie != "", app.P().Class("note").DataSet("testid", "no-lb-cookie").Text(p.INoLBCookie)),
 		app.P().Class("muted").Text("These are real cookies: DevTools → Application → Cookies shows the same ones for this site. Delete or edit them there and the next Refresh sends what your browser holds."),
 		app.If(len(p.ICookies) == 0,
 			app.P().Class("empty").DataSet("testid", "no-cookies").Text("No cookies yet."),

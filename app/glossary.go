@@ -24,6 +24,8 @@ const (
 	docsAttribute = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html"
 	docsRegister  = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html"
 	docsHealth    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
+	docsClassic   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-sticky-sessions.html"
+	docsNetwork   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html"
 )
 
 // docsTitles name the AWS pages in their links.
@@ -33,6 +35,8 @@ var docsTitles = map[string]string{
 	docsAttribute: "AWS: TargetGroupAttribute (API reference)",
 	docsRegister:  "AWS: Register targets with your target group",
 	docsHealth:    "AWS: Health checks for your target groups",
+	docsClassic:   "AWS: Configure sticky sessions for your Classic Load Balancer",
+	docsNetwork:   "AWS: Edit target group attributes for your Network Load Balancer",
 }
 
 // specDefault is the engine's default of attribute key, as AWS prints it.
@@ -65,6 +69,18 @@ var glossary = []glossaryTerm{
 	{"awsalbapp", engine.CookieAWSALBAPP,
 		"The load balancer's cookie for application-based stickiness: an encrypted value naming the target, set beside the application's cookie. A moved client gets a new one for its new target.",
 		docsSticky},
+	{"awselb", engine.CookieAWSELB,
+		"A Classic Load Balancer's stickiness cookie: a long, opaque hexadecimal value naming the instance. With load balancer generated stickiness it lasts the policy's expiration period, or the browser session when there is none; with application generated stickiness it follows the application's cookie.",
+		docsClassic},
+	{"awselbcors", engine.CookieAWSELBCORS,
+		fmt.Sprintf("The same value as %s with SameSite=None; Secure, for cross-origin requests.", engine.CookieAWSELB),
+		docsClassic},
+	{"source-ip", "source_ip (source IP stickiness)",
+		"A Network Load Balancer's only stickiness type: every TCP connection from one source IP goes to the same target. There is no cookie, so every client behind one NAT gateway (an office) shares one target; it may reset when a target's health changes or targets are registered or deregistered.",
+		docsNetwork},
+	{"flow-hash", "Flow hash",
+		"How a Network Load Balancer without stickiness places a TCP connection: a hash of its protocol, source and destination IP and port and TCP sequence number. Every request of the connection goes to that target until the connection closes (350 s idle, or the browser opens a new one).",
+		docsNetwork},
 	{"nonsticky", "NonStickyRequestCount",
 		"A CloudWatch metric: requests with stickiness on for which the load balancer had to pick a target anew, because the request had no usable stickiness cookie (none, expired, invalid, or naming a target out of service).",
 		docsMetrics},

@@ -138,6 +138,7 @@ func (l *Lab) Render() app.UI {
 			&SavedLab{IHold: l.saved.hold, IRestored: agoWords(l.saved.at, l.m.player.now()), IError: l.saved.err, ITook: l.saved.took,
 				IOnReset: l.resetLab, IOnTakeOver: l.takeOverClicked},
 			l.sharePanel(),
+			l.typePicker(),
 			l.tabBar(),
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
@@ -148,8 +149,8 @@ func (l *Lab) Render() app.UI {
 			return app.Footer().Class("muted").Body(
 				&AssumptionList{},
 				&Glossary{},
-				app.P().Text(fmt.Sprintf("A simulation in your browser: %s, listener %s:%d, target group %s. Nothing is sent to AWS. Seed %d.",
-					lb.Name, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name, m.setup.Seed)),
+				app.P().Text(fmt.Sprintf("A simulation in your browser: %s %s, listener %s:%d, %s. Nothing is sent to AWS. Seed %d.",
+					lb.Type.Title(), lb.Name, lb.Listener.Protocol, lb.Listener.Port, forwardWords(lb), m.setup.Seed)),
 			)
 		}),
 	)
@@ -170,26 +171,9 @@ func (l *Lab) tabGrid() app.UI {
 	if l.tab() == tabTraffic {
 		return l.trafficView()
 	}
-	m := l.m
-	lb := m.lb
-	var names []string
-	for _, t := range lb.Instances() {
-		names = append(names, t.Name)
-	}
 	return app.Div().Class("grid").Body(
-		app.Div().Class("col").Body(
-			&BrowserPane{
-				IDNSName: lb.DNSName, IInstances: names,
-				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
-				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
-			},
-			&CookiePanel{ICookies: viewCookies(lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
-			&RequestLog{IEntries: m.log},
-		),
-		app.Div().Class("col").Body(
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
-			l.targetsPanel(),
-		),
+		app.Div().Class("col").Body(l.browserPane(), l.cookiePanel(), l.requestLog()),
+		app.Div().Class("col").Body(l.settingsPanel(), l.targetsPanel()),
 	)
 }
 

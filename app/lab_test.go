@@ -126,7 +126,7 @@ func TestLabStructure(t *testing.T) {
 		}
 	}
 	footer := lt.tree().find(func(e *htmlNode) bool { return e.tag == "footer" })
-	if len(footer) != 1 || !strings.Contains(footer[0].Text(), "A simulation in your browser: my-alb, listener HTTP:80, target group my-target-group. Nothing is sent to AWS. Seed 1.") {
+	if len(footer) != 1 || !strings.Contains(footer[0].Text(), "A simulation in your browser: Application Load Balancer my-alb, listener HTTP:80, target group my-target-group. Nothing is sent to AWS. Seed 1.") {
 		t.Errorf("footer: %v", footer)
 	}
 }

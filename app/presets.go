@@ -55,7 +55,14 @@ func (p *PresetPicker) Render() app.UI {
 // presetSetup says what a preset stages.
 func presetSetup(p engine.Preset) string {
 	var b strings.Builder
+	if p.Type != "" && p.Type != engine.ApplicationLoadBalancer {
+		b.WriteString(p.Type.Title() + ": ")
+	}
 	switch a := p.Attributes(); {
+	case p.Type == engine.ClassicLoadBalancer:
+		b.WriteString("listener stickiness " + p.ListenerStickiness().String())
+	case a.StickinessEnabled && a.StickinessType == engine.SourceIP:
+		b.WriteString("Stickiness on (source IP, no cookie)")
 	case !a.StickinessEnabled:
 		b.WriteString("Stickiness off")
 	case a.StickinessType == engine.AppCookie:

@@ -30,6 +30,8 @@ func TestPresetSetup(t *testing.T) {
 		{get("scale-out"), []string{"After 1 min: 2 instances launched (scale out)."}},
 		{get("external-store"), []string{"Stickiness off, external session store; "}},
 		{app, []string{"Stickiness on (application cookie " + engine.SessionCookie + "); "}},
+		{get("classic-duration"), []string{"Classic Load Balancer: listener stickiness LBCookieStickinessPolicy, expiration period 120 seconds; 3 instances", "After 1 min: Instance 2 stops."}},
+		{get("nlb-office-nat"), []string{"Network Load Balancer: Stickiness on (source IP, no cookie); 3 instances; 300 clients", "50% behind 1 NAT gateway"}},
 	}
 	for _, tt := range tests {
 		got := presetSetup(tt.p)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -15,6 +16,8 @@ type RequestLog struct {
 	app.Compo
 
 	IEntries []engine.Exchange // oldest first
+	// INetwork shows each request's TCP connection (a Network Load Balancer).
+	INetwork bool
 }
 
 // Render draws the log table.
@@ -25,7 +28,7 @@ func (l *RequestLog) Render() app.UI {
 		app.If(n == 0, app.P().Class("empty").Text("No request yet.")).Else(
 			app.Table().Class("stack").Body(
 				app.THead().Body(app.Tr().Body(
-					app.Th().Text("Time"), app.Th().Text("Cookie sent"), app.Th().Text("Target"), app.Th().Text("Status"), app.Th().Text("Why"), app.Th().Text("Set-Cookie"),
+					app.Th().Text("Time"), when(l.INetwork, func() app.UI { return app.Th().Text("Connection") }), app.Th().Text("Cookie sent"), app.Th().Text("Target"), app.Th().Text("Status"), app.Th().Text("Why"), app.Th().Text("Set-Cookie"),
 				)),
 				app.TBody().Body(
 					app.Range(l.IEntries).Slice(func(i int) app.UI { return l.row(&l.IEntries[n-1-i]) }),
@@ -38,12 +41,28 @@ func (l *RequestLog) Render() app.UI {
 func (l *RequestLog) row(ex *engine.Exchange) app.UI {
 	return app.Tr().Class("reason-"+ex.Reason.String()).DataSet("testid", "log-row").DataSet("reason", ex.Reason.String()).Body(
 		app.Td().DataSet("label", "Time").Text(ex.Time.Format("15:04:05")),
+		when(l.INetwork, func() app.UI {
+			return app.Td().DataSet("label", "Connection").DataSet("testid", "log-connection").Text(connectionWords(ex))
+		}),
 		app.Td().DataSet("label", "Cookie sent").Body(app.Code().Title(ex.CookieHeader()).Text(cookieNames(ex.Cookies))),
 		app.Td().DataSet("testid", "log-target").DataSet("label", "Target").Text(ex.TargetName),
 		app.Td().DataSet("label", "Status").Text(ex.StatusText()),
 		app.Td().DataSet("label", "Why").Text(ex.Reason.Text()),
 		app.Td().DataSet("label", "Set-Cookie").Body(app.Code().Title(strings.Join(ex.SetCookieHeaders(), "\n")).Text(setCookieNames(ex))),
 	)
+}
+
+// connectionWords says a request's TCP connection to a Network Load
+// Balancer: "198.51.100.7:40123, new connection" or "…, same connection".
+func connectionWords(ex *engine.Exchange) string {
+	if ex.SourcePort == 0 {
+		return "—"
+	}
+	kind := "same connection"
+	if ex.NewConnection {
+		kind = "new connection"
+	}
+	return fmt.Sprintf("%s:%d, %s", ex.SourceIP, ex.SourcePort, kind)
 }
 
 // cookieNames lists the names of a request's cookies, "—" for none.

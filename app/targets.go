@@ -33,6 +33,9 @@ type TargetView struct {
 	DrainLeft      time.Duration
 	Latency        time.Duration // how long the instance takes to answer
 	InFlight       int           // requests it is answering now
+	// InstanceState is a Classic Load Balancer's word for it (InService,
+	// OutOfService); "" for a target group's target.
+	InstanceState string
 }
 
 // viewTargets returns the panel's rows for every instance.
@@ -59,6 +62,9 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 		}
 		if t.State == engine.StateDraining {
 			v.DrainLeft = t.DrainingUntil.Sub(now).Round(time.Second)
+		}
+		if lb.Type == engine.ClassicLoadBalancer {
+			v.InstanceState = t.InstanceState()
 		}
 		out = append(out, v)
 	}
@@ -120,8 +126,15 @@ func sameFleet(a, b []TargetView) bool {
 
 // Render draws one card per instance.
 func (p *TargetsPanel) Render() app.UI {
-	return app.Section().Class("panel", "targets").Aria("label", "Targets").Body(
-		app.H2().Text("Targets"),
+	title := "Targets"
+	if len(p.ITargets) > 0 && p.ITargets[0].InstanceState != "" {
+		title = "Instances"
+	}
+	return app.Section().Class("panel", "targets").Aria("label", title).Body(
+		app.H2().Text(title),
+		when(title == "Instances", func() app.UI {
+			return app.P().Class("muted").Text("Registered with the load balancer (a Classic Load Balancer has no target group); InService or OutOfService by its health check.")
+		}),
 		app.Div().Class("target-list").Body(
 			app.Range(p.ITargets).Slice(func(i int) app.UI { return p.card(p.ITargets[i]) }),
 		),
@@ -139,10 +152,14 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 	if t.SharedStore {
 		store = plural(t.Sessions, "session") + " in the external store"
 	}
+	badge := string(t.State)
+	if t.InstanceState != "" {
+		badge = t.InstanceState
+	}
 	return app.Div().Class("target", "state-"+string(t.State)).DataSet("testid", fmt.Sprintf("instance-%d", t.Number)).Body(
 		app.Div().Class("target-head").Body(
 			app.Strong().Text(t.Name),
-			app.Span().Class("badge", "state-"+string(t.State)).DataSet("testid", fmt.Sprintf("instance-%d-state", t.Number)).Text(string(t.State)),
+			app.Span().Class("badge", "state-"+string(t.State)).DataSet("testid", fmt.Sprintf("instance-%d-state", t.Number)).DataSet("state", string(t.State)).Text(badge),
 		),
 		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
 		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),

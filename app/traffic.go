@@ -20,12 +20,14 @@ type crowdDraft struct {
 	think   string // seconds
 	clear   string // percent
 	block   string // percent
+	nat     string // percent behind NAT gateways (a Network Load Balancer)
+	gateway string // how many NAT gateways
 }
 
 // defaultCrowdDraft is the form's first crowd: the presets' 300 clients
 // with a 5 s think time.
 func defaultCrowdDraft() crowdDraft {
-	return crowdDraft{clients: "300", think: formatNumber(engine.DefaultThinkTime.Seconds()), clear: "0", block: "0"}
+	return crowdDraft{clients: "300", think: formatNumber(engine.DefaultThinkTime.Seconds()), clear: "0", block: "0", nat: "0"}
 }
 
 // draftOfCrowd returns the form's fields for a running crowd.
@@ -35,6 +37,10 @@ func draftOfCrowd(c engine.CrowdConfig) crowdDraft {
 		think:   formatNumber(c.ThinkTime.Seconds()),
 		clear:   formatNumber(c.ClearShare * 100),
 		block:   formatNumber(c.BlockShare * 100),
+		nat:     formatNumber(c.NATShare * 100),
+	}
+	if c.NATGateways > 0 {
+		d.gateway = strconv.Itoa(c.NATGateways)
 	}
 	if c.RequestRate > 0 {
 		d.rate = formatNumber(c.RequestRate)
@@ -110,6 +116,20 @@ func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 		shares[i] = p
 	}
 	c.ClearShare, c.BlockShare = shares[0]/100, shares[1]/100
+	if strings.TrimSpace(d.nat) != "" {
+		p, ok := parseNumber(d.nat, "%")
+		if !ok {
+			return c, &crowdError{"nat", fmt.Sprintf("The share of clients behind NAT gateways must be a percentage from 0 to 100; %q is not.", d.nat)}
+		}
+		c.NATShare = p / 100
+	}
+	if strings.TrimSpace(d.gateway) != "" {
+		g, ok := parseNumber(d.gateway, "")
+		if !ok || g != math.Trunc(g) || math.Abs(g) > math.MaxInt32 {
+			return c, &crowdError{"gateways", fmt.Sprintf("NAT gateways must be a whole number from 1 to %d; %q is not.", engine.MaxNATGateways, d.gateway)}
+		}
+		c.NATGateways = int(g)
+	}
 	var ce *engine.CrowdError
 	if err := c.Validate(); errors.As(err, &ce) {
 		return c, &crowdError{ce.Field, ce.Message}
@@ -143,6 +163,9 @@ func describeCrowd(c engine.CrowdConfig) string {
 	}
 	if c.BlockShare > 0 {
 		s += fmt.Sprintf(", %s%% block cookies", formatNumber(math.Round(c.BlockShare*1000)/10))
+	}
+	if c.NATShare > 0 {
+		s += fmt.Sprintf(", %s%% behind %s", formatNumber(math.Round(c.NATShare*1000)/10), plural(max(c.NATGateways, 1), "NAT gateway"))
 	}
 	return s
 }
@@ -197,6 +220,7 @@ type CrowdControls struct {
 	IRunning  bool
 	ICrowd    engine.CrowdConfig // the running crowd's configuration
 	IExternal bool               // the instances keep sessions in the external store
+	INetwork  bool               // a Network Load Balancer: the NAT fields
 	// IOnStart starts the crowd; its error shows under the form.
 	IOnStart    func(engine.CrowdConfig) error
 	IOnStop     func()
@@ -264,6 +288,12 @@ func (c *CrowdControls) Render() app.UI {
 			c.field("think", "Think time (s between two requests of a client)", "mean, e.g. 5", d.think, func(v string) { c.draft.think = v }),
 			c.field("clear", "Clear cookies (% of clients)", "0 to 100", d.clear, func(v string) { c.draft.clear = v }),
 			c.field("block", "Block cookies (% of clients)", "0 to 100", d.block, func(v string) { c.draft.block = v }),
+			when(c.INetwork, func() app.UI {
+				return c.field("nat", "Behind NAT gateways (% of clients, sharing its source IP)", "0 to 100", d.nat, func(v string) { c.draft.nat = v })
+			}),
+			when(c.INetwork, func() app.UI {
+				return c.field("gateways", "NAT gateways", fmt.Sprintf("1 to %d", engine.MaxNATGateways), d.gateway, func(v string) { c.draft.gateway = v })
+			}),
 		),
 		app.Div().Class("row").Body(
 			app.Button().Type("submit").Class("primary").DataSet("testid", "crowd-start").Text(startLabel),

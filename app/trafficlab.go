@@ -91,15 +91,11 @@ func (l *Lab) trafficView() app.UI {
 			&RequestFlow{Live: l.liveProps()},
 		),
 		app.Div().Class("col").Body(
-			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
+			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external, INetwork: lb.Type == engine.NetworkLoadBalancer,
 				IOnStart: l.startCrowd, IOnStop: l.stopCrowd, IOnExternal: l.setExternalStore},
 			l.targetsPanel(),
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
-			&BrowserPane{
-				IDNSName: lb.DNSName, IInstances: instanceNames(lb),
-				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
-				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
-			},
+			l.settingsPanel(),
+			l.browserPane(),
 		),
 	)
 }

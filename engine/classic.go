@@ -40,8 +40,9 @@ type ClassicStickiness struct {
 // The console's words and AWS's messages for a Classic Load Balancer's
 // stickiness.
 const (
-	// LabelLBCookieStickiness and LabelAppCookieStickiness are the
-	// console's choices on the "Edit stickiness" page.
+	// LabelNoStickiness, LabelLBCookieStickiness and
+	// LabelAppCookieStickiness are the console's choices on "Edit stickiness".
+	LabelNoStickiness        = "Disable stickiness"
 	LabelLBCookieStickiness  = "Enable load balancer generated cookie stickiness"
 	LabelAppCookieStickiness = "Enable application generated cookie stickiness"
 	// LabelCookieExpirationPeriod and LabelCookieName are its fields.

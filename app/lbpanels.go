@@ -1,0 +1,108 @@
+package app
+
+import (
+	"net/url"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// The Lab's panels that change with the load balancer's type (lb.Type: a
+// preset may bring another type than the URL's).
+
+// typePicker offers a new lab of each load balancer type.
+func (l *Lab) typePicker() app.UI {
+	hrefs := make([]string, len(engine.LoadBalancerTypes))
+	for i, t := range engine.LoadBalancerTypes {
+		q := url.Values{"lb": {string(t)}}
+		if l.tab() != tabBrowser {
+			q.Set("view", l.tab())
+		}
+		if l.embed.On {
+			q.Set("embed", "1")
+			if l.embed.Parent != "" {
+				q.Set("parent", l.embed.Parent)
+			}
+		}
+		hrefs[i] = Href("/") + "?" + q.Encode()
+	}
+	return &LoadBalancerTypePicker{ICurrent: l.m.lb.Type, IHrefs: hrefs}
+}
+
+// settingsPanel is where stickiness is set: the target group's attributes,
+// or a Classic listener's Edit stickiness.
+func (l *Lab) settingsPanel() app.UI {
+	lb := l.m.lb
+	switch lb.Type {
+	case engine.ClassicLoadBalancer:
+		return &ListenerStickinessForm{IPolicy: lb.ListenerStickiness(), IOnSave: l.editStickiness, IOnSaved: l.listenerSaved}
+	case engine.NetworkLoadBalancer:
+		return &NetworkAttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
+	}
+	return &AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
+}
+
+// browserPane is the learner's browser, with New connection on a Network
+// Load Balancer.
+func (l *Lab) browserPane() app.UI {
+	m := l.m
+	lb := m.lb
+	b := &BrowserPane{
+		IDNSName: lb.DNSName, IInstances: instanceNames(lb),
+		IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+		IOnRefresh: l.refresh, IOnDirect: l.openDirect,
+	}
+	if lb.Type == engine.NetworkLoadBalancer {
+		b.IOnNewConnection = l.newConnection
+	}
+	return b
+}
+
+// noLBCookie says why a Network Load Balancer's lab holds no stickiness cookie.
+const noLBCookie = "A Network Load Balancer sets no cookie at all: it forwards TCP connections without reading HTTP. " +
+	"It keeps each connection on one target (the flow hash), and with source_ip stickiness each source IP. " +
+	"A SESSIONID below is the application's own session cookie."
+
+// cookiePanel is the browser's cookies with the load balancer's reading.
+func (l *Lab) cookiePanel() app.UI {
+	m := l.m
+	p := &CookiePanel{ICookies: viewCookies(m.lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie}
+	if m.lb.Type == engine.NetworkLoadBalancer {
+		p.INoLBCookie = noLBCookie
+	}
+	return p
+}
+
+// requestLog is the learner's requests, with their connections on a
+// Network Load Balancer.
+func (l *Lab) requestLog() app.UI {
+	return &RequestLog{IEntries: l.m.log, INetwork: l.m.lb.Type == engine.NetworkLoadBalancer}
+}
+
+func (l *Lab) newConnection() {
+	err := l.m.newConnection()
+	l.act(err)
+	if err == nil {
+		l.announce("Connection closed: your next Refresh opens a new TCP connection, from a new source port.")
+	}
+}
+
+func (l *Lab) editStickiness(s engine.ClassicStickiness) error { return l.m.editStickiness(s) }
+
+// listenerSaved announces how a Save of Edit stickiness ended.
+func (l *Lab) listenerSaved(err error) {
+	if err != nil {
+		l.announce("Stickiness not saved: " + err.Error())
+		return
+	}
+	l.announce("Stickiness saved: the listener uses " + l.m.lb.ListenerStickiness().String() + " now.")
+}
+
+// forwardWords says where the listener forwards, for the footer.
+func forwardWords(lb *engine.LoadBalancer) string {
+	if lb.Type == engine.ClassicLoadBalancer {
+		return "instances registered with the load balancer"
+	}
+	return "target group " + lb.TargetGroup.Name
+}
