@@ -41,8 +41,12 @@ func (f *RequestFlow) poll(p *player) bool {
 
 // Render draws the flow.
 func (f *RequestFlow) Render() app.UI {
-	if p := f.source(); !f.showing && p != nil {
-		f.poll(p)
+	abbr := typeAbbr(engine.ApplicationLoadBalancer)
+	if p := f.source(); p != nil {
+		if !f.showing {
+			f.poll(p)
+		}
+		abbr = typeAbbr(p.lb.Type)
 	}
 	return app.Section().Class("panel", "flow").DataSet("testid", "request-flow").DataSet("seen", f.seen).Aria("label", "Requests flowing").Body(
 		app.H2().Text("Requests flowing"),
@@ -53,12 +57,12 @@ func (f *RequestFlow) Render() app.UI {
 			return app.P().Class("empty").Text("No request yet: start a crowd or a lesson, or press Refresh in your browser.")
 		}),
 		app.Ol().Class("flow-rows").Body(
-			app.Range(f.rows).Slice(func(i int) app.UI { return flowRow(&f.rows[i]) }),
+			app.Range(f.rows).Slice(func(i int) app.UI { return flowRow(&f.rows[i], abbr) }),
 		),
 	)
 }
 
-func flowRow(r *flowEntry) app.UI {
+func flowRow(r *flowEntry, abbr string) app.UI {
 	target, status := r.target, strconv.Itoa(r.status)
 	if target == "" {
 		target = "—"
@@ -79,7 +83,7 @@ func flowRow(r *flowEntry) app.UI {
 		Title(r.time.Format("15:04:05.000")+" · "+r.reason.Text()).Body(
 		app.Span().Class("flow-client").Text(client),
 		app.Span().Class("flow-arrow").Text("→"),
-		app.Span().Class("flow-alb").Text("ALB"),
+		app.Span().Class("flow-alb").Text(abbr),
 		app.Span().Class("flow-arrow").Text("→"),
 		app.Span().Class("flow-target").Text(target),
 		app.Span().Class("flow-reason").Text(r.reason.String()),

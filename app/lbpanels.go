@@ -106,3 +106,14 @@ func forwardWords(lb *engine.LoadBalancer) string {
 	}
 	return "target group " + lb.TargetGroup.Name
 }
+
+// typeAbbr is the usual abbreviation of a load balancer type: ALB, CLB, NLB.
+func typeAbbr(t engine.LoadBalancerType) string {
+	switch t {
+	case engine.ClassicLoadBalancer:
+		return "CLB"
+	case engine.NetworkLoadBalancer:
+		return "NLB"
+	}
+	return "ALB"
+}

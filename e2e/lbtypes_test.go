@@ -1,0 +1,185 @@
+//go:build !(js && wasm)
+
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// The tests of this file prove the lab's part of issue 11 in Chromium: a
+// Classic Load Balancer's AWSELB and AWSELBCORS in the browser's own cookie
+// store, Edit stickiness and AWS's messages, a Network Load Balancer without
+// any cookie, its connections, and a crowd behind NAT gateways.
+
+// awselbValue is what an AWSELB value looks like: long uppercase hexadecimal.
+var awselbValue = regexp.MustCompile(`^[0-9A-F]{100,}$`)
+
+// TestClassicCookies: the page load sets AWSELB and AWSELBCORS, session
+// cookies without an expiration period and cookies with Expires after Edit
+// stickiness sets one; AWS's messages for bad values.
+func TestClassicCookies(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=classic&stickiness=lb_cookie")
+	first := p.WaitText("served-by", NonEmpty)
+	if r := p.lastReason(); r != "new-client" {
+		t.Errorf("the page load's reason %q, want new-client", r)
+	}
+	for _, name := range []string{"AWSELB", "AWSELBCORS"} {
+		c, ok := p.Cookie(name)
+		if !ok {
+			t.Fatalf("no %s in the browser's store: %v", name, cookieNames(p))
+		}
+		if !c.Session || !awselbValue.MatchString(c.Value) || c.Path != Base {
+			t.Errorf("%s: session %v, path %q, value %q; want a session cookie with a long uppercase hexadecimal value", name, c.Session, c.Path, c.Value)
+		}
+		if name == "AWSELBCORS" && (!c.Secure || c.SameSite != "None") {
+			t.Errorf("AWSELBCORS: Secure %v, SameSite %q", c.Secure, c.SameSite)
+		}
+	}
+	if _, ok := p.Cookie("AWSALB"); ok {
+		t.Error("a Classic Load Balancer set AWSALB")
+	}
+	if got, reason := p.refresh(); got != first || reason != "sticky" {
+		t.Errorf("refresh: %s (%s), want %s sticky", got, reason, first)
+	}
+	if got := p.Text("instance-1-state"); got != "InService" {
+		t.Errorf("instance 1 is %q, want InService", got)
+	}
+	if p.exists("stickiness-duration") {
+		t.Error("a Classic lab shows a target group's stickiness duration")
+	}
+
+	// Edit stickiness: a bad period, then 600 seconds.
+	p.typeInto("listener-period", "ten")
+	p.Click("save-listener")
+	if got := p.WaitText("listener-error", NonEmpty); got != engine.MessageCookieExpirationPeriod {
+		t.Errorf("error %q, want %q", got, engine.MessageCookieExpirationPeriod)
+	}
+	p.typeInto("listener-period", "600")
+	p.Click("save-listener")
+	p.WaitTestID("listener-saved")
+	p.WaitText("listener-policy", func(s string) bool { return strings.Contains(s, "expiration period 600 seconds") })
+	p.refresh()
+	c, _ := p.Cookie("AWSELB")
+	if left := time.Until(time.Unix(int64(c.Expires), 0)); c.Session || left < 590*time.Second || left > 610*time.Second {
+		t.Errorf("AWSELB after a 600 s period: session %v, expires in %s", c.Session, left)
+	}
+
+	// Application generated cookie stickiness without a cookie name.
+	p.Click("listener-app_cookie")
+	p.WaitTestID("listener-cookie")
+	p.trFill("listener-cookie", "")
+	p.Click("save-listener")
+	if got := p.WaitText("listener-error", NonEmpty); got != engine.MessageCookieNameRequired {
+		t.Errorf("error %q, want %q", got, engine.MessageCookieNameRequired)
+	}
+	if got := p.Text("listener-policy"); !strings.Contains(got, "600 seconds") {
+		t.Errorf("a refused policy changed the listener: %q", got)
+	}
+	p.checkClean()
+	p.Screenshot("classic")
+}
+
+// TestNetworkConnections: no cookie of the load balancer, refreshes stay
+// on the connection's target, New connection opens another one from a new
+// port that the flow hash places anew, and a reload replays it.
+func TestNetworkConnections(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=network")
+	first := p.WaitText("served-by", NonEmpty)
+	if r := p.lastReason(); r != "new-connection" {
+		t.Errorf("the page load's reason %q, want new-connection", r)
+	}
+	for _, c := range p.Cookies() {
+		if strings.HasPrefix(c.Name, "AWS") {
+			t.Errorf("a Network Load Balancer set %s", c.Name)
+		}
+	}
+	if got := p.Text("no-lb-cookie"); !strings.Contains(got, "sets no cookie at all") {
+		t.Errorf("cookie panel: %q", got)
+	}
+	conn := p.Text("log-connection")
+	for range 3 {
+		got, reason := p.refresh()
+		if got != first || reason != "same-connection" || p.Text("log-connection") != strings.Replace(conn, "new connection", "same connection", 1) {
+			t.Fatalf("refresh on the same connection: %s (%s) from %q; first %s from %q", got, reason, p.Text("log-connection"), first, conn)
+		}
+	}
+	moved := false
+	for range 12 {
+		p.Click("new-connection")
+		got, reason := p.refresh()
+		if reason != "new-connection" || !strings.Contains(p.Text("connection"), "new connection") || p.Text("log-connection") == conn {
+			t.Fatalf("after New connection: %s (%s) from %q", got, reason, p.Text("log-connection"))
+		}
+		if got != first {
+			moved = true
+			break
+		}
+	}
+	if !moved {
+		t.Errorf("twelve new connections all landed on %s", first)
+	}
+	rows := p.logRows()
+	p.Reload()
+	p.WaitReady()
+	if got := p.logRows(); got != rows+1 || p.lastReason() != "same-connection" && p.lastReason() != "new-connection" {
+		t.Errorf("after a reload: %d rows (want %d), reason %q", got, rows+1, p.lastReason())
+	}
+	p.checkClean()
+	p.Screenshot("network")
+}
+
+// TestNetworkNATCrowd: in the traffic lab of a Network Load Balancer with
+// source_ip stickiness, all the crowd behind one NAT gateway lands on one
+// target; a bad NAT share gets the engine's message.
+func TestNetworkNATCrowd(t *testing.T) {
+	p := NewPage(t)
+	p.trOpen("lb=network&stickiness=source_ip&view=traffic")
+	p.trFill("crowd-clients", "200")
+	p.trFill("crowd-think", "1")
+	p.trFill("crowd-nat", "150")
+	p.Click("crowd-start")
+	if got := p.trWaitText("crowd-error", NonEmpty); !strings.Contains(got, "must be from 0% to 100%, not 150%") || p.trAttr("crowd-error", "data-field") != "nat" {
+		t.Errorf("crowd error %q", got)
+	}
+	p.trFill("crowd-nat", "100")
+	p.trFill("crowd-gateways", "1")
+	p.Click("crowd-start")
+	p.trWaitText("crowd-status", func(s string) bool { return strings.Contains(s, "100% behind 1 NAT gateway") })
+	p.Click("speed-10")
+	p.trWait("requests on one target only", func() bool {
+		var busy, idle int
+		for _, n := range []string{"1", "2", "3"} {
+			if p.trNum("series-rps-"+n, "data-last") > 50 {
+				busy++
+			} else if p.trNum("series-rps-"+n, "data-last") == 0 {
+				idle++
+			}
+		}
+		return busy == 1 && idle == 2
+	})
+	p.Screenshot("network-nat")
+	p.trClean()
+}
+
+// TestTypePicker: the type choice is a link to a new lab of that type.
+func TestTypePicker(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("")
+	if got := p.trAttr("lb-type-application", "aria-current"); got != "page" {
+		t.Errorf("application link aria-current %q", got)
+	}
+	p.Click("lb-type-network")
+	p.WaitTestID("new-connection")
+	p.WaitReady()
+	if !strings.Contains(Eval[string](p, `location.search`), "lb=network") || p.trAttr("lb-type-network", "aria-current") != "page" {
+		t.Errorf("after picking Network: %s", Eval[string](p, `location.search`))
+	}
+	p.checkClean()
+}
