@@ -37,13 +37,16 @@ func (b *BrowserPane) Render() app.UI {
 		app.Div().Class("browser-bar").Body(
 			app.Button().Class("primary").DataSet("testid", "refresh").Title("Send a request to the load balancer").Text("⟳ Refresh").OnClick(b.onRefresh),
 			app.Span().Class("address").DataSet("testid", "address").Text(address),
-			when(b.IOnNewConnection != nil, func() app.UI {
-				return app.Button().Class("small").DataSet("testid", "new-connection").
-					Title("Close the browser's TCP connection: the next Refresh opens a new one, from a new source port").Text("New connection").
-					OnClick(func(ctx app.Context, e app.Event) { b.IOnNewConnection() })
-			}),
 		),
 		app.Div().Class("browser-page").DataSet("testid", "page").DataSet("requests", b.IRequests).Body(b.page()...),
+		when(b.IOnNewConnection != nil, func() app.UI {
+			return app.Div().Class("direct").Body(
+				app.Span().Class("muted").Text("Your browser keeps its TCP connection open between refreshes: "),
+				app.Button().Class("small").DataSet("testid", "new-connection").
+					Title("Close the browser's TCP connection: the next Refresh opens a new one, from a new source port").Text("New connection").
+					OnClick(func(ctx app.Context, e app.Event) { b.IOnNewConnection() }),
+			)
+		}),
 		app.Div().Class("direct").Body(
 			app.Span().Class("muted").Text("Open an instance directly: "),
 			app.Range(b.IInstances).Slice(func(i int) app.UI {

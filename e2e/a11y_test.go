@@ -271,3 +271,40 @@ func TestKeyboard(t *testing.T) {
 	p.waitAnnounced(func(s string) bool { return s == "Attributes saved: the load balancer uses them now." })
 	p.checkClean()
 }
+
+// TestAxeTypes runs axe-core on the Classic and Network panels (Edit
+// stickiness with AWS's message, the connection, the NAT fields) and
+// drives New connection and Edit stickiness by keyboard, announced.
+func TestAxeTypes(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=classic&stickiness=app_cookie")
+	p.refresh()
+	p.trFill("listener-cookie", "")
+	p.Click("save-listener")
+	p.WaitText("listener-error", NonEmpty)
+	p.axe("a Classic lab's Edit stickiness showing an error")
+	Eval[bool](p, `(document.activeElement && document.activeElement.blur(), true)`)
+	p.tabTo("listener-cookie")
+	p.do("typing a cookie name", chromedp.SendKeys(ByTestID("listener-cookie"), "SESSIONID"))
+	p.key(kb.Enter)
+	p.waitAnnounced(func(s string) bool { return strings.Contains(s, "Stickiness saved: the listener uses AppCookieStickinessPolicy, cookie name SESSIONID") })
+	p.checkClean()
+
+	n := NewPage(t)
+	n.OpenLab("lb=network&stickiness=source_ip")
+	n.refresh()
+	n.tabTo("new-connection")
+	n.key(kb.Enter)
+	n.waitAnnounced(func(s string) bool { return strings.Contains(s, "Connection closed") })
+	n.tabTo("refresh")
+	n.key(kb.Enter)
+	n.waitAnnounced(func(s string) bool { return strings.Contains(s, "sticky: this source IP's target") })
+	n.axe("a Network lab after a new connection")
+	n.Click("traffic-tab")
+	n.WaitTestID("crowd-nat")
+	n.trFill("crowd-gateways", "500")
+	n.Click("crowd-start")
+	n.WaitText("crowd-error", NonEmpty)
+	n.axe("a Network traffic lab with a NAT gateways error")
+	n.checkClean()
+}

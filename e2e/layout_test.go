@@ -316,3 +316,39 @@ func TestReducedMotionPaused(t *testing.T) {
 	p.trWait("requests after Play", func() bool { return p.trNum("counter-requests", "data-value") > before })
 	p.checkClean()
 }
+
+// TestReflowTypes checks the Classic and Network panels at every width
+// (nothing sideways at 320 px) and in dark mode (the cookie panel's note).
+func TestReflowTypes(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=classic&stickiness=lb_cookie&duration=600")
+	p.refresh()
+	p.WaitTestID("cookie-AWSELB")
+	p.checkLayout("classic")
+	p.setViewport(320, 800)
+	p.ScreenshotOf("layout-listener-320", ".listener")
+	p.checkClean()
+
+	n := NewPage(t)
+	n.OpenLab("lb=network")
+	n.Click("new-connection")
+	n.refresh()
+	n.checkLayout("network")
+	n.setViewport(320, 800)
+	n.ScreenshotOf("layout-browser-network-320", ".browser")
+	n.ScreenshotOf("layout-log-network-320", ".log")
+	n.emulateMedia("prefers-color-scheme", "dark")
+	n.setViewport(1280, 900)
+	if r, _, _ := n.contrast(`[data-testid="no-lb-cookie"]`, "color", `[data-testid="no-lb-cookie"]`); r < 4.5 {
+		t.Errorf("dark mode: the no-cookie note has contrast %.2f", r)
+	}
+	if r, _, _ := n.contrast(`.lb-type.on`, "color", `.lb-type.on`); r < 4.5 {
+		t.Errorf("dark mode: the current type has contrast %.2f", r)
+	}
+	n.Screenshot("layout-dark-network")
+	n.Click("traffic-tab")
+	n.WaitTestID("crowd-nat")
+	n.setViewport(320, 800)
+	n.checkLayout("network-traffic")
+	n.checkClean()
+}
