@@ -287,7 +287,9 @@ func TestAxeTypes(t *testing.T) {
 	p.tabTo("listener-cookie")
 	p.do("typing a cookie name", chromedp.SendKeys(ByTestID("listener-cookie"), "SESSIONID"))
 	p.key(kb.Enter)
-	p.waitAnnounced(func(s string) bool { return strings.Contains(s, "Stickiness saved: the listener uses AppCookieStickinessPolicy, cookie name SESSIONID") })
+	p.waitAnnounced(func(s string) bool {
+		return strings.Contains(s, "Stickiness saved: the listener uses AppCookieStickinessPolicy, cookie name SESSIONID")
+	})
 	p.checkClean()
 
 	n := NewPage(t)
