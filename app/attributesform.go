@@ -193,7 +193,7 @@ func (f *AttributesForm) Render() app.UI {
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
 				describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).
-					OnInput(f.onInput(func(v string) { f.draft.amount = v })), badDuration),
+					OnInput(f.onInput(func(v string) { f.draft.amount = v })), badDuration, "attributes-error"),
 				app.Small().Class("muted").Text(durationHint(durationSpec(d.kind))),
 			),
 			app.Label().Body(
@@ -210,7 +210,7 @@ func (f *AttributesForm) Render() app.UI {
 			app.Label().Body(
 				app.Span().Text("App cookie name"),
 				describedByError(app.Input().Type("text").DataSet("testid", "app-cookie-name").Disabled(!d.enabled).Value(d.cookie).
-					OnInput(f.onInput(func(v string) { f.draft.cookie = v })), badCookie),
+					OnInput(f.onInput(func(v string) { f.draft.cookie = v })), badCookie, "attributes-error"),
 				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+"."),
 			),
 		),
@@ -295,12 +295,22 @@ func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
 }
 
 // describedByError marks the field in as invalid, described by the form's
-// error, when bad holds.
-func describedByError(in app.HTMLInput, bad bool) app.HTMLInput {
+// error (the element errID), when bad holds.
+func describedByError(in app.HTMLInput, bad bool, errID string) app.HTMLInput {
 	if bad {
-		return in.Aria("invalid", true).Aria("describedby", "attributes-error")
+		return in.Aria("invalid", true).Aria("describedby", errID)
 	}
 	return in
+}
+
+// errorMessage returns what a form shows for err: AWS's message and its
+// field's key for a *engine.ValidationError, else the error's text.
+func errorMessage(err error) (msg, key string) {
+	var v *engine.ValidationError
+	if errors.As(err, &v) {
+		return v.Message, v.Key
+	}
+	return err.Error(), ""
 }
 
 // save validates the draft and hands it to IOnSave; on error the message
@@ -311,12 +321,7 @@ func (f *AttributesForm) save() {
 		err = f.IOnSave(a)
 	}
 	if err != nil {
-		var v *engine.ValidationError
-		if errors.As(err, &v) {
-			f.err, f.errKey = v.Message, v.Key
-		} else {
-			f.err, f.errKey = err.Error(), ""
-		}
+		f.err, f.errKey = errorMessage(err)
 		f.saved = false
 		if f.IOnSaved != nil {
 			f.IOnSaved(errors.New(f.err))

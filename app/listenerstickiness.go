@@ -106,16 +106,16 @@ func (f *ListenerStickinessForm) Render() app.UI {
 		when(d.choice == string(engine.LBCookie), func() app.UI {
 			return app.Label().Body(
 				app.Span().Text(engine.LabelCookieExpirationPeriod+" (seconds)"),
-				listenerInput(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "listener-period").Value(d.period).
-					OnInput(func(ctx app.Context, e app.Event) { f.draft.period, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieExpirationPeriod)),
+				describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "listener-period").Value(d.period).
+					OnInput(func(ctx app.Context, e app.Event) { f.draft.period, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieExpirationPeriod), "listener-error"),
 				app.Small().Class("muted").Text("Empty: AWSELB is a browser-session cookie, gone when the browser closes."),
 			)
 		}),
 		when(d.choice == string(engine.AppCookie), func() app.UI {
 			return app.Label().Body(
 				app.Span().Text(engine.LabelCookieName),
-				listenerInput(app.Input().Type("text").DataSet("testid", "listener-cookie").Value(d.cookie).
-					OnInput(func(ctx app.Context, e app.Event) { f.draft.cookie, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieName)),
+				describedByError(app.Input().Type("text").DataSet("testid", "listener-cookie").Value(d.cookie).
+					OnInput(func(ctx app.Context, e app.Event) { f.draft.cookie, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieName), "listener-error"),
 				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+": AWSELB follows its lifetime."),
 			)
 		}),
@@ -127,14 +127,6 @@ func (f *ListenerStickinessForm) Render() app.UI {
 	)
 }
 
-// listenerInput marks a field invalid, described by the form's error.
-func listenerInput(in app.HTMLInput, bad bool) app.HTMLInput {
-	if bad {
-		return in.Aria("invalid", true).Aria("describedby", "listener-error")
-	}
-	return in
-}
-
 // save validates the draft and hands it to IOnSave; on error the message
 // shows and the draft stays as typed.
 func (f *ListenerStickinessForm) save() {
@@ -144,11 +136,7 @@ func (f *ListenerStickinessForm) save() {
 	}
 	f.err, f.errKey, f.saved = "", "", err == nil
 	if err != nil {
-		f.err = err.Error()
-		var v *engine.ValidationError
-		if errors.As(err, &v) {
-			f.err, f.errKey = v.Message, v.Key
-		}
+		f.err, f.errKey = errorMessage(err)
 	}
 	if err == nil {
 		f.seen = s

@@ -79,11 +79,7 @@ func (f *NetworkAttributesForm) save() {
 	}
 	f.err, f.saved = "", err == nil
 	if err != nil {
-		f.err = err.Error()
-		var v *engine.ValidationError
-		if errors.As(err, &v) {
-			f.err = v.Message
-		}
+		f.err, _ = errorMessage(err)
 		err = errors.New(f.err)
 	} else {
 		f.seen = f.enabled
