@@ -1,6 +1,10 @@
 package app
 
-import "github.com/maxence-charriere/go-app/v9/pkg/app"
+import (
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
+)
 
 // articleSteps are the article's five steps as the browser tab replays them;
 // pre-rendered, they are readable before app.wasm arrives.
@@ -12,10 +16,43 @@ var articleSteps = []string{
 	"Turn stickiness off: your browser still sends the cookie, and the load balancer ignores it.",
 }
 
-// intro lists articleSteps, hidden on the traffic lab's tab (always there,
-// so that switching tabs keeps the focus on the tab bar after it).
-func intro(hidden bool) app.UI {
+// typeSteps are the five steps on a Classic and a Network Load Balancer.
+var typeSteps = map[engine.LoadBalancerType][]string{
+	engine.ClassicLoadBalancer: {
+		"Three numbered instances are registered with the load balancer (Instances): open each one directly and it shows its number.",
+		"Press Refresh a few times: each request goes to the instance with the fewest outstanding requests, and the application loses your session.",
+		"In Edit stickiness, choose " + engine.LabelLBCookieStickiness + " and Save: with no " + engine.LabelCookieExpirationPeriod + ", the cookie lasts the browser session.",
+		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the requests spread again.",
+		"Choose " + engine.LabelNoStickiness + " and Save: your browser still sends " + engine.CookieAWSELB + ", and the load balancer ignores it.",
+	},
+	engine.NetworkLoadBalancer: {
+		"Three numbered instances run behind the load balancer (Targets): open each one directly and it shows its number.",
+		"Press Refresh a few times: your browser keeps its TCP connection open, so every refresh lands on the same target, and no cookie is set.",
+		"Press New connection, then Refresh: the new connection comes from another source port, the flow hash may place it on another target, and the session is lost.",
+		"Turn on Stickiness (source_ip) in Target group attributes and Save changes: every new connection from your IP now goes to one target.",
+		"Everyone behind one NAT shares its IP: the traffic lab's lesson shows a whole office on one target.",
+	},
+}
+
+// intro lists the five steps of type t, hidden on the traffic lab's tab
+// (always there, so that switching tabs keeps the focus on the tab bar).
+func intro(hidden bool, t engine.LoadBalancerType) app.UI {
+	steps, ok := typeSteps[t]
+	if !ok {
+		steps = articleSteps
+	}
 	return app.Ol().Class("steps").DataSet("testid", "steps").Hidden(hidden).Aria("label", "Try it in five steps").Body(
-		app.Range(articleSteps).Slice(func(i int) app.UI { return app.Li().Text(articleSteps[i]) }),
+		app.Range(steps).Slice(func(i int) app.UI { return app.Li().Text(steps[i]) }),
 	)
+}
+
+// tagline says what the lab of type t shows, in one sentence.
+func tagline(t engine.LoadBalancerType) string {
+	switch t {
+	case engine.ClassicLoadBalancer:
+		return "How an AWS Classic Load Balancer's sticky sessions work: refresh, edit the listener's stickiness, delete the AWSELB cookie, break an instance."
+	case engine.NetworkLoadBalancer:
+		return "How an AWS Network Load Balancer sticks without a cookie: refresh, open a new connection, turn on source IP stickiness, break an instance."
+	}
+	return "How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."
 }

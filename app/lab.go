@@ -127,9 +127,9 @@ func (l *Lab) Render() app.UI {
 				return app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab"))
 			}),
 			when(!l.embed.On, func() app.UI {
-				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
+				return app.P().Class("tagline").Text(tagline(lb.Type))
 			}),
-			intro(tab != tabBrowser || l.embed.On),
+			intro(tab != tabBrowser || l.embed.On, lb.Type),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),

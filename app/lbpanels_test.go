@@ -31,6 +31,9 @@ func TestClassicLab(t *testing.T) {
 	if got := lt.text("instance-1-state"); got != engine.InstanceInService {
 		t.Errorf("instance 1 %q, want %s", got, engine.InstanceInService)
 	}
+	if steps := lt.text("steps"); !strings.Contains(steps, engine.LabelLBCookieStickiness) || strings.Contains(steps, "AWSALB") {
+		t.Errorf("a Classic lab's steps: %q", steps)
+	}
 	if !strings.Contains(tree.Text(), "Instances") || tree.byTestID("new-connection") != nil {
 		t.Error("no Instances heading, or a New connection button on a Classic lab")
 	}
@@ -130,6 +133,9 @@ func TestNetworkLab(t *testing.T) {
 	tree := lt.tree()
 	if tree.byTestID("network-attributes") == nil || tree.byTestID("listener-stickiness") != nil {
 		t.Error("a Network lab without its TCP target group attributes")
+	}
+	if steps := lt.text("steps"); !strings.Contains(steps, "New connection") || strings.Contains(steps, "AWSALB") {
+		t.Errorf("a Network lab's steps: %q", steps)
 	}
 	if got := lt.text("no-lb-cookie"); !strings.Contains(got, "sets no cookie at all") {
 		t.Errorf("cookie panel says %q", got)
