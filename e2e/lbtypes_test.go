@@ -47,6 +47,13 @@ func TestClassicCookies(t *testing.T) {
 	if got, reason := p.refresh(); got != first || reason != "sticky" {
 		t.Errorf("refresh: %s (%s), want %s sticky", got, reason, first)
 	}
+	// Deleted in DevTools, as in the article: the next request is picked anew.
+	p.DeleteCookie("AWSELB")
+	p.DeleteCookie("AWSELBCORS")
+	if _, reason := p.refresh(); reason != "new-client" {
+		t.Errorf("refresh without AWSELB: %s, want new-client", reason)
+	}
+	p.waitCookie("AWSELB", true)
 	if got := p.Text("instance-1-state"); got != "InService" {
 		t.Errorf("instance 1 is %q, want InService", got)
 	}
