@@ -27,6 +27,9 @@ type AttributesForm struct {
 	app.Compo
 
 	IAttributes engine.Attributes
+	// INetwork makes it a Network Load Balancer's TCP target group: its
+	// one stickiness type, source_ip, and no duration, cookie or algorithm.
+	INetwork bool
 	// IOnSave applies attributes; its error is shown under the form.
 	IOnSave func(engine.Attributes) error
 	// IOnSaved hears how each Save ended: nil, or the message shown.
@@ -118,6 +121,9 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 			unit = u
 		}
 	}
+	if f.INetwork { // no duration: the TCP target group's rules
+		return a, a.ValidateFor(engine.NetworkLoadBalancer)
+	}
 	d := time.Duration(n) * unit.d
 	if n < 0 || n > int64(spec.MaxDuration()/unit.d) {
 		d = spec.MaxDuration() + time.Second // out of range, maybe too big to multiply: Validate gives AWS's message
@@ -168,10 +174,16 @@ func (f *AttributesForm) Render() app.UI {
 	badDuration := bad(engine.KeyLBCookieDuration, engine.KeyAppCookieDuration)
 	badCookie := bad(engine.KeyAppCookieName)
 	unsaved := f.unsaved()
+	types, intro := stickinessTypes, "Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."
+	if f.INetwork {
+		types, intro = []string{string(engine.SourceIP)}, "Like the console's Edit attributes page of my-target-group, a TCP target group of a Network Load Balancer. "+
+			"It works below HTTP: no cookie is read or set. Without stickiness, each TCP connection stays on the target the flow hash picked until it closes; "+
+			"with source_ip, every connection from one source IP goes to one target."
+	}
 	// A form, so Enter in a field saves; Save changes is its submit button.
 	return app.Form().Class("panel", "attributes", map[bool]string{true: "unsaved", false: ""}[unsaved]).Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
 		app.H2().Text("Target group attributes"),
-		app.P().Class("muted").Text("Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."),
+		app.P().Class("muted").Text(intro),
 		app.Label().Class("check").Body(
 			app.Input().Type("checkbox").DataSet("testid", "stickiness-enabled").Checked(d.enabled).OnChange(func(ctx app.Context, e app.Event) {
 				f.draft.enabled = ctx.JSSrc().Get("checked").Bool()
@@ -182,14 +194,14 @@ func (f *AttributesForm) Render() app.UI {
 		app.Label().Body(
 			app.Span().Text("Stickiness type"),
 			app.Select().DataSet("testid", "stickiness-type").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })).Body(
-				app.Range(stickinessTypes).Slice(func(i int) app.UI {
-					t := engine.StickinessType(stickinessTypes[i])
+				app.Range(types).Slice(func(i int) app.UI {
+					t := engine.StickinessType(types[i])
 					return app.Option().Value(string(t)).Selected(d.kind == t).Text(stickinessTypeLabel(t))
 				}),
 			),
 		),
 		termNote(string(d.kind)),
-		app.Div().Class("row").Body(
+		app.If(!f.INetwork, app.Div().Class("row").Body(
 			app.Label().Body(
 				app.Span().Text("Stickiness duration"),
 				describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "stickiness-duration").Disabled(!d.enabled).Value(d.amount).
@@ -205,8 +217,8 @@ func (f *AttributesForm) Render() app.UI {
 					}),
 				),
 			),
-		),
-		app.If(d.kind == engine.AppCookie,
+		)),
+		app.If(d.kind == engine.AppCookie && !f.INetwork,
 			app.Label().Body(
 				app.Span().Text("App cookie name"),
 				describedByError(app.Input().Type("text").DataSet("testid", "app-cookie-name").Disabled(!d.enabled).Value(d.cookie).
@@ -214,7 +226,7 @@ func (f *AttributesForm) Render() app.UI {
 				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+"."),
 			),
 		),
-		app.Label().Body(
+		app.If(!f.INetwork, app.Label().Body(
 			app.Span().Text("Load balancing algorithm"),
 			app.Select().DataSet("testid", "algorithm").OnChange(f.onSelect(func(v string) { f.draft.algorithm = engine.Algorithm(v) })).Body(
 				app.Range(engine.Algorithms).Slice(func(i int) app.UI {
@@ -222,8 +234,8 @@ func (f *AttributesForm) Render() app.UI {
 					return app.Option().Value(string(a)).Selected(d.algorithm == a).Text(algorithmLabel(a))
 				}),
 			),
-		),
-		termNote(string(d.algorithm)),
+		)),
+		when(!f.INetwork, func() app.UI { return termNote(string(d.algorithm)) }),
 		app.Div().Class("row").Body(
 			app.Button().Type("submit").Class("primary").DataSet("testid", "save-attributes").Text("Save changes"),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
@@ -249,6 +261,8 @@ func stickinessTypeLabel(t engine.StickinessType) string {
 		return "Load balancer generated cookie (lb_cookie)"
 	case engine.AppCookie:
 		return "Application-based cookie (app_cookie)"
+	case engine.SourceIP:
+		return "Source IP (source_ip)"
 	}
 	return string(t)
 }

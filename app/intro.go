@@ -16,30 +16,34 @@ var articleSteps = []string{
 	"Turn stickiness off: your browser still sends the cookie, and the load balancer ignores it.",
 }
 
-// typeSteps are the five steps on a Classic and a Network Load Balancer.
-var typeSteps = map[engine.LoadBalancerType][]string{
-	engine.ClassicLoadBalancer: {
+// classicSteps and networkSteps are the five steps on a Classic and a
+// Network Load Balancer.
+var (
+	classicSteps = []string{
 		"Three numbered instances are registered with the load balancer (Instances): open each one directly and it shows its number.",
 		"Press Refresh a few times: each request goes to the instance with the fewest outstanding requests, and the application loses your session.",
 		"In Edit stickiness, choose " + engine.LabelLBCookieStickiness + " and Save: with no " + engine.LabelCookieExpirationPeriod + ", the cookie lasts the browser session.",
 		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the requests spread again.",
 		"Choose " + engine.LabelNoStickiness + " and Save: your browser still sends " + engine.CookieAWSELB + ", and the load balancer ignores it.",
-	},
-	engine.NetworkLoadBalancer: {
+	}
+	networkSteps = []string{
 		"Three numbered instances run behind the load balancer (Targets): open each one directly and it shows its number.",
 		"Press Refresh a few times: your browser keeps its TCP connection open, so every refresh lands on the same target, and no cookie is set.",
 		"Press New connection, then Refresh: the new connection comes from another source port, the flow hash may place it on another target, and the session is lost.",
 		"Turn on Stickiness (source_ip) in Target group attributes and Save changes: every new connection from your IP now goes to one target.",
 		"Everyone behind one NAT shares its IP: the traffic lab's lesson shows a whole office on one target.",
-	},
-}
+	}
+)
 
 // intro lists the five steps of type t, hidden on the traffic lab's tab
 // (always there, so that switching tabs keeps the focus on the tab bar).
 func intro(hidden bool, t engine.LoadBalancerType) app.UI {
-	steps, ok := typeSteps[t]
-	if !ok {
-		steps = articleSteps
+	steps := articleSteps
+	switch t {
+	case engine.ClassicLoadBalancer:
+		steps = classicSteps
+	case engine.NetworkLoadBalancer:
+		steps = networkSteps
 	}
 	return app.Ol().Class("steps").DataSet("testid", "steps").Hidden(hidden).Aria("label", "Try it in five steps").Body(
 		app.Range(steps).Slice(func(i int) app.UI { return app.Li().Text(steps[i]) }),

@@ -11,36 +11,41 @@ import (
 // The Lab's panels that change with the load balancer's type (lb.Type: a
 // preset may bring another type than the URL's).
 
-// typePicker offers a new lab of each load balancer type.
+// typePicker offers a new lab of each load balancer type, as links (the
+// URL's lb=).
 func (l *Lab) typePicker() app.UI {
-	hrefs := make([]string, len(engine.LoadBalancerTypes))
-	for i, t := range engine.LoadBalancerTypes {
-		q := url.Values{"lb": {string(t)}}
-		if l.tab() != tabBrowser {
-			q.Set("view", l.tab())
-		}
-		if l.embed.On {
-			q.Set("embed", "1")
-			if l.embed.Parent != "" {
-				q.Set("parent", l.embed.Parent)
-			}
-		}
-		hrefs[i] = Href("/") + "?" + q.Encode()
+	rest := ""
+	if l.tab() != tabBrowser {
+		rest += "&view=" + l.tab()
 	}
-	return &LoadBalancerTypePicker{ICurrent: l.m.lb.Type, IHrefs: hrefs}
+	if l.embed.On {
+		rest += "&embed=1"
+		if l.embed.Parent != "" {
+			rest += "&parent=" + url.QueryEscape(l.embed.Parent)
+		}
+	}
+	current := l.m.lb.Type
+	return app.Div().Class("lb-types").Role("navigation").Aria("label", "Load balancer type").DataSet("testid", "lb-type").DataSet("current", string(current)).Body(
+		app.Span().Class("muted").Text("Load balancer type: "),
+		app.Range(engine.LoadBalancerTypes).Slice(func(i int) app.UI {
+			t := engine.LoadBalancerTypes[i]
+			// A new lab: the browser loads the page (go-app would navigate
+			// in place and keep this lab).
+			return app.A().Class("lb-type", map[bool]string{true: "on", false: ""}[t == current]).DataSet("testid", "lb-type-"+string(t)).
+				Href(Href("/")+"?lb="+string(t)+rest).Aria("current", map[bool]string{true: "page", false: "false"}[t == current]).
+				Title("Start a new lab with a " + t.Title()).Text(t.Title()).OnClick(func(ctx app.Context, e app.Event) { e.Call("stopPropagation") })
+		}),
+	)
 }
 
-// settingsPanel is where stickiness is set: the target group's attributes,
-// or a Classic listener's Edit stickiness.
+// settingsPanel is where stickiness is set: the target group's attributes
+// (a Network one's TCP target group), or a Classic listener's Edit stickiness.
 func (l *Lab) settingsPanel() app.UI {
 	lb := l.m.lb
-	switch lb.Type {
-	case engine.ClassicLoadBalancer:
+	if lb.Type == engine.ClassicLoadBalancer {
 		return &ListenerStickinessForm{IPolicy: lb.ListenerStickiness(), IOnSave: l.editStickiness, IOnSaved: l.listenerSaved}
-	case engine.NetworkLoadBalancer:
-		return &NetworkAttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
 	}
-	return &AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
+	return &AttributesForm{IAttributes: lb.TargetGroup.Attributes(), INetwork: lb.Type == engine.NetworkLoadBalancer, IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
 }
 
 // browserPane is the learner's browser, with New connection on a Network

@@ -16,7 +16,7 @@ import (
 func TestClassicLab(t *testing.T) {
 	lt := mountLab(t, "lb=classic&stickiness=lb_cookie", nil)
 	tree := lt.tree()
-	if tree.byTestID("stickiness-duration") != nil || tree.byTestID("network-attributes") != nil {
+	if tree.byTestID("stickiness-duration") != nil || tree.byTestID("stickiness-enabled") != nil {
 		t.Error("a Classic lab shows a target group's attributes")
 	}
 	if got := lt.text("listener-policy"); !strings.Contains(got, "LBCookieStickinessPolicy, browser session") {
@@ -131,8 +131,8 @@ func TestListenerStickinessForm(t *testing.T) {
 func TestNetworkLab(t *testing.T) {
 	lt := mountLab(t, "lb=network", nil)
 	tree := lt.tree()
-	if tree.byTestID("network-attributes") == nil || tree.byTestID("listener-stickiness") != nil {
-		t.Error("a Network lab without its TCP target group attributes")
+	if tree.byTestID("stickiness-type").selected() != "source_ip" || tree.byTestID("algorithm") != nil || tree.byTestID("stickiness-duration") != nil || tree.byTestID("listener-stickiness") != nil {
+		t.Error("a Network lab without its TCP target group attributes (source_ip, no algorithm, no duration)")
 	}
 	if steps := lt.text("steps"); !strings.Contains(steps, "New connection") || strings.Contains(steps, "AWSALB") {
 		t.Errorf("a Network lab's steps: %q", steps)

@@ -84,7 +84,6 @@ func (f *ListenerStickinessForm) Render() app.UI {
 		{string(engine.LBCookie), engine.LabelLBCookieStickiness},
 		{string(engine.AppCookie), engine.LabelAppCookieStickiness},
 	}
-	bad := func(key string) bool { return f.err != "" && f.errKey == key }
 	return app.Form().Class("panel", "attributes", "listener").Aria("label", "Edit stickiness").DataSet("testid", "listener-stickiness").OnSubmit(func(ctx app.Context, e app.Event) {
 		e.PreventDefault()
 		f.save()
@@ -92,8 +91,9 @@ func (f *ListenerStickinessForm) Render() app.UI {
 		app.H2().Text("Listener HTTP:80: Edit stickiness"),
 		app.P().Class("muted").Text("A Classic Load Balancer has no target group: its instances are registered with the load balancer, and stickiness is a policy of its listener, as in the console's Listeners tab."),
 		app.P().DataSet("testid", "listener-policy").Body(app.Strong().Text("Stickiness: "), app.Text(f.IPolicy.String())),
-		app.FieldSet().Class("choices").Body(
-			app.Legend().Text("Stickiness"),
+		// A radio group without fieldset and legend, whose types would add to the wasm.
+		app.Div().Class("choices").Role("radiogroup").Aria("labelledby", "listener-choices").Body(
+			app.Span().ID("listener-choices").Class("legend-text").Text("Stickiness"),
 			app.Range(choices).Slice(func(i int) app.UI {
 				c := choices[i]
 				return app.Label().Class("check").Body(
@@ -103,27 +103,33 @@ func (f *ListenerStickinessForm) Render() app.UI {
 				)
 			}),
 		),
-		when(d.choice == string(engine.LBCookie), func() app.UI {
-			return app.Label().Body(
-				app.Span().Text(engine.LabelCookieExpirationPeriod+" (seconds)"),
-				describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "listener-period").Value(d.period).
-					OnInput(func(ctx app.Context, e app.Event) { f.draft.period, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieExpirationPeriod), "listener-error"),
-				app.Small().Class("muted").Text("Empty: AWSELB is a browser-session cookie, gone when the browser closes."),
-			)
-		}),
-		when(d.choice == string(engine.AppCookie), func() app.UI {
-			return app.Label().Body(
-				app.Span().Text(engine.LabelCookieName),
-				describedByError(app.Input().Type("text").DataSet("testid", "listener-cookie").Value(d.cookie).
-					OnInput(func(ctx app.Context, e app.Event) { f.draft.cookie, f.saved = ctx.JSSrc().Get("value").String(), false }), bad(engine.KeyCookieName), "listener-error"),
-				app.Small().Class("muted").Text("The legacy app's own session cookie is "+engine.SessionCookie+": AWSELB follows its lifetime."),
-			)
-		}),
+		f.field(),
 		app.Div().Class("row").Body(
 			app.Button().Type("submit").Class("primary").DataSet("testid", "save-listener").Text("Save"),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "listener-saved").Text("Saved: the listener uses this policy now.")),
 		),
 		app.If(f.err != "", app.P().Class("error").ID("listener-error").DataSet("testid", "listener-error").Text(f.err)),
+	)
+}
+
+// field is the chosen policy's one field: the expiration period or the
+// cookie name; nothing without a policy.
+func (f *ListenerStickinessForm) field() app.UI {
+	label, id, key, value, hint := engine.LabelCookieExpirationPeriod+" (seconds)", "listener-period", engine.KeyCookieExpirationPeriod, &f.draft.period,
+		"Empty: "+engine.CookieAWSELB+" is a browser-session cookie, gone when the browser closes."
+	switch f.draft.choice {
+	case string(engine.AppCookie):
+		label, id, key, value, hint = engine.LabelCookieName, "listener-cookie", engine.KeyCookieName, &f.draft.cookie,
+			"The legacy app's own session cookie is "+engine.SessionCookie+": "+engine.CookieAWSELB+" follows its lifetime."
+	case string(engine.LBCookie):
+	default:
+		return nil
+	}
+	return app.Label().Body(
+		app.Span().Text(label),
+		describedByError(app.Input().Type("text").DataSet("testid", id).Value(*value).
+			OnInput(func(ctx app.Context, e app.Event) { *value, f.saved = ctx.JSSrc().Get("value").String(), false }, id), f.err != "" && f.errKey == key, "listener-error"),
+		app.Small().Class("muted").Text(hint),
 	)
 }
 
