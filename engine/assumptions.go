@@ -18,7 +18,10 @@ var Assumptions = []Assumption{
 	{"Draining", "A deregistering target stays draining for the whole deregistration delay (open connections are not simulated); in-flight requests finish."},
 	{"Cookie value", "AES-GCM over target group, target and issue time, with a key that rotates every 24 hours; the same target and second give the same value. AWS's real format is secret."},
 	{"A cookie issued in the future", "A load balancer's clock never runs backward, but a new lab starts at the wall clock: a cookie an earlier lab issued after a fast-forward is not accepted (a new pick, and the cookie is rewritten)."},
-	{"weighted_random", "Every target has the same weight; anomaly mitigation is accepted as an attribute but not simulated. Slow start is validated but not simulated."},
+	{"weighted_random", "Every target has the same weight; anomaly mitigation is accepted as an attribute but not simulated."},
+	{"Slow start's ramp", "Round robin gives a target in slow start a share of a full target's requests that grows linearly from none, in turn: each of its turns adds its share to what it is owed, and it takes a request once owed a whole one. If every available target is in slow start and owed less than a request, round robin's next one takes it."},
+	{"Slow start after a recovery", "A target that becomes healthy again (after being unhealthy) enters slow start under the same rule as a new one: only while another healthy target is not in slow start."},
+	{"Slow start changed while targets are in it", "Turning slow start off ends every slow start at once; a new duration applies to the targets that enter slow start from then on."},
 	{"The legacy application", "It keeps a session (login, cart) per SESSIONID cookie in instance memory, for 30 idle minutes; a stopped instance forgets them all."},
 	{"A full session store", "Each store keeps at most 20,000 sessions; when full it drops the longest idle ones first (real servers refuse new sessions or run out of memory)."},
 }

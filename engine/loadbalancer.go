@@ -180,6 +180,7 @@ func (lb *LoadBalancer) launch() *Target {
 		Latency: lb.latency,
 		uid:     uint32(n),
 	}
+	t.group = lb.TargetGroup
 	t.own = newSessionStore(t.Name, false)
 	t.sessions = t.own
 	if lb.useExt {
@@ -254,6 +255,7 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
 	}
 	tg.stickiness = newStickiness(tg)
+	tg.slowStartOnAttributes()
 	var changed []byte
 	for _, k := range AttributeKeys {
 		if old.Value(k) != a.Value(k) {
@@ -427,6 +429,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 	from := t.State
 	t.State = to
 	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
+	t.group.slowStartOnStateChange(t, from, to)
 }
 
 func (lb *LoadBalancer) emit(e Event) {

@@ -303,6 +303,9 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 				if !last.Targets[t.Number-1].InService {
 					b.WriteString("!")
 				}
+				if last.Targets[t.Number-1].SlowStart {
+					b.WriteString("~")
+				}
 			}
 			b.WriteString("\n")
 		}
@@ -423,7 +426,11 @@ func (s *scenario) targets() string {
 		if !t.Running {
 			run = "stopped"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, t.State, run, t.Sessions().Len(), t.Metrics.Requests)
+		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d", t.Name, t.Zone, t.State, run, t.Sessions().Len(), t.Metrics.Requests)
+		if now := s.lb.Now(); t.InSlowStart(now) {
+			fmt.Fprintf(&b, " slow-start until %s share=%.2f", t.SlowStartUntil.Format("15:04:05"), t.SlowStartShare(now))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }

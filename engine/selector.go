@@ -1,6 +1,9 @@
 package engine
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"time"
+)
 
 // Selector picks a target for a request that stickiness does not route. One
 // type implements each load_balancing.algorithm.type.
@@ -14,6 +17,9 @@ type Pool struct {
 	// FailOpen is set when no registered target is healthy: the load
 	// balancer then routes to all of them (REFERENCE.md §4).
 	FailOpen bool
+	// SlowStart counts the targets in slow start (REFERENCE.md §4), which
+	// round robin gives a growing share.
+	SlowStart int
 }
 
 // Available reports whether t may receive a new request: it is healthy, or
@@ -39,7 +45,10 @@ type RoundRobinSelection struct {
 }
 
 // Select returns the next available target after the previous pick.
-func (s *RoundRobinSelection) Select(pool *Pool, _ *Request) *Target {
+func (s *RoundRobinSelection) Select(pool *Pool, r *Request) *Target {
+	if pool.SlowStart > 0 && !pool.FailOpen {
+		return s.selectSlowStart(pool, r.Time)
+	}
 	n := len(pool.Targets)
 	for i := 0; i < n; i++ {
 		t := pool.Targets[(s.next+i)%n]
@@ -49,6 +58,40 @@ func (s *RoundRobinSelection) Select(pool *Pool, _ *Request) *Target {
 		}
 	}
 	return nil
+}
+
+// selectSlowStart is Select while targets are in slow start: each turn of
+// such a target adds its share to what it is owed, and it takes the request
+// only once owed a whole one, so its share of requests grows linearly.
+func (s *RoundRobinSelection) selectSlowStart(pool *Pool, now time.Time) *Target {
+	n := len(pool.Targets)
+	var first *Target
+	firstAt := 0
+	for i := 0; i < n; i++ {
+		j := (s.next + i) % n
+		t := pool.Targets[j]
+		if !pool.Available(t) {
+			continue
+		}
+		if first == nil {
+			first, firstAt = t, j
+		}
+		if t.InSlowStart(now) {
+			t.slowCredit += t.SlowStartShare(now)
+			if t.slowCredit < 1 {
+				continue
+			}
+			t.slowCredit--
+		}
+		s.next = (j + 1) % n
+		return t
+	}
+	// Every available target is in slow start and owed less than a
+	// request: the first one takes it (simulated assumption).
+	if first != nil {
+		s.next = (firstAt + 1) % n
+	}
+	return first
 }
 
 // LeastOutstandingRequestsSelection is a policy that picks the available
