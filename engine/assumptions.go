@@ -22,6 +22,11 @@ var Assumptions = []Assumption{
 	{"Slow start's ramp", "Round robin gives a target in slow start a share of a full target's requests that grows linearly from none, in turn: each of its turns adds its share to what it is owed, and it takes a request once owed a whole one. If every available target is in slow start and owed less than a request, round robin's next one takes it."},
 	{"Slow start after a recovery", "A target that becomes healthy again (after being unhealthy) enters slow start under the same rule as a new one: only while another healthy target is not in slow start."},
 	{"Slow start changed while targets are in it", "Turning slow start off ends every slow start at once; a new duration applies to the targets that enter slow start from then on."},
+	{"Group stickiness cookie", "AWSALBTG and AWSALBTGCORS are re-issued on every response, like AWSALB: the group stickiness duration is an idle window. Their value is sealed like AWSALB's, naming the target group only, with a 7-day Expires."},
+	{"Group cookie and the group's health", "A valid AWSALBTG routes to its target group whatever its weight (0 included) and the health of its targets; within it, the group's own stickiness and fail open apply."},
+	{"Target stickiness across target groups", "An AWSALB issued by one target group of a weighted forward action does not route in another: it counts as invalid there, and a new target is picked."},
+	{"Weighted split", "Each request without a valid group cookie goes to a target group at random in proportion to the weights, from the lab's seeded source."},
+	{"Forward action messages", "AWS's wording is used for target stickiness without group stickiness (both the rule's and the target group's message). The messages for app_cookie behind weighted target groups, weights outside 0–999, all weights 0 (refused), more than 5 target groups, duplicate target groups and the group stickiness duration are the simulator's."},
 	{"The legacy application", "It keeps a session (login, cart) per SESSIONID cookie in instance memory, for 30 idle minutes; a stopped instance forgets them all."},
 	{"A full session store", "Each store keeps at most 20,000 sessions; when full it drops the longest idle ones first (real servers refuse new sessions or run out of memory)."},
 }

@@ -25,13 +25,14 @@ const (
 	b64Len        = (sealedLen + 2) / 3 * 4
 )
 
-// cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
-// replayed as the other.
+// cookieKind separates AWSALB, AWSALBAPP and AWSALBTG values: one cannot
+// be replayed as another.
 type cookieKind byte
 
 const (
-	kindLB  cookieKind = 'L'
-	kindApp cookieKind = 'A'
+	kindLB    cookieKind = 'L'
+	kindApp   cookieKind = 'A'
+	kindGroup cookieKind = 'G' // AWSALBTG: target is 0
 )
 
 // Cookie decoding errors. All of them make the load balancer treat the
@@ -56,7 +57,7 @@ type CookieInfo struct {
 type codec struct {
 	secret   [32]byte
 	nonceKey cipher.Block
-	aad      [2][]byte // by kind: lb, app
+	aad      [3][]byte // by kind: lb, app, group
 	keys     [keyEpochs]struct {
 		epoch uint32
 		aead  cipher.AEAD
@@ -114,12 +115,16 @@ func newUncachedCodec(name string, secret [32]byte) *codec {
 	c.nonceKey, _ = aes.NewCipher(nk[:16])
 	c.aad[0] = []byte(name + "|" + string(kindLB))
 	c.aad[1] = []byte(name + "|" + string(kindApp))
+	c.aad[2] = []byte(name + "|" + string(kindGroup))
 	return c
 }
 
 func (c *codec) aadFor(k cookieKind) []byte {
-	if k == kindApp {
+	switch k {
+	case kindApp:
 		return c.aad[1]
+	case kindGroup:
+		return c.aad[2]
 	}
 	return c.aad[0]
 }

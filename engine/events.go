@@ -32,13 +32,16 @@ const (
 	EventSessionStore
 	// EventTargetChanged is a target made to fail health checks or slowed.
 	EventTargetChanged
+	// EventForwardChanged is the listener's weighted forward action
+	// modified: weights or group stickiness.
+	EventForwardChanged
 	numEventKinds
 )
 
 var eventKindNames = [numEventKinds]string{
 	"request", "target-state", "session-lost", "target-registered",
 	"target-deregistered", "instance-stopped", "instance-started",
-	"attributes-changed", "session-store", "target-changed",
+	"attributes-changed", "session-store", "target-changed", "forward-changed",
 }
 
 // String returns the kind's name, e.g. "target-state".

@@ -71,7 +71,7 @@ func (v CookieVerdict) Text(tg *TargetGroup) string {
 // request carrying cs now: which cookie it follows and why, which it skips.
 func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	r := Request{Time: lb.now, Cookies: cs}
-	tg := lb.Listener.forward(&r)
+	tg := lb.Listener.route(&r)
 	p := tg.stickiness
 	_, reason := p.Route(&r)
 	followed := p.Follows(&r)

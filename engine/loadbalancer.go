@@ -24,6 +24,13 @@ type Config struct {
 	Instances int    // instances registered and healthy at the start, default 3
 	// Attributes of the target group; nil means DefaultAttributes.
 	Attributes *Attributes
+	// TargetGroups, when set, make the listener's forward action weighted
+	// across them (1 to MaxForwardTargetGroups), the first being
+	// LoadBalancer.TargetGroup; Instances and Attributes must then be unset.
+	TargetGroups []TargetGroupConfig
+	// TargetGroupStickiness is the weighted forward action's group
+	// stickiness (AWSALBTG).
+	TargetGroupStickiness TargetGroupStickinessConfig
 	// ExternalSessionStore makes every instance keep sessions in one shared
 	// store instead of its own memory.
 	ExternalSessionStore bool
@@ -102,17 +109,8 @@ func New(cfg Config) (*LoadBalancer, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	if cfg.Instances == 0 {
-		cfg.Instances = 3
-	}
-	if cfg.Instances < 0 || cfg.Instances > MaxInstances {
-		return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, cfg.Instances)
-	}
-	attrs := DefaultAttributes()
-	if cfg.Attributes != nil {
-		attrs = *cfg.Attributes
-	}
-	if err := attrs.Validate(); err != nil {
+	groups, err := targetGroupConfigs(&cfg)
+	if err != nil {
 		return nil, err
 	}
 	if cfg.Start.IsZero() {
@@ -140,29 +138,86 @@ func New(cfg Config) (*LoadBalancer, error) {
 	lb.codec = newCodec(lb.DNSName, secret)
 	lb.external = newSessionStore("external session store", true)
 	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
-	tg := &TargetGroup{
-		Name:  "my-target-group",
-		id:    1,
-		attrs: attrs,
-		lb:    lb,
+	tgs := make([]*TargetGroup, len(groups))
+	for i, g := range groups {
+		tg := &TargetGroup{
+			Name:  g.Name,
+			id:    uint32(i + 1),
+			attrs: *g.Attributes,
+			lb:    lb,
+		}
+		tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
+		tg.selector = newSelector(tg.attrs.Algorithm, rng)
+		tg.stickiness = newStickiness(tg)
+		tgs[i] = tg
 	}
-	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
-	tg.selector = newSelector(attrs.Algorithm, rng)
-	tg.stickiness = newStickiness(tg)
-	lb.TargetGroup = tg
-	lb.Listener.defaultAction = tg
+	lb.TargetGroup = tgs[0]
+	lb.Listener.defaultAction = tgs[0]
+	if len(cfg.TargetGroups) > 0 {
+		w := &weightedForward{groups: tgs, rng: rng}
+		for _, g := range groups {
+			w.weights = append(w.weights, g.Weight)
+			w.total += g.Weight
+		}
+		w.setStickiness(lb, cfg.TargetGroupStickiness)
+		lb.Listener.weighted = w
+	}
 	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	lb.history.cur.Time = lb.now.Truncate(time.Second)
 	lb.sched.push(scheduled{at: lb.history.cur.Time.Add(time.Second).UnixNano(), kind: evSample})
-	for i := 0; i < cfg.Instances; i++ {
-		t := lb.launch()
-		t.State = StateHealthy
-		t.ConsecutivePasses = attrs.HealthyThresholdCount
-		tg.targets = append(tg.targets, t)
-		lb.scheduleHealthCheck(t, time.Duration(rng.Int64N(int64(attrs.HealthCheckInterval))))
+	for i, tg := range tgs {
+		for range groups[i].Instances {
+			t := lb.launch()
+			t.group = tg
+			t.State = StateHealthy
+			t.ConsecutivePasses = tg.attrs.HealthyThresholdCount
+			tg.targets = append(tg.targets, t)
+			lb.scheduleHealthCheck(t, time.Duration(rng.Int64N(int64(tg.attrs.HealthCheckInterval))))
+		}
+		tg.pool.Targets = tg.targets
 	}
-	tg.pool.Targets = tg.targets
 	return lb, nil
+}
+
+// targetGroupConfigs returns cfg's target groups, validated, with their
+// instances and attributes set: cfg.TargetGroups, or else the one target
+// group of cfg.Instances and cfg.Attributes.
+func targetGroupConfigs(cfg *Config) ([]TargetGroupConfig, error) {
+	groups := cfg.TargetGroups
+	if len(groups) == 0 {
+		if cfg.Instances == 0 {
+			cfg.Instances = defaultTargetGroupInstances
+		}
+		groups = []TargetGroupConfig{{Name: "my-target-group", Weight: 1, Instances: cfg.Instances, Attributes: cfg.Attributes}}
+	} else {
+		if cfg.Instances != 0 || cfg.Attributes != nil {
+			return nil, fmt.Errorf("with TargetGroups, set instances and attributes in each target group")
+		}
+		if err := ValidateForward(groups, cfg.TargetGroupStickiness); err != nil {
+			return nil, err
+		}
+		groups = append([]TargetGroupConfig(nil), groups...)
+	}
+	total := 0
+	for i := range groups {
+		g := &groups[i]
+		if g.Instances == 0 {
+			g.Instances = defaultTargetGroupInstances
+		}
+		total += g.Instances
+		if g.Instances < 0 || total > MaxInstances {
+			return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, g.Instances)
+		}
+		a := DefaultAttributes()
+		if g.Attributes != nil {
+			a = *g.Attributes
+		}
+		if err := a.Validate(); err != nil {
+			return nil, err
+		}
+		g.Attributes = &a
+	}
+	return groups, nil
 }
 
 var zones = [...]string{"a", "b", "c"}
@@ -249,6 +304,11 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if w := tg.lb.Listener.weighted; w != nil {
+		if err := admitAttributes(len(w.groups), w.sticky.Enabled, a, tg.ARN); err != nil {
+			return err
+		}
+	}
 	old := tg.attrs
 	tg.attrs = a
 	if old.Algorithm != a.Algorithm {
@@ -286,21 +346,28 @@ func (lb *LoadBalancer) instance(idOrName string) (*Target, error) {
 // group (scale out). It starts in state initial and receives traffic once
 // it passes HealthyThresholdCount health checks.
 func (lb *LoadBalancer) LaunchInstance() (*Target, error) {
+	return lb.LaunchInstanceIn(lb.TargetGroup)
+}
+
+// LaunchInstanceIn is LaunchInstance for target group tg, one of
+// TargetGroups.
+func (lb *LoadBalancer) LaunchInstanceIn(tg *TargetGroup) (*Target, error) {
 	if len(lb.instances) >= MaxInstances {
 		return nil, fmt.Errorf("the lab runs at most %d instances", MaxInstances)
 	}
 	t := lb.launch()
+	t.group = tg
 	return t, lb.RegisterTarget(t.ID)
 }
 
-// RegisterTarget registers an unused or draining instance with the target
+// RegisterTarget registers an unused or draining instance with its target
 // group; it starts in state initial.
 func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
 	t, err := lb.instance(idOrName)
 	if err != nil {
 		return err
 	}
-	tg := lb.TargetGroup
+	tg := t.group
 	switch t.State {
 	case StateUnused:
 		tg.targets = append(tg.targets, t)
@@ -331,7 +398,7 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	}
 	t.hcGen++ // draining targets are not health checked
 	t.NextHealthCheck = time.Time{}
-	delay := lb.TargetGroup.attrs.DeregistrationDelay
+	delay := t.group.attrs.DeregistrationDelay
 	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
 	t.DrainingUntil = lb.now.Add(delay)
 	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, idx: int32(t.Number), gen: t.hcGen})
@@ -345,7 +412,7 @@ func (lb *LoadBalancer) finishDraining(t *Target) {
 	if t.State != StateDraining {
 		return
 	}
-	tg := lb.TargetGroup
+	tg := t.group
 	for i, x := range tg.targets {
 		if x == t {
 			tg.targets = append(tg.targets[:i:i], tg.targets[i+1:]...)
@@ -438,12 +505,16 @@ func (lb *LoadBalancer) emit(e Event) {
 }
 
 // DecodeCookie reads a stickiness cookie value the way the load balancer
-// does (name is AWSALB, AWSALBCORS or AWSALBAPP-0), for the UI's decoded
-// view. It reports why a value is not accepted.
+// does (name is AWSALB, AWSALBCORS, AWSALBAPP-0, AWSALBTG or
+// AWSALBTGCORS), for the UI's decoded view. It reports why a value is not
+// accepted.
 func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
 	k := kindLB
-	if name == CookieAWSALBAPP {
+	switch {
+	case name == CookieAWSALBAPP:
 		k = kindApp
+	case isGroupCookie(name):
+		k = kindGroup
 	}
 	return lb.codec.open(k, value, lb.now)
 }
