@@ -42,6 +42,9 @@ type CookieVerdict struct {
 	Err  error
 	// Target is the instance the cookie names, nil when none.
 	Target *Target
+	// TargetGroup is the target group a group cookie (AWSALBTG,
+	// AWSALBTGCORS) names, nil when none.
+	TargetGroup *TargetGroup
 	// Left is how long the cookie keeps routing unless a response
 	// re-issues it (negative: past the stickiness duration).
 	Left time.Duration
@@ -49,6 +52,9 @@ type CookieVerdict struct {
 
 // Text explains the verdict to a learner in one sentence.
 func (v CookieVerdict) Text(tg *TargetGroup) string {
+	if isGroupCookie(v.Name) {
+		return v.groupText()
+	}
 	switch v.Role {
 	case RoleFollowed:
 		return "Read by the load balancer: " + v.Reason.Text() + "."
@@ -80,6 +86,12 @@ func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	seen := make(map[string]bool, len(cs))
 	for _, c := range cs {
 		v := CookieVerdict{Name: c.Name}
+		if isGroupCookie(c.Name) {
+			lb.explainGroup(&v, c, &r, seen[c.Name])
+			seen[c.Name] = true
+			out = append(out, v)
+			continue
+		}
 		sticky := isStickinessCookie(c.Name)
 		switch {
 		case seen[c.Name] && (sticky || p.Reads(c.Name)):
@@ -112,4 +124,44 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 	}
 	v.Target = lb.TargetByUID(v.Info.Target)
 	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
+}
+
+// explainGroup fills in the verdict on a group cookie c of request r, by
+// the weighted forward action's own Route and Follows; seen says a cookie
+// of its name came before.
+func (lb *LoadBalancer) explainGroup(v *CookieVerdict, c StoredCookie, r *Request, seen bool) {
+	w := lb.Listener.weighted
+	switch {
+	case w == nil || !w.sticky.Enabled:
+		v.Role = RoleDisabled
+	case seen:
+		v.Role = RoleShadowed
+	default:
+		followed := w.policy.Follows(r)
+		value, _ := r.Cookie(followed)
+		v.Role = RoleShadowed
+		if c.Name == followed || c.Name == CookieAWSALBTG && followed == CookieAWSALBTGCORS && c.Value == value {
+			_, v.Reason = w.policy.Route(r)
+			v.Role = RoleFollowed
+		}
+	}
+	v.Info, v.Err = lb.DecodeCookie(c.Name, c.Value)
+	if v.Err == nil && w != nil {
+		v.TargetGroup = w.group(v.Info.TargetGroup)
+		v.Left = w.sticky.Duration() - lb.now.Sub(v.Info.Issued)
+	}
+}
+
+// groupText is Text for a group cookie.
+func (v CookieVerdict) groupText() string {
+	switch v.Role {
+	case RoleFollowed:
+		return "Read by the load balancer: " + v.Reason.GroupText() + "."
+	case RoleShadowed:
+		if v.Name == CookieAWSALBTG {
+			return "Not read: AWSALBTGCORS is sent too, and the load balancer follows it first."
+		}
+		return "Not read: the load balancer reads only the first cookie of this name."
+	}
+	return "Ignored: the listener's forward action has no group stickiness."
 }

@@ -299,6 +299,25 @@ func (p *GroupCookieStickiness) Issue(tg *TargetGroup, now time.Time) []StoredCo
 	return s.cookies
 }
 
+// groupReasonTexts explain the reasons a forward action gives, by Reason.
+var groupReasonTexts = map[Reason]string{
+	ReasonNoStickiness:       "group stickiness off: a target group picked by weight",
+	ReasonNewClient:          "no group cookie: a target group picked by weight, AWSALBTG set",
+	ReasonSticky:             "group sticky: the cookie names this target group",
+	ReasonCookieExpired:      "group cookie expired (older than the group stickiness duration): a target group picked by weight",
+	ReasonCookieInvalid:      "group cookie invalid (does not decrypt: tampered or foreign): treated as absent",
+	ReasonStickinessDisabled: "group stickiness off: the group cookie sent was ignored",
+}
+
+// GroupText returns a sentence explaining the reason a forward action
+// gave for its target group (Exchange.GroupReason) to a learner.
+func (r Reason) GroupText() string {
+	if s, ok := groupReasonTexts[r]; ok {
+		return s
+	}
+	return r.Text()
+}
+
 // isGroupCookie reports whether name is AWSALBTG or AWSALBTGCORS.
 func isGroupCookie(name string) bool {
 	return name == CookieAWSALBTG || name == CookieAWSALBTGCORS
