@@ -55,14 +55,10 @@ func (v CookieVerdict) Text(tg *TargetGroup) string {
 	if isGroupCookie(v.Name) {
 		return v.groupText()
 	}
+	if s, ok := v.readText(v.Reason.Text(), CookieAWSALB, CookieAWSALBCORS); ok {
+		return s
+	}
 	switch v.Role {
-	case RoleFollowed:
-		return "Read by the load balancer: " + v.Reason.Text() + "."
-	case RoleShadowed:
-		if v.Name == CookieAWSALB {
-			return "Not read: AWSALBCORS is sent too, and the load balancer follows it first."
-		}
-		return "Not read: the load balancer reads only the first cookie of this name."
 	case RoleAppCookie:
 		return fmt.Sprintf("The application's cookie (stickiness.app_cookie.cookie_name): while it is sent, %s routes.", CookieAWSALBAPP)
 	case RoleDisabled:
@@ -154,14 +150,23 @@ func (lb *LoadBalancer) explainGroup(v *CookieVerdict, c StoredCookie, r *Reques
 
 // groupText is Text for a group cookie.
 func (v CookieVerdict) groupText() string {
-	switch v.Role {
-	case RoleFollowed:
-		return "Read by the load balancer: " + v.Reason.GroupText() + "."
-	case RoleShadowed:
-		if v.Name == CookieAWSALBTG {
-			return "Not read: AWSALBTGCORS is sent too, and the load balancer follows it first."
-		}
-		return "Not read: the load balancer reads only the first cookie of this name."
+	if s, ok := v.readText(v.Reason.GroupText(), CookieAWSALBTG, CookieAWSALBTGCORS); ok {
+		return s
 	}
 	return "Ignored: the listener's forward action has no group stickiness."
+}
+
+// readText is Text for a followed or shadowed cookie of a pair, plain and
+// its CORS twin, given the text of the reason; false for other roles.
+func (v CookieVerdict) readText(reason, plain, cors string) (string, bool) {
+	switch v.Role {
+	case RoleFollowed:
+		return "Read by the load balancer: " + reason + ".", true
+	case RoleShadowed:
+		if v.Name == plain {
+			return "Not read: " + cors + " is sent too, and the load balancer follows it first.", true
+		}
+		return "Not read: the load balancer reads only the first cookie of this name.", true
+	}
+	return "", false
 }

@@ -215,10 +215,8 @@ type NoGroupStickiness struct{}
 
 // Route notes an ignored group cookie; the weights always split.
 func (NoGroupStickiness) Route(r *Request) (*TargetGroup, Reason) {
-	for _, c := range r.Cookies {
-		if isGroupCookie(c.Name) {
-			return nil, ReasonStickinessDisabled
-		}
+	if _, _, ok := followTwins(r, CookieAWSALBTGCORS, CookieAWSALBTG); ok {
+		return nil, ReasonStickinessDisabled
 	}
 	return nil, ReasonNoStickiness
 }
@@ -251,7 +249,7 @@ type issuedGroup struct {
 // names while the duration holds; a value that does not open, or names no
 // target group of the action, is treated as absent.
 func (p *GroupCookieStickiness) Route(r *Request) (*TargetGroup, Reason) {
-	_, v, ok := p.follow(r)
+	_, v, ok := followTwins(r, CookieAWSALBTGCORS, CookieAWSALBTG)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -272,19 +270,8 @@ func (p *GroupCookieStickiness) Route(r *Request) (*TargetGroup, Reason) {
 
 // Follows returns AWSALBTGCORS when r carries it, or else AWSALBTG.
 func (p *GroupCookieStickiness) Follows(r *Request) string {
-	name, _, _ := p.follow(r)
+	name, _, _ := followTwins(r, CookieAWSALBTGCORS, CookieAWSALBTG)
 	return name
-}
-
-// follow returns the cookie Route follows: AWSALBTGCORS, or else AWSALBTG.
-func (p *GroupCookieStickiness) follow(r *Request) (name, value string, ok bool) {
-	if v, ok := r.Cookie(CookieAWSALBTGCORS); ok {
-		return CookieAWSALBTGCORS, v, true
-	}
-	if v, ok := r.Cookie(CookieAWSALBTG); ok {
-		return CookieAWSALBTG, v, true
-	}
-	return "", "", false
 }
 
 // Issue adds AWSALBTG and AWSALBTGCORS naming tg, sealed at most once per

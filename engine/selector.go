@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"math/rand/v2"
-	"time"
-)
+import "math/rand/v2"
 
 // Selector picks a target for a request that stickiness does not route. One
 // type implements each load_balancing.algorithm.type.
@@ -44,54 +41,34 @@ type RoundRobinSelection struct {
 	next int
 }
 
-// Select returns the next available target after the previous pick.
+// Select returns the next available target after the previous pick; a
+// target in slow start takes its turn only when owed a whole request.
 func (s *RoundRobinSelection) Select(pool *Pool, r *Request) *Target {
-	if pool.SlowStart > 0 && !pool.FailOpen {
-		return s.selectSlowStart(pool, r.Time)
-	}
+	slow := pool.SlowStart > 0 && !pool.FailOpen
 	n := len(pool.Targets)
-	for i := 0; i < n; i++ {
-		t := pool.Targets[(s.next+i)%n]
-		if pool.Available(t) {
-			s.next = (s.next + i + 1) % n
-			return t
-		}
-	}
-	return nil
-}
-
-// selectSlowStart is Select while targets are in slow start: each turn of
-// such a target adds its share to what it is owed, and it takes the request
-// only once owed a whole one, so its share of requests grows linearly.
-func (s *RoundRobinSelection) selectSlowStart(pool *Pool, now time.Time) *Target {
-	n := len(pool.Targets)
-	var first *Target
-	firstAt := 0
+	var skipped *Target
+	skippedAt := 0
 	for i := 0; i < n; i++ {
 		j := (s.next + i) % n
 		t := pool.Targets[j]
 		if !pool.Available(t) {
 			continue
 		}
-		if first == nil {
-			first, firstAt = t, j
-		}
-		if t.InSlowStart(now) {
-			t.slowCredit += t.SlowStartShare(now)
-			if t.slowCredit < 1 {
-				continue
+		if slow && !t.slowStartTurn(r.Time) {
+			if skipped == nil {
+				skipped, skippedAt = t, j
 			}
-			t.slowCredit--
+			continue
 		}
 		s.next = (j + 1) % n
 		return t
 	}
 	// Every available target is in slow start and owed less than a
-	// request: the first one takes it (simulated assumption).
-	if first != nil {
-		s.next = (firstAt + 1) % n
+	// request: the first one skipped takes it (simulated assumption).
+	if skipped != nil {
+		s.next = (skippedAt + 1) % n
 	}
-	return first
+	return skipped
 }
 
 // LeastOutstandingRequestsSelection is a policy that picks the available

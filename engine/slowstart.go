@@ -19,6 +19,21 @@ func (t *Target) InSlowStart(now time.Time) bool {
 	return !t.SlowStartUntil.IsZero() && now.Before(t.SlowStartUntil)
 }
 
+// slowStartTurn reports whether t takes its round robin turn at now: always
+// outside slow start; in it, each turn adds its share to what t is owed,
+// and t takes the turn once owed a whole request.
+func (t *Target) slowStartTurn(now time.Time) bool {
+	if !t.InSlowStart(now) {
+		return true
+	}
+	t.slowCredit += t.SlowStartShare(now)
+	if t.slowCredit < 1 {
+		return false
+	}
+	t.slowCredit--
+	return true
+}
+
 // beginSlowStart puts t, just found healthy, in slow start when tg has
 // slow start on and another healthy target is not in slow start: never in
 // an empty group, never for targets healthy before (REFERENCE.md §4).

@@ -57,6 +57,18 @@ func (NoStickiness) Route(r *Request) (*Target, Reason) {
 	return nil, ReasonNoStickiness
 }
 
+// followTwins returns the cookie a policy follows in r among a cookie
+// (plain) and its CORS twin: the twin when r carries it, or else plain.
+func followTwins(r *Request, cors, plain string) (name, value string, ok bool) {
+	if v, ok := r.Cookie(cors); ok {
+		return cors, v, true
+	}
+	if v, ok := r.Cookie(plain); ok {
+		return plain, v, true
+	}
+	return "", "", false
+}
+
 // isStickinessCookie reports whether name is a cookie some stickiness
 // type sets.
 func isStickinessCookie(name string) bool {
