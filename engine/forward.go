@@ -16,12 +16,15 @@ const (
 // Keys of a forward action's settings in a *ValidationError, spelled as in
 // the AWS API's ForwardActionConfig.
 const (
-	KeyForwardTargetGroups      = "ForwardConfig.TargetGroups"
-	KeyTargetGroupWeight        = "ForwardConfig.TargetGroups.Weight"
-	KeyGroupStickinessDuration  = "TargetGroupStickinessConfig.DurationSeconds"
-	KeyGroupStickinessEnabled   = "TargetGroupStickinessConfig.Enabled"
-	defaultTargetGroupInstances = 3
+	KeyForwardTargetGroups     = "ForwardConfig.TargetGroups"
+	KeyTargetGroupWeight       = "ForwardConfig.TargetGroups.Weight"
+	KeyGroupStickinessDuration = "TargetGroupStickinessConfig.DurationSeconds"
+	KeyGroupStickinessEnabled  = "TargetGroupStickinessConfig.Enabled"
 )
+
+// defaultTargetGroupInstances is how many instances a target group starts
+// with when its config says 0.
+const defaultTargetGroupInstances = 3
 
 // AWS's messages for a forward action, and the simulator's where AWS's
 // wording is not known (see Assumptions).
@@ -145,14 +148,15 @@ type weightedForward struct {
 	rng     *rand.Rand
 }
 
-// forward returns the target group that takes r and why: the one a group
-// cookie names, or a weighted random one.
-func (w *weightedForward) forward(r *Request) (*TargetGroup, Reason) {
+// forward returns the target group that takes r, noting why in ex: the
+// one a group cookie names, or a weighted random one.
+func (w *weightedForward) forward(r *Request, ex *Exchange) *TargetGroup {
 	tg, reason := w.policy.Route(r)
 	if tg == nil {
 		tg = w.split()
 	}
-	return tg, reason
+	ex.GroupReason = reason
+	return tg
 }
 
 // split returns a target group at random by weight.

@@ -13,13 +13,13 @@ type Listener struct {
 	weighted      *weightedForward // nil: one target group
 }
 
-// forward returns the target group that takes request r, and why (the
-// group cookie's reason): the listener's stage of serve.
-func (l *Listener) forward(r *Request) (*TargetGroup, Reason) {
-	if l.weighted == nil {
-		return l.defaultAction, ReasonNoStickiness
+// forward returns the target group that takes request r, noting in ex why
+// when a weighted forward action chose it: the listener's stage of serve.
+func (l *Listener) forward(r *Request, ex *Exchange) *TargetGroup {
+	if w := l.weighted; w != nil {
+		return w.forward(r, ex)
 	}
-	return l.weighted.forward(r)
+	return l.defaultAction
 }
 
 // route is forward without the weighted split, which draws from the

@@ -533,8 +533,9 @@ func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
 	return t.buckets.sum(lb.now.Unix(), window)
 }
 
-// Imbalance returns max/mean of the requests each in-service target got in
-// the last window seconds (at most 60): 1 is perfectly even. It returns 0
+// Imbalance returns max/mean of the requests each in-service target of
+// the default target group got in the last window seconds (at most 60): 1
+// is perfectly even. It returns 0
 // when no in-service target got a request.
 func (lb *LoadBalancer) Imbalance(window int) float64 {
 	var sum, max int64

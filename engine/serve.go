@@ -33,8 +33,8 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	s := &lb.scratch
 	r := lb.receive(c, path)                                   // the request and its cookies
 	ex := s.ex.start(r, record || lb.log.cookies > 0, &s.sent) // its record
-	tg, group := lb.Listener.forward(r)                        // listener: the forward action's target group
-	ex.TargetGroup, ex.GroupReason = tg.Name, group
+	tg := lb.Listener.forward(r, ex)                           // listener: the forward action's target group
+	ex.TargetGroup = tg.Name
 	t, reason := tg.stickiness.Route(r) // stickiness: the target a cookie names
 	if t == nil {
 		t = tg.pick(r, ex) // algorithm: the Selector picks
@@ -134,25 +134,36 @@ func (lb *LoadBalancer) respond(c *Client, ex *Exchange, app, sticky, groups []S
 	ex.Status = 200
 	if ex.recording {
 		s := &lb.scratch
-		s.set = append(append(append(s.set[:0], app...), sticky...), groups...)
+		s.set = append(append(s.set[:0], app...), sticky...)
+		if groups != nil {
+			s.set = append(s.set, groups...)
+		}
 		ex.SetCookies = s.set
 	}
-	for _, cs := range [3][]StoredCookie{app, sticky, groups} {
-		if len(cs) == 0 {
-			continue
-		}
-		var err error
-		if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
-			err = j.take(lb.now, cs)
-		} else {
-			err = c.Jar.SetCookies(lb.now, cs)
-		}
-		if err != nil && ex.StoreError == "" {
-			ex.StoreError = err.Error()
-		}
+	lb.store(c, ex, app)
+	lb.store(c, ex, sticky)
+	if groups != nil {
+		lb.store(c, ex, groups)
 	}
 	lb.emitRequest(ex, ex.TargetName)
 	return ex
+}
+
+// store hands a response's cookies cs to c's jar, noting in ex the first
+// one the jar refuses.
+func (lb *LoadBalancer) store(c *Client, ex *Exchange, cs []StoredCookie) {
+	if len(cs) == 0 {
+		return
+	}
+	var err error
+	if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
+		err = j.take(lb.now, cs)
+	} else {
+		err = c.Jar.SetCookies(lb.now, cs)
+	}
+	if err != nil && ex.StoreError == "" {
+		ex.StoreError = err.Error()
+	}
 }
 
 // emitRequest hands the exchange to the subscribers. Requests are not kept

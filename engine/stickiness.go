@@ -59,6 +59,7 @@ func (NoStickiness) Route(r *Request) (*Target, Reason) {
 
 // followTwins returns the cookie a policy follows in r among a cookie
 // (plain) and its CORS twin: the twin when r carries it, or else plain.
+// AWSALB's own follow keeps constant names, which its hot path needs.
 func followTwins(r *Request, cors, plain string) (name, value string, ok bool) {
 	if v, ok := r.Cookie(cors); ok {
 		return cors, v, true

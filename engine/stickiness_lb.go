@@ -15,7 +15,7 @@ type LBCookieStickiness struct {
 // Route follows AWSALBCORS, or else AWSALB: when both are sent,
 // AWSALBCORS wins.
 func (p *LBCookieStickiness) Route(r *Request) (*Target, Reason) {
-	_, v, ok := followTwins(r, CookieAWSALBCORS, CookieAWSALB)
+	_, v, ok := p.follow(r)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -24,8 +24,19 @@ func (p *LBCookieStickiness) Route(r *Request) (*Target, Reason) {
 
 // Follows returns AWSALBCORS when r carries it, or else AWSALB.
 func (p *LBCookieStickiness) Follows(r *Request) string {
-	name, _, _ := followTwins(r, CookieAWSALBCORS, CookieAWSALB)
+	name, _, _ := p.follow(r)
 	return name
+}
+
+// follow returns the cookie Route follows: AWSALBCORS, or else AWSALB.
+func (p *LBCookieStickiness) follow(r *Request) (name, value string, ok bool) {
+	if v, ok := r.Cookie(CookieAWSALBCORS); ok {
+		return CookieAWSALBCORS, v, true
+	}
+	if v, ok := r.Cookie(CookieAWSALB); ok {
+		return CookieAWSALB, v, true
+	}
+	return "", "", false
 }
 
 // Issue adds AWSALB and AWSALBCORS naming t, whatever routed the request.
