@@ -41,6 +41,7 @@ func TestBenchReport(t *testing.T) {
 	fresh := testing.Benchmark(BenchmarkNewClient)
 	crowd := testing.Benchmark(BenchmarkCrowd)
 	crowd10k := testing.Benchmark(BenchmarkCrowd10k)
+	group := testing.Benchmark(BenchmarkGroupStickyRequest)
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, median(stickies))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, median(opens))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, median(ratios))
@@ -53,6 +54,8 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%snew_client_allocs: %d\n", prefix, fresh.AllocsPerOp())
 	fmt.Printf("%scrowd_rps: %.0f\n", prefix, crowd.Extra["req/s"])
 	fmt.Printf("%scrowd_10k_clients_rps: %.0f\n", prefix, crowd10k.Extra["req/s"])
+	fmt.Printf("%sgroup_sticky_request_ns: %.1f\n", prefix, ns(group))
+	fmt.Printf("%sgroup_allocs_per_request: %d\n", prefix, group.AllocsPerOp())
 }
 
 // median returns the middle value of xs, which it sorts.

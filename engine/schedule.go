@@ -83,7 +83,7 @@ func (lb *LoadBalancer) run(x scheduled) {
 		}
 	case evSlowStartDone:
 		if t := lb.target(&x); x.gen == t.slowGen {
-			t.group.endSlowStart(t, "the slow start duration is over: a full share")
+			t.group.endSlowStart(t, "its duration is over: a full share from now on")
 		}
 	case evSample:
 		lb.sample()
