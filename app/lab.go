@@ -24,6 +24,9 @@ type Lab struct {
 	said    string     // the live region's text (announcer.go)
 	embed   Embed      // ?embed= and ?parent= (embed.go)
 	full    string     // the full lab's address, for an embedded lab
+	saved   labSaved   // the world saved in the browser (persist.go)
+
+	sc scenarioState // sharing and loading scenarios (labscenario.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -36,7 +39,10 @@ func (l *Lab) OnMount(ctx app.Context) {
 	}
 	l.watchHistory(ctx)
 	l.listenToParent(ctx)
+	l.holdWorld(ctx, false)
+	closeHide := app.Window().AddEventListener("pagehide", func(ctx app.Context, e app.Event) { l.save() })
 	ctx.Async(func() {
+		defer closeHide()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
@@ -44,28 +50,47 @@ func (l *Lab) OnMount(ctx app.Context) {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				ctx.Dispatch(func(ctx app.Context) { l.m.sync() })
+				ctx.Dispatch(func(ctx app.Context) {
+					l.m.sync()
+					if l.m.lb.Crowd() != nil || l.m.player.fastForwarding() {
+						l.save() // the clock moves apart from the wall clock
+					}
+				})
 			}
 		}
 	})
 }
 
-// start builds the model from URL parameters, falling back to the
-// defaults when the setup is refused.
+// start restores the lab saved for the page's URL, or builds a new one from
+// its parameters, falling back to the defaults when the setup is refused.
 func (l *Lab) start(q map[string][]string) {
-	setup, msgs := ParseSetup(q)
-	m, err := newModel(setup, l.opts)
-	if err != nil {
-		msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
-		m, _ = newModel(DefaultSetup(), l.opts)
+	m, msgs := l.startWorld(q)
+	restored := m != nil
+	if !restored {
+		setup, setupMsgs := ParseSetup(q)
+		msgs = append(msgs, setupMsgs...)
+		var err error
+		if m, err = newModel(setup, l.opts); err != nil {
+			msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
+			m, _ = newModel(DefaultSetup(), l.opts)
+		}
+	}
+	if l.opts.StoreProblem != "" {
+		msgs = append(msgs, "This browser does not let the lab keep its state ("+l.opts.StoreProblem+"): a reload starts a new lab.")
 	}
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
-	l.notices = append(l.notices, l.startTraffic(q)...)
+	l.notices = append(l.notices, l.startTraffic(q, restored)...)
+	m.changed = l.save
 	var embedMsgs []string
 	l.embed, embedMsgs = ParseEmbed(q)
 	l.notices = append(l.notices, embedMsgs...)
 	l.full = fullLabHref(q)
+	if restored {
+		l.sc.lesson, _ = first(q, "lesson") // the link's scenario is in the saved lab
+	} else {
+		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
+	}
 }
 
 // Render draws the page.
@@ -110,6 +135,9 @@ func (l *Lab) Render() app.UI {
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
 				),
 			),
+			&SavedLab{IHold: l.saved.hold, IRestored: agoWords(l.saved.at, l.m.player.now()), IError: l.saved.err, ITook: l.saved.took,
+				IOnReset: l.resetLab, IOnTakeOver: l.takeOverClicked},
+			l.sharePanel(),
 			l.tabBar(),
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
@@ -171,11 +199,19 @@ func (l *Lab) refresh() {
 	l.announce(exchangeWords(&ex))
 	l.post(newRequestMessage(&ex))
 }
-func (l *Lab) fastForward(d time.Duration)       { l.m.player.fastForward(d); l.ensureFrames() }
-func (l *Lab) deleteCookie(name string)          { l.m.jar.Delete(name) }
-func (l *Lab) stopInstance(name string)          { l.act(l.m.lb.StopInstance(name)) }
-func (l *Lab) startInstance(name string)         { l.act(l.m.lb.StartInstance(name)) }
-func (l *Lab) failChecks(name string, fail bool) { l.act(l.m.lb.SetFailHealthChecks(name, fail)) }
+func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }
+func (l *Lab) deleteCookie(name string)    { l.do(Action{Do: DoDeleteCookie, Name: name}) }
+func (l *Lab) stopInstance(name string)    { l.do(Action{Do: DoStopInstance, Instance: name}) }
+func (l *Lab) startInstance(name string)   { l.do(Action{Do: DoStartInstance, Instance: name}) }
+func (l *Lab) failChecks(name string, fail bool) {
+	l.do(Action{Do: map[bool]string{true: DoFailChecks, false: DoPassChecks}[fail], Instance: name})
+}
+
+// do carries out the learner's action and shows its error, if any.
+func (l *Lab) do(a Action) {
+	_, err := l.m.do(a)
+	l.act(err)
+}
 
 func (l *Lab) openDirect(name string) {
 	ex, err := l.m.openDirect(name)
@@ -199,12 +235,11 @@ func (l *Lab) attributesSaved(err error) {
 }
 
 func (l *Lab) saveAttributes(a engine.Attributes) error {
-	l.m.sync()
-	return l.m.lb.TargetGroup.SetAttributes(a)
+	_, err := l.m.do(Action{Do: DoSaveAttributes, Attributes: attributeValues(a)})
+	return err
 }
 
 func (l *Lab) act(err error) {
-	l.m.sync()
 	l.err = ""
 	if err != nil {
 		l.err = err.Error()

@@ -21,6 +21,14 @@ type Options struct {
 	// runs the simulation and refreshes its live views in it. nil: no
 	// frame loop (the simulation follows the Lab's one-second tick).
 	Frames func(ctx context.Context, f func(wall time.Time))
+	// Store keeps the lab's world across reloads (localStorage in the
+	// browser); nil: a reload starts a new lab. StoreProblem says why the
+	// browser refused one, for the learner.
+	Store        Store
+	StoreProblem string
+	// Lock lets one tab at a time run the saved world (Web Locks in the
+	// browser); nil: this tab runs it.
+	Lock TabLock
 	// ReducedMotion reports whether the learner asked for reduced motion:
 	// the traffic lab then opens paused. nil reads the browser's
 	// prefers-reduced-motion (false outside a browser).
@@ -47,6 +55,23 @@ type model struct {
 	direct   *engine.Exchange  // the latest instance opened directly
 
 	preset string // the traffic lab's preset staged, "" for none
+
+	journal Journal // the setup and every action since, to replay (journal.go)
+	// shadow holds the cookies the load balancer and the lab left in the
+	// learner's browser: a request carrying others notes them. A replay
+	// sends its requests from it (replaying).
+	shadow    engine.MemoryJar
+	replaying bool
+	changed   func() // called after each journaled action: the Lab saves
+}
+
+// learnerJar returns the jar the learner's requests read: the browser's,
+// or the shadow while replaying.
+func (m *model) learnerJar() engine.CookieJar {
+	if m.replaying {
+		return &m.shadow
+	}
+	return m.jar
 }
 
 // newModel starts a lab from setup. The simulated clock starts at the wall
@@ -57,8 +82,16 @@ func newModel(setup Setup, opts Options) (*model, error) {
 	if now == nil {
 		now = time.Now
 	}
+	return newModelAt(setup, opts, now().UTC().Truncate(time.Second))
+}
+
+// newModelAt starts a lab from setup whose simulated clock starts at wall.
+func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
 	attrs := setup.Attributes()
-	wall := now().UTC().Truncate(time.Second)
 	lb, err := engine.New(engine.Config{
 		Seed:       setup.Seed,
 		Instances:  setup.Instances,
@@ -72,7 +105,7 @@ func newModel(setup Setup, opts Options) (*model, error) {
 	if jar == nil {
 		jar = &engine.MemoryJar{}
 	}
-	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall)}
+	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall), journal: Journal{Setup: setup, Start: wall}}
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
 	return m, nil
 }
@@ -81,27 +114,38 @@ func newModel(setup Setup, opts Options) (*model, error) {
 // checks and draining happen in real time.
 func (m *model) sync() { m.player.sync() }
 
+// do carries out the learner's action a now and journals it when it
+// succeeds. The engine's clock is first moved to the next whole
+// millisecond, the journal's grain, so that a replay repeats it exactly.
+func (m *model) do(a Action) (*engine.Exchange, error) {
+	m.sync()
+	ms := (m.lb.Now().Sub(m.journal.Start) + time.Millisecond - 1) / time.Millisecond
+	m.lb.AdvanceTo(at(m.journal.Start, int64(ms)))
+	a.At = int64(ms)
+	ex, err := m.apply(&a)
+	if err == nil {
+		m.journal.Actions = append(m.journal.Actions, a)
+		if m.changed != nil {
+			m.changed()
+		}
+	}
+	return ex, err
+}
+
 // refresh sends the learner's request through the load balancer, as the
 // browser's Refresh button does.
 func (m *model) refresh() engine.Exchange {
-	m.sync()
-	ex := m.lb.Do(m.learner, "/")
-	m.record(ex)
-	m.last = &ex
-	m.direct = nil
-	return ex
+	ex, _ := m.do(Action{Do: DoRefresh})
+	return *ex
 }
 
 // openDirect opens an instance directly, bypassing the load balancer.
 func (m *model) openDirect(name string) (engine.Exchange, error) {
-	m.sync()
-	ex, err := m.lb.DoDirect(m.learner, name, "/")
+	ex, err := m.do(Action{Do: DoOpen, Instance: name})
 	if err != nil {
-		return ex, err
+		return engine.Exchange{}, err
 	}
-	m.record(ex)
-	m.direct = &ex
-	return ex, nil
+	return *ex, nil
 }
 
 func (m *model) record(ex engine.Exchange) {
@@ -147,30 +191,27 @@ func (m *model) shown() *engine.Exchange {
 // startCrowd starts (or restarts) a crowd on the running load balancer; the
 // counters count from now.
 func (m *model) startCrowd(cfg engine.CrowdConfig) error {
-	m.sync()
-	if _, err := m.lb.StartCrowd(cfg); err != nil {
-		return err
-	}
-	m.player.resetCounters()
-	m.preset = ""
-	return nil
+	_, err := m.do(Action{Do: DoStartCrowd, Crowd: crowdSettings(cfg)})
+	return err
 }
 
 // stopCrowd stops the crowd; the learner's browser and the fleet go on.
-func (m *model) stopCrowd() {
-	m.sync()
-	m.lb.StopCrowd()
-}
+func (m *model) stopCrowd() { m.do(Action{Do: DoStopCrowd}) }
 
 // applyPreset replaces the load balancer with the one preset id stages (its
 // attributes, fleet, crowd and incidents), at the current simulated time.
 // The learner's browser becomes one client of it, with its real cookies.
 func (m *model) applyPreset(id string) error {
+	_, err := m.do(Action{Do: DoPreset, Name: id})
+	return err
+}
+
+// stagePreset is applyPreset's action.
+func (m *model) stagePreset(id string) error {
 	p, ok := engine.PresetByID(id)
 	if !ok {
 		return fmt.Errorf("there is no preset %q", id)
 	}
-	m.sync()
 	lb, err := p.Start(m.setup.Seed, m.lb.Now())
 	if err != nil {
 		return err
@@ -184,6 +225,6 @@ func (m *model) applyPreset(id string) error {
 func (m *model) setLoadBalancer(lb *engine.LoadBalancer) {
 	m.player.attach(lb)
 	m.lb = lb
-	m.learner = lb.NewClient("student", m.jar, engine.KeepCookies)
+	m.learner = lb.NewClient("student", m.learnerJar(), engine.KeepCookies)
 	m.last, m.direct = nil, nil
 }

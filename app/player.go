@@ -68,6 +68,14 @@ func newPlayer(lb *engine.LoadBalancer, now func() time.Time, start time.Time) *
 	return p
 }
 
+// resume plays on from simulated time sim at the wall clock now, at 1×,
+// with ahead fast-forwarded so far: a restored lab's clock.
+func (p *player) resume(sim time.Time, ahead time.Duration) {
+	w := p.now()
+	p.simStart, p.skipped, p.simBase, p.drift = sim.Add(-ahead), ahead, 0, 0
+	p.rate, p.rateWall, p.ffUntil = p.choice, w, time.Time{}
+}
+
 // attach makes lb the load balancer played, at the simulated time played so
 // far: the clock is aligned to lb (dropping any backlog or fast-forward),
 // and the recorder starts afresh on lb's events.

@@ -30,8 +30,9 @@ type labTraffic struct {
 
 // startTraffic reads the traffic lab's URL parameters: view=traffic opens
 // its tab, preset=ID stages a lesson (and opens the tab unless view says
-// otherwise). It returns what was wrong with them.
-func (l *Lab) startTraffic(q url.Values) []string {
+// otherwise) in a new lab; a restored one staged it already. It returns
+// what was wrong with them.
+func (l *Lab) startTraffic(q url.Values, restored bool) []string {
 	var msgs []string
 	if v, ok := first(q, "view"); ok {
 		switch v {
@@ -42,7 +43,11 @@ func (l *Lab) startTraffic(q url.Values) []string {
 		}
 	}
 	if id, ok := first(q, "preset"); ok {
-		if err := l.m.applyPreset(id); err != nil {
+		var err error
+		if _, ok := engine.PresetByID(id); !ok || !restored {
+			err = l.m.applyPreset(id)
+		}
+		if err != nil {
 			var ids []string
 			for _, p := range engine.Presets {
 				ids = append(ids, p.ID)
@@ -202,26 +207,17 @@ func (l *Lab) step() {
 func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
 
 func (l *Lab) setExternalStore(on bool) {
-	l.m.sync()
-	l.m.lb.SetExternalSessionStore(on)
+	l.do(Action{Do: map[bool]string{true: DoExternalStoreOn, false: DoExternalStoreOff}[on]})
 }
 
-func (l *Lab) deregister(name string) { l.act(l.m.lb.DeregisterTarget(name)) }
-func (l *Lab) register(name string)   { l.act(l.m.lb.RegisterTarget(name)) }
+func (l *Lab) deregister(name string) { l.do(Action{Do: DoDeregister, Instance: name}) }
+func (l *Lab) register(name string)   { l.do(Action{Do: DoRegister, Instance: name}) }
 
 func (l *Lab) slowDown(name string, slow bool) {
-	d := engine.DefaultLatency
-	if slow {
-		d = slowLatency
-	}
-	l.act(l.m.lb.SetLatency(name, d))
+	l.do(Action{Do: map[bool]string{true: DoSlowDown, false: DoSpeedUp}[slow], Instance: name})
 }
 
-func (l *Lab) launch() {
-	l.m.sync()
-	_, err := l.m.lb.LaunchInstance()
-	l.act(err)
-}
+func (l *Lab) launch() { l.do(Action{Do: DoLaunch}) }
 
 // wantFrames reports whether the frame loop should run: the traffic tab is
 // open, or the simulation runs a crowd or a fast-forward.

@@ -35,6 +35,9 @@ const (
 	// EventForwardChanged is the listener's weighted forward action
 	// modified: weights or group stickiness.
 	EventForwardChanged
+	// EventStickinessReset is a Network Load Balancer forgetting every
+	// source IP's target, as targets changed.
+	EventStickinessReset
 	numEventKinds
 )
 
@@ -42,6 +45,7 @@ var eventKindNames = [numEventKinds]string{
 	"request", "target-state", "session-lost", "target-registered",
 	"target-deregistered", "instance-stopped", "instance-started",
 	"attributes-changed", "session-store", "target-changed", "forward-changed",
+	"stickiness-reset",
 }
 
 // String returns the kind's name, e.g. "target-state".

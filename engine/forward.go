@@ -39,6 +39,10 @@ const (
 	// MessageAppCookieWithWeightedGroups refuses app_cookie stickiness on a
 	// target group of a weighted forward action (REFERENCE.md §3).
 	MessageAppCookieWithWeightedGroups = "Application-based stickiness (app_cookie) is not supported with weighted target groups"
+	// MessageWeightedNotALB refuses weighted target groups (or group
+	// stickiness) on a load balancer of another type, named by %s: a
+	// forward action to several target groups is an ALB listener's.
+	MessageWeightedNotALB = "A %s has no weighted target groups: forwarding to several target groups with group stickiness is an Application Load Balancer listener's action"
 )
 
 // TargetGroupConfig sets up one target group of a weighted forward action.
@@ -354,7 +358,7 @@ func (lb *LoadBalancer) TargetGroupByName(name string) *TargetGroup {
 func (lb *LoadBalancer) SetTargetGroupWeights(weights ...int) error {
 	w := lb.Listener.weighted
 	if w == nil {
-		return fmt.Errorf("the listener forwards to one target group: it has no weights")
+		return lb.notWeighted("it has no weights")
 	}
 	if len(weights) != len(w.groups) {
 		return fmt.Errorf("the forward action has %d target groups, not %d weights", len(w.groups), len(weights))
@@ -377,7 +381,7 @@ func (lb *LoadBalancer) SetTargetGroupWeights(weights ...int) error {
 func (lb *LoadBalancer) SetTargetGroupStickiness(s TargetGroupStickinessConfig) error {
 	w := lb.Listener.weighted
 	if w == nil {
-		return fmt.Errorf("the listener forwards to one target group: group stickiness needs a weighted forward action")
+		return lb.notWeighted("group stickiness needs a weighted forward action")
 	}
 	if err := ValidateForward(lb.forwardConfigs(w.weights), s); err != nil {
 		return err
@@ -385,6 +389,15 @@ func (lb *LoadBalancer) SetTargetGroupStickiness(s TargetGroupStickinessConfig) 
 	w.setStickiness(lb, s)
 	lb.emitForward()
 	return nil
+}
+
+// notWeighted is the error of a change to the weighted forward action of a
+// listener without one, for the reason given.
+func (lb *LoadBalancer) notWeighted(why string) error {
+	if lb.Type != ApplicationLoadBalancer {
+		return fmt.Errorf(MessageWeightedNotALB, lb.Type.Title())
+	}
+	return fmt.Errorf("the listener forwards to one target group: %s", why)
 }
 
 // forwardConfigs returns the running target groups as configs with

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -218,14 +219,50 @@ func TestGroupStickyRequestAllocs(t *testing.T) {
 // BenchmarkGroupStickyRequest is BenchmarkStickyRequest behind a weighted
 // forward action with group stickiness: AWSALBTG, then AWSALB.
 func BenchmarkGroupStickyRequest(b *testing.B) {
-	lb := weightedLB(b, 1, 80, 20, 3600)
-	c := lb.NewClient("learner", nil, KeepCookies)
-	lb.Do(c, "/")
-	b.ReportAllocs()
-	for b.Loop() {
-		lb.Advance(50 * time.Millisecond)
-		if ex := lb.serve(c, "/", true); ex.GroupReason != ReasonSticky {
-			b.Fatal(ex.GroupReason)
+	benchReturning(b, weightedLB(b, 1, 80, 20, 3600), ReasonSticky, true)
+}
+
+// TestWeightedOnlyOnALB checks that weighted target groups and group
+// stickiness are an Application Load Balancer's only: Classic and Network
+// configs with them are refused, their listeners refuse weights, and a
+// Classic or Network Load Balancer neither reads nor names group cookies.
+func TestWeightedOnlyOnALB(t *testing.T) {
+	groups := []TargetGroupConfig{{Name: "blue", Weight: 1}, {Name: "green", Weight: 1}}
+	for _, typ := range []LoadBalancerType{ClassicLoadBalancer, NetworkLoadBalancer} {
+		want := fmt.Sprintf(MessageWeightedNotALB, typ.Title())
+		for _, cfg := range []Config{
+			{Type: typ, TargetGroups: groups},
+			{Type: typ, TargetGroupStickiness: TargetGroupStickinessConfig{Enabled: true, DurationSeconds: 60}},
+		} {
+			if _, err := New(cfg); err == nil || err.Error() != want {
+				t.Errorf("%s with %+v: %v, want %q", typ, cfg, err, want)
+			}
 		}
+		lb, err := New(Config{Type: typ, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lb.SetTargetGroupWeights(1); err == nil || err.Error() != want {
+			t.Errorf("%s SetTargetGroupWeights: %v, want %q", typ, err, want)
+		}
+		if err := lb.SetTargetGroupStickiness(TargetGroupStickinessConfig{}); err == nil || err.Error() != want {
+			t.Errorf("%s SetTargetGroupStickiness: %v, want %q", typ, err, want)
+		}
+		if got := lb.TargetGroups(); len(got) != 1 || got[0] != lb.TargetGroup {
+			t.Errorf("%s target groups %v", typ, got)
+		}
+		c := lb.NewClient("c", nil, KeepCookies)
+		ex := lb.Do(c, "/")
+		if ex.TargetGroup != lb.TargetGroup.Name || ex.GroupReason != 0 {
+			t.Errorf("%s exchange: group %q, %s", typ, ex.TargetGroup, ex.GroupReason)
+		}
+		for _, v := range lb.ExplainCookies([]StoredCookie{{Name: CookieAWSALBTG, Value: "x"}}) {
+			if v.Role != RoleOther || v.Err != nil || v.Text(lb.TargetGroup) != "" {
+				t.Errorf("%s: AWSALBTG %+v %q, want not read", typ, v, v.Text(lb.TargetGroup))
+			}
+		}
+	}
+	if lb, err := New(Config{Type: ClassicLoadBalancer}); err != nil || lb.TargetGroup.Name != "" || lb.TargetGroup.ARN != "" {
+		t.Errorf("Classic: its one internal group %+v, %v", lb.TargetGroup, err)
 	}
 }

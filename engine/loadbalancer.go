@@ -18,19 +18,25 @@ const MaxInstances = 20
 // Config sets up a load balancer. The zero value is the article's lab:
 // three healthy instances behind "my-alb", default target group attributes.
 type Config struct {
-	Name      string // load balancer name, default "my-alb"
+	// Type is the kind of load balancer, default ApplicationLoadBalancer.
+	Type      LoadBalancerType
+	Name      string // load balancer name, default "my-alb", "my-clb" or "my-nlb"
 	Region    string // default "us-east-1"
 	Seed      uint64 // every random choice derives from it
 	Instances int    // instances registered and healthy at the start, default 3
-	// Attributes of the target group; nil means DefaultAttributes.
+	// Attributes of the target group (Classic: of the instances' health
+	// check); nil means DefaultAttributesFor(Type).
 	Attributes *Attributes
 	// TargetGroups, when set, make the listener's forward action weighted
 	// across them (1 to MaxForwardTargetGroups), the first being
 	// LoadBalancer.TargetGroup; Instances and Attributes must then be unset.
+	// An Application Load Balancer's only.
 	TargetGroups []TargetGroupConfig
 	// TargetGroupStickiness is the weighted forward action's group
 	// stickiness (AWSALBTG).
 	TargetGroupStickiness TargetGroupStickinessConfig
+	// ListenerStickiness is a Classic Load Balancer's stickiness policy.
+	ListenerStickiness ClassicStickiness
 	// ExternalSessionStore makes every instance keep sessions in one shared
 	// store instead of its own memory.
 	ExternalSessionStore bool
@@ -41,14 +47,17 @@ type Config struct {
 // DefaultLatency is how long an instance's application takes to answer.
 const DefaultLatency = 20 * time.Millisecond
 
-// LoadBalancer is a simulated Application Load Balancer with one listener
-// and one target group. It is not safe for concurrent use.
+// LoadBalancer is a simulated Application, Classic or Network Load Balancer
+// with one listener and one target group. It is not safe for concurrent use.
 type LoadBalancer struct {
+	Type     LoadBalancerType
 	Name     string
 	Region   string
 	DNSName  string // e.g. my-alb-1234567890.us-east-1.elb.amazonaws.com
 	Listener Listener
-	// TargetGroup is the listener's default forward target group.
+	// TargetGroup is the listener's default forward target group. A Classic
+	// Load Balancer has none: its TargetGroup, with no Name or ARN, holds
+	// the instances registered with the load balancer and their health check.
 	TargetGroup *TargetGroup
 
 	now        time.Time
@@ -69,6 +78,8 @@ type LoadBalancer struct {
 	history    history
 	actions    map[uint32]func(*LoadBalancer)
 	nextAction uint32
+	classic    ClassicStickiness // Classic: the listener's policy
+	nodeIP     string            // Network: the load balancer node's address
 }
 
 // Metrics are the load balancer's CloudWatch-like counters.
@@ -103,14 +114,27 @@ type TargetGroup struct {
 
 // New returns a load balancer set up by cfg, at cfg.Start.
 func New(cfg Config) (*LoadBalancer, error) {
+	if cfg.Type == "" {
+		cfg.Type = ApplicationLoadBalancer
+	}
+	name, ok := defaultName(cfg.Type)
+	if !ok {
+		return nil, ErrLoadBalancerType
+	}
 	if cfg.Name == "" {
-		cfg.Name = "my-alb"
+		cfg.Name = name
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
 	groups, err := targetGroupConfigs(&cfg)
 	if err != nil {
+		return nil, err
+	}
+	if cfg.Type != ClassicLoadBalancer && cfg.ListenerStickiness != (ClassicStickiness{}) {
+		return nil, fmt.Errorf("a %s has no listener stickiness policy", cfg.Type.Title())
+	}
+	if err := cfg.ListenerStickiness.Validate(); err != nil {
 		return nil, err
 	}
 	if cfg.Start.IsZero() {
@@ -125,6 +149,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		binary.LittleEndian.PutUint64(secret[i*8:], rng.Uint64())
 	}
 	lb := &LoadBalancer{
+		Type:     cfg.Type,
 		Name:     cfg.Name,
 		Region:   cfg.Region,
 		Listener: Listener{Protocol: "HTTP", Port: 80},
@@ -134,10 +159,19 @@ func New(cfg Config) (*LoadBalancer, error) {
 		useExt:   cfg.ExternalSessionStore,
 		origins:  make(map[uint64]*Session),
 	}
-	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
+	if cfg.Type == NetworkLoadBalancer {
+		lb.Listener.Protocol = "TCP"
+		lb.DNSName = fmt.Sprintf("%s-%016x.elb.%s.amazonaws.com", cfg.Name, rng.Uint64(), cfg.Region)
+		lb.nodeIP = fmt.Sprintf("10.0.%d.%d", rng.IntN(256), 1+rng.IntN(254))
+	} else {
+		lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
+	}
 	lb.codec = newCodec(lb.DNSName, secret)
 	lb.external = newSessionStore("external session store", true)
 	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
+	if cfg.Type == ClassicLoadBalancer {
+		lb.classic = lb.named(cfg.ListenerStickiness) // before the group's stickiness
+	}
 	tgs := make([]*TargetGroup, len(groups))
 	for i, g := range groups {
 		tg := &TargetGroup{
@@ -147,8 +181,14 @@ func New(cfg Config) (*LoadBalancer, error) {
 			lb:    lb,
 		}
 		tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
+		if cfg.Type == ClassicLoadBalancer {
+			tg.Name, tg.ARN = "", "" // its one internal group, which AWS does not show
+		}
 		tg.selector = newSelector(tg.attrs.Algorithm, rng)
-		tg.stickiness = newStickiness(tg)
+		if cfg.Type == NetworkLoadBalancer {
+			tg.selector = &FlowHashSelection{seed: rng.Uint64(), lb: lb}
+		}
+		tg.setStickiness()
 		tgs[i] = tg
 	}
 	lb.TargetGroup = tgs[0]
@@ -180,10 +220,14 @@ func New(cfg Config) (*LoadBalancer, error) {
 }
 
 // targetGroupConfigs returns cfg's target groups, validated, with their
-// instances and attributes set: cfg.TargetGroups, or else the one target
-// group of cfg.Instances and cfg.Attributes.
+// instances and attributes set: cfg.TargetGroups (an Application Load
+// Balancer's only), or else the one group of cfg.Instances and
+// cfg.Attributes (Classic: its instances' internal group).
 func targetGroupConfigs(cfg *Config) ([]TargetGroupConfig, error) {
 	groups := cfg.TargetGroups
+	if cfg.Type != ApplicationLoadBalancer && (len(groups) > 0 || cfg.TargetGroupStickiness != (TargetGroupStickinessConfig{})) {
+		return nil, fmt.Errorf(MessageWeightedNotALB, cfg.Type.Title())
+	}
 	if len(groups) == 0 {
 		if cfg.Instances == 0 {
 			cfg.Instances = defaultTargetGroupInstances
@@ -208,11 +252,11 @@ func targetGroupConfigs(cfg *Config) ([]TargetGroupConfig, error) {
 		if g.Instances < 0 || total > MaxInstances {
 			return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, g.Instances)
 		}
-		a := DefaultAttributes()
+		a := DefaultAttributesFor(cfg.Type)
 		if g.Attributes != nil {
 			a = *g.Attributes
 		}
-		if err := a.Validate(); err != nil {
+		if err := a.ValidateFor(cfg.Type); err != nil {
 			return nil, err
 		}
 		g.Attributes = &a
@@ -301,7 +345,7 @@ func (tg *TargetGroup) Targets() []*Target { return append([]*Target(nil), tg.ta
 // SetAttributes validates a and applies it to the running target group, as
 // ModifyTargetGroupAttributes does. On error nothing changes.
 func (tg *TargetGroup) SetAttributes(a Attributes) error {
-	if err := a.Validate(); err != nil {
+	if err := a.ValidateFor(tg.lb.Type); err != nil {
 		return err
 	}
 	if w := tg.lb.Listener.weighted; w != nil {
@@ -314,7 +358,7 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 	if old.Algorithm != a.Algorithm {
 		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
 	}
-	tg.stickiness = newStickiness(tg)
+	tg.setStickiness()
 	tg.slowStartOnAttributes()
 	var changed []byte
 	for _, k := range AttributeKeys {
@@ -381,6 +425,7 @@ func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
 	t.DrainingUntil = time.Time{}
 	t.ConsecutivePasses, t.ConsecutiveFailures = 0, 0
 	lb.emit(Event{Kind: EventTargetRegistered, Target: t.Name, From: from, To: StateInitial, Detail: "registered: health checks start"})
+	lb.targetsChanged()
 	lb.scheduleHealthCheck(t, 0)
 	return nil
 }
@@ -399,7 +444,11 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	t.hcGen++ // draining targets are not health checked
 	t.NextHealthCheck = time.Time{}
 	delay := t.group.attrs.DeregistrationDelay
-	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
+	drain := "deregistration delay"
+	if lb.Type == ClassicLoadBalancer {
+		drain = "connection draining" // the Classic console's word
+	}
+	lb.setState(t, StateDraining, fmt.Sprintf("%s %s", drain, delay))
 	t.DrainingUntil = lb.now.Add(delay)
 	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, idx: int32(t.Number), gen: t.hcGen})
 	if delay == 0 {
@@ -497,6 +546,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 	t.State = to
 	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
 	t.group.slowStartOnStateChange(t, from, to)
+	lb.targetsChanged()
 }
 
 func (lb *LoadBalancer) emit(e Event) {
@@ -505,9 +555,9 @@ func (lb *LoadBalancer) emit(e Event) {
 }
 
 // DecodeCookie reads a stickiness cookie value the way the load balancer
-// does (name is AWSALB, AWSALBCORS, AWSALBAPP-0, AWSALBTG or
-// AWSALBTGCORS), for the UI's decoded view. It reports why a value is not
-// accepted.
+// does (name is AWSALB, AWSALBCORS, AWSALBAPP-0, AWSALBTG, AWSALBTGCORS,
+// AWSELB or AWSELBCORS), for the UI's decoded view. It reports why a value
+// is not accepted.
 func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
 	k := kindLB
 	switch {
@@ -515,6 +565,8 @@ func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
 		k = kindApp
 	case isGroupCookie(name):
 		k = kindGroup
+	case isOneOf(name, elbCookies):
+		k = kindELB
 	}
 	return lb.codec.open(k, value, lb.now)
 }

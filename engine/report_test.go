@@ -42,6 +42,8 @@ func TestBenchReport(t *testing.T) {
 	crowd := testing.Benchmark(BenchmarkCrowd)
 	crowd10k := testing.Benchmark(BenchmarkCrowd10k)
 	group := testing.Benchmark(BenchmarkGroupStickyRequest)
+	classic := testing.Benchmark(BenchmarkClassicStickyRequest)
+	network := testing.Benchmark(BenchmarkNetworkRequest)
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, median(stickies))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, median(opens))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, median(ratios))
@@ -56,6 +58,10 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%scrowd_10k_clients_rps: %.0f\n", prefix, crowd10k.Extra["req/s"])
 	fmt.Printf("%sgroup_sticky_request_ns: %.1f\n", prefix, ns(group))
 	fmt.Printf("%sgroup_allocs_per_request: %d\n", prefix, group.AllocsPerOp())
+	fmt.Printf("%sclassic_sticky_request_ns: %.1f\n", prefix, ns(classic))
+	fmt.Printf("%sclassic_allocs_per_request: %d\n", prefix, classic.AllocsPerOp())
+	fmt.Printf("%snetwork_request_ns: %.1f\n", prefix, ns(network))
+	fmt.Printf("%snetwork_allocs_per_request: %d\n", prefix, network.AllocsPerOp())
 }
 
 // median returns the middle value of xs, which it sorts.
