@@ -27,12 +27,28 @@ type Lab struct {
 	saved   labSaved   // the world saved in the browser (persist.go)
 
 	sc scenarioState // sharing and loading scenarios (labscenario.go)
+
+	inited bool // OnInit started the lab from the window's URL
+}
+
+// OnInit starts the simulation from the page URL before the first render
+// in the browser, so the page is built once, for the lab the URL asks.
+func (l *Lab) OnInit() {
+	if app.IsServer {
+		return
+	}
+	if u := app.Window().URL(); u != nil {
+		l.start(u.Query())
+		l.inited = true
+	}
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
 // with the wall clock.
 func (l *Lab) OnMount(ctx app.Context) {
-	l.start(ctx.Page().URL().Query())
+	if !l.inited {
+		l.start(ctx.Page().URL().Query())
+	}
 	l.startFrames(ctx)
 	if app.IsServer {
 		return
