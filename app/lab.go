@@ -24,6 +24,10 @@ type Lab struct {
 	said    string     // the live region's text (announcer.go)
 	embed   Embed      // ?embed= and ?parent= (embed.go)
 	full    string     // the full lab's address, for an embedded lab
+	lesson  string     // the guided lesson shown (?lesson=), "" for none (lessonlab.go)
+	// predictions are the learner's predictions of the traffic lab's
+	// lessons, by preset and start (lessonlab.go).
+	predictions map[string]int
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -66,6 +70,7 @@ func (l *Lab) start(q map[string][]string) {
 	l.embed, embedMsgs = ParseEmbed(q)
 	l.notices = append(l.notices, embedMsgs...)
 	l.full = fullLabHref(q)
+	l.notices = append(l.notices, l.startLesson(q)...)
 }
 
 // Render draws the page.
@@ -104,7 +109,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
 			}),
-			intro(tab != tabBrowser || l.embed.On),
+			intro(tab != tabBrowser || l.embed.On || l.lesson != ""),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
@@ -114,6 +119,7 @@ func (l *Lab) Render() app.UI {
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
 			l.tabClock(),
+			l.lessonView(),
 			l.tabGrid(),
 		),
 		when(!l.embed.On, func() app.UI {
@@ -148,6 +154,7 @@ func (l *Lab) tabGrid() app.UI {
 	for _, t := range lb.Instances() {
 		names = append(names, t.Name)
 	}
+	_, external := lb.ExternalSessionStore()
 	return app.Div().Class("grid").Body(
 		app.Div().Class("col").Body(
 			&BrowserPane{
@@ -161,6 +168,10 @@ func (l *Lab) tabGrid() app.UI {
 		app.Div().Class("col").Body(
 			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
 			l.targetsPanel(),
+			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
+				app.H2().Text("Session store"),
+				&ExternalStoreSwitch{IOn: external, IOnSwitch: l.setExternalStore},
+			),
 		),
 	)
 }
@@ -183,6 +194,7 @@ func (l *Lab) failChecks(name string, fail bool) {
 func (l *Lab) do(a Action) {
 	_, err := l.m.do(a)
 	l.act(err)
+	l.sayLessonNews()
 }
 
 func (l *Lab) openDirect(name string) {
@@ -195,7 +207,13 @@ func (l *Lab) openDirect(name string) {
 }
 
 // announce has screen readers say msg (the live region, announcer.go).
-func (l *Lab) announce(msg string) { l.said = nextAnnouncement(l.said, msg) }
+// The steps of the guided lesson the action completed are said after it.
+func (l *Lab) announce(msg string) {
+	if s := l.lessonNews(); s != "" {
+		msg += " " + s
+	}
+	l.said = nextAnnouncement(l.said, msg)
+}
 
 // attributesSaved announces how a Save of the attributes form ended.
 func (l *Lab) attributesSaved(err error) {
