@@ -39,7 +39,7 @@ func (g *LessonGuide) Render() app.UI {
 	return app.Section().Class("panel", "lesson-guide").DataSet("testid", "lesson").Aria("labelledby", "lesson-title").Body(
 		app.H2().ID("lesson-title").Text("Guided lesson: sticky sessions, as the article shows them"),
 		app.P().Class("muted").Text("Do each step in this lab and in your browser's own DevTools. The lab ticks a step only when it sees it happen, "+
-			"in any order; the next step to do is open. Your progress stays through a reload of the page."),
+			"in any order; the next step to do is open. Your progress is part of the lab, as your cookies and sessions are."),
 		app.Div().Class("lesson-progress").DataSet("testid", "lesson-progress").DataSet("done-count", done).Body(
 			app.Strong().Text(fmt.Sprintf("%d of %d steps observed", done, total)),
 			app.Div().Class("lesson-bar").Aria("hidden", true).Body(

@@ -40,8 +40,9 @@ func (q *LessonQuestions) question(i int, lq lessonQuestion) app.UI {
 			app.Span().Text("Your answer"),
 			app.Input().Type("number").Attr("inputmode", "numeric").Min(0).DataSet("testid", fmt.Sprintf("lesson-answer-%d", n)).
 				Value(q.picked[i]).OnInput(func(ctx app.Context, e app.Event) {
+				// No ctx.PreventUpdate: go-app v9.8 never clears it, and the
+				// component's own Check would not render again.
 				q.picked[i] = ctx.JSSrc().Get("value").String()
-				ctx.PreventUpdate()
 			}, n),
 		)
 	} else {
