@@ -28,6 +28,7 @@ type Lab struct {
 	// predictions are the learner's predictions of the traffic lab's
 	// lessons, by preset and start (lessonlab.go).
 	predictions map[string]int
+	measured    map[string]*measured // their measured answers, once in
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step

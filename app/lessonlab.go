@@ -71,9 +71,16 @@ func (l *Lab) predictionView() app.UI {
 	if !ok {
 		choice = -1
 	}
-	var res *measured
-	if r, ok := q.measureOn(m.lb, start); ok {
-		res = &r
+	res, ok := l.measured[key]
+	if !ok {
+		// Measured once: the history is read when the horizon has passed.
+		if r, done := q.measureOn(m.lb, start); done {
+			res = &r
+			if l.measured == nil {
+				l.measured = map[string]*measured{}
+			}
+			l.measured[key] = res
+		}
 	}
 	return &PresetPrediction{IQuestion: q, IPredicted: choice, IElapsed: m.lb.Now().Sub(start), IMeasured: res,
 		IOnPredict: func(c int) {

@@ -60,7 +60,7 @@ func (p *PresetPrediction) Render() app.UI {
 				app.Div().Class("prediction-choices").Body(
 					app.Range(q.Choices).Slice(func(i int) app.UI {
 						return app.Label().Class("check").Body(
-							app.Input().Type("radio").Name("prediction").Value(i).Checked(p.draft == i+1).
+							app.Input().Type("radio").Name("prediction").Value(i).Checked(p.draft == i+1).Required(true).
 								DataSet("testid", fmt.Sprintf("prediction-choice-%d", i+1)).
 								OnChange(func(ctx app.Context, e app.Event) { p.draft = i + 1 }, i),
 							app.Text(" "+q.Choices[i]),
@@ -69,7 +69,7 @@ func (p *PresetPrediction) Render() app.UI {
 				),
 			),
 			app.Div().Class("row").Body(
-				app.Button().Type("submit").Class("secondary").DataSet("testid", "predict").Disabled(p.draft == 0).Text("Lock in my prediction"),
+				app.Button().Type("submit").Class("secondary").DataSet("testid", "predict").Text("Lock in my prediction"),
 				app.Span().Class("muted").Text(due+" Pause (⏸) to think first."),
 			),
 		)
