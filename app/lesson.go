@@ -57,7 +57,7 @@ var articleLessonSteps = [numLessonSteps]lessonStepText{
 		"Untick Stickiness and Save changes, keep the cookie in your browser, and Refresh: your browser still sends AWSALB, and the load balancer ignores it.",
 		"Ticked when a request carrying the stickiness cookie is answered with stickiness disabled."},
 	{"stop", "Stop your instance and lose the session",
-		"Why stickiness is not enough: turn stickiness back on and Refresh until Welcome back, then press Stop instance on the instance that serves you (Targets). Refresh: 502 Bad Gateway until two health checks fail (or fast-forward +1m), then another instance answers.",
+		"Why stickiness is not enough: turn stickiness back on and Refresh until Welcome back, then press Stop instance on the instance that serves you (Targets). Refresh: 502 Bad Gateway until two health checks fail (or press +1 min on the clock), then another instance answers.",
 		"Ticked when another instance tells you that the session your stopped instance held is lost."},
 	{"store", "Switch on the external session store and lose nothing",
 		"Tick External session store (under Targets) and Refresh once: your session now starts in the shared store. Then make the load balancer move you (delete the cookie, stop your instance, or turn stickiness off) and Refresh.",

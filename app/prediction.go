@@ -109,7 +109,7 @@ type measured struct {
 	Words  string // the figures
 }
 
-// measure answers p for a lesson started at start, once its Horizon has
+// measureOn answers p for a lesson started at start, once its Horizon has
 // passed on lb's clock (ok false before).
 func (p presetPrediction) measureOn(lb *engine.LoadBalancer, start time.Time) (r measured, ok bool) {
 	from := start.Truncate(time.Second)

@@ -158,6 +158,11 @@ func TestGlossaryLink(t *testing.T) {
 		t.Errorf("the link's title %q", title)
 	}
 	Eval[bool](p, `(document.querySelector('[data-testid="cookie-AWSALB"] .term-help').click(), true)`)
+	defer func() {
+		if t.Failed() {
+			t.Log(Eval[string](p, `location.href + " top " + document.getElementById('term-awsalb').getBoundingClientRect().top + " h " + innerHeight + " y " + scrollY + " of " + document.documentElement.scrollHeight`))
+		}
+	}()
 	p.trWait("the glossary entry in view", func() bool {
 		return Eval[bool](p, `(() => { const r = document.getElementById('term-awsalb').getBoundingClientRect();
 		  return location.hash === '#term-awsalb' && r.top > -1 && r.top < innerHeight; })()`) // scrolled to it, to a subpixel
