@@ -4,6 +4,7 @@
 #   make site BASE_PATH=/stickylab  write the static site to dist/ for that sub-path
 #   make test                       vet + every test (native, e2e in Chromium, wasm in Chromium)
 #   make bench                      benchmarks as "name: value" lines
+#   make lighthouse                 Lighthouse scores of both views (not in make test: slow)
 
 GO        ?= go
 BASE_PATH ?=
@@ -18,6 +19,13 @@ WASMBROWSERTEST_VERSION := v0.11.0
 # (e2e/a11y_test.go reads it from disk). npm comes with Node.
 AXE         := bin/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.14.1
+
+# Lighthouse 12, run by make lighthouse on the site built under a sub-path
+# (cmd/lighthouse serves it and reads the reports).
+LIGHTHOUSE         := bin/node_modules/.bin/lighthouse
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_BASE    ?= /stickylab
+LIGHTHOUSE_OUT     := bin/lighthouse
 
 SHELL       := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -53,6 +61,18 @@ $(AXE):
 .PHONY: axe
 axe: $(AXE)
 
+$(LIGHTHOUSE):
+	npm install --prefix bin --no-audit --no-fund lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Accessibility, best practices and SEO of both views (the browser lab and
+# ?view=traffic), mobile and desktop: "lighthouse_<view>_<form factor>_<category>: score"
+# lines; fails if any is below 100. Reports: bin/lighthouse/*.report.html.
+.PHONY: lighthouse
+lighthouse: wasm $(LIGHTHOUSE)
+	$(GO) run ./cmd/site -wasm $(WASM) -out $(LIGHTHOUSE_OUT)/dist -base "$(LIGHTHOUSE_BASE)"
+	$(GO) run ./cmd/lighthouse -dist $(LIGHTHOUSE_OUT)/dist -base "$(LIGHTHOUSE_BASE)" \
+		-lighthouse $(LIGHTHOUSE) -out $(LIGHTHOUSE_OUT)
+
 .PHONY: test
 test: bin/wasmbrowsertest $(AXE)
 	$(GO) vet ./...
@@ -84,7 +104,7 @@ bench:
 		echo "$$out" | grep -E '^engine_wasm_[a-z0-9_]+: ' | tee bin/bench-wasm.txt
 	@awk -F': ' 'FNR==NR && $$1=="engine_sticky_request_ns" {n=$$2} FNR!=NR && $$1=="engine_wasm_sticky_request_ns" {w=$$2} \
 		END { if (n > 0) printf "engine_wasm_native_ratio: %.2f\n", w/n }' bin/bench-native.txt bin/bench-wasm.txt
-	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
+	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic|BenchmarkRestore)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | $(BENCH_FILTER) | { grep -v '^Benchmark[A-Za-z]*\.' || true; }
 
 .PHONY: clean

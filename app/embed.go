@@ -102,6 +102,7 @@ const (
 	MsgLessonStep    = "stickylab:lesson-step" // a step of the guided lesson done
 	CmdRefresh       = "stickylab:refresh"
 	CmdSetAttributes = "stickylab:set-attributes"
+	CmdLoadScenario  = "stickylab:load-scenario"
 )
 
 // ReadyMessage says the lab has loaded; Cookies is where it keeps them:
@@ -150,28 +151,33 @@ func newErrorMessage(err error) ErrorMessage {
 }
 
 // command is a course page's command: its type and, for set-attributes,
-// the attributes as AWS's API names them.
+// the attributes as AWS's API names them; for load-scenario, the scenario
+// file's JSON.
 type command struct {
 	Type       string
 	Attributes map[string]string
+	Scenario   json.RawMessage
 }
 
-// maxCommandBytes bounds the JSON of a command the lab reads.
+// maxCommandBytes bounds the JSON of a command the lab reads, but a
+// load-scenario's, which maxScenarioBytes bounds.
 const maxCommandBytes = 16 << 10
 
 // parseCommand reads a message's data (its JSON). ok is false for a
 // message that is not a stickylab command (ignored); err says why a
 // stickylab command cannot be run.
 func parseCommand(data []byte) (c command, ok bool, err error) {
-	if len(data) > maxCommandBytes {
+	if len(data) > maxScenarioBytes {
 		return c, false, nil
 	}
 	var raw struct {
 		Type       string                     `json:"type"`
 		Version    *json.Number               `json:"version"`
 		Attributes map[string]json.RawMessage `json:"attributes"`
+		Scenario   json.RawMessage            `json:"scenario"`
 	}
-	if json.Unmarshal(data, &raw) != nil || !strings.HasPrefix(raw.Type, "stickylab:") {
+	if json.Unmarshal(data, &raw) != nil || !strings.HasPrefix(raw.Type, "stickylab:") ||
+		(len(data) > maxCommandBytes && raw.Type != CmdLoadScenario) {
 		return c, false, nil
 	}
 	c.Type = raw.Type
@@ -192,10 +198,15 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 			}
 			c.Attributes[k] = s
 		}
+	case CmdLoadScenario:
+		if len(raw.Scenario) == 0 || raw.Scenario[0] != '{' {
+			return c, true, fmt.Errorf("%s needs scenario, the object of an exported scenario file", CmdLoadScenario)
+		}
+		c.Scenario = raw.Scenario
 	case MsgReady, MsgRequest, MsgError, MsgLessonStep:
 		return c, false, nil // the lab's own messages, echoed: not commands
 	default:
-		return c, true, fmt.Errorf("unknown command %q: use %s or %s", raw.Type, CmdRefresh, CmdSetAttributes)
+		return c, true, fmt.Errorf("unknown command %q: use %s, %s or %s", raw.Type, CmdRefresh, CmdSetAttributes, CmdLoadScenario)
 	}
 	return c, true, nil
 }

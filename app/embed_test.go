@@ -109,6 +109,9 @@ func TestParseCommand(t *testing.T) {
 		{`"stickylab:refresh"`, false, "", "", ""},
 		{`[1,2]`, false, "", "", ""},
 		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, false, "", "", ""},
+		{`{"type":"stickylab:load-scenario","scenario":{"stickylab":"scenario","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}}`, true, "", CmdLoadScenario, ""},
+		{`{"type":"stickylab:load-scenario","scenario":[]}`, true, "needs scenario", CmdLoadScenario, ""},
+		{`{"type":"stickylab:load-scenario","scenario":{"pad":"` + strings.Repeat("x", maxScenarioBytes) + `"}}`, false, "", "", ""},
 	} {
 		got, ok, err := parseCommand([]byte(c.in))
 		if ok != c.ok || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {

@@ -209,7 +209,9 @@ func (m *model) request(a *Action, do func() (engine.Exchange, error)) (*engine.
 	if err != nil {
 		return nil, err
 	}
-	if !m.replaying {
+	// An instance opened directly has its own address: the browser sends it
+	// none of the load balancer's cookies, which stay as they were.
+	if !m.replaying && a.Do == DoRefresh {
 		carried := cookieValues(ex.Cookies)
 		if want := cookieValues(m.shadow.Cookies(ex.Time)); !slices.Equal(carried, want) {
 			a.Cookies = &carried

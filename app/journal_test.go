@@ -134,10 +134,12 @@ func TestReplayRefusesBadJournals(t *testing.T) {
 		edit func([]Action)
 		want string
 	}{
-		"unknown":        {func(as []Action) { as[1].Do = "reboot" }, `action 2 (reboot) failed: unknown action "reboot"`},
-		"back in time":   {func(as []Action) { as[0].At = as[1].At + 5 }, "action 2 (refresh) goes back in time"},
-		"no instance":    {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoStopInstance, Instance: "i-nope"} }, "action 2 (stop-instance) failed"},
-		"bad attributes": {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoSaveAttributes, Attributes: map[string]string{"stickiness.enabled": "maybe"}} }, "action 2 (save-attributes) failed"},
+		"unknown":      {func(as []Action) { as[1].Do = "reboot" }, `action 2 (reboot) failed: unknown action "reboot"`},
+		"back in time": {func(as []Action) { as[0].At = as[1].At + 5 }, "action 2 (refresh) goes back in time"},
+		"no instance":  {func(as []Action) { as[1] = Action{At: as[1].At, Do: DoStopInstance, Instance: "i-nope"} }, "action 2 (stop-instance) failed"},
+		"bad attributes": {func(as []Action) {
+			as[1] = Action{At: as[1].At, Do: DoSaveAttributes, Attributes: map[string]string{"stickiness.enabled": "maybe"}}
+		}, "action 2 (save-attributes) failed"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			as := slices.Clone(m.journal.Actions)
@@ -148,4 +150,56 @@ func TestReplayRefusesBadJournals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReplay runs a random sequence of the learner's actions, with cookies
+// deleted or edited behind the lab's back as in DevTools, and checks that a
+// replay of the journal rebuilds the same lab.
+func FuzzReplay(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 3, 1, 0, 5, 2, 9, 0, 0, 0})
+	f.Add([]byte{3, 1, 4, 0, 2, 7, 8, 1, 0, 12, 2, 1, 13, 0, 0, 6, 0, 0})
+	f.Add([]byte{10, 0, 1, 0, 0, 200, 0, 0, 90, 11, 2, 3, 0, 1, 0})
+	f.Fuzz(func(t *testing.T, script []byte) {
+		if len(script) > 120 {
+			script = script[:120]
+		}
+		m, clock := newTestModel(t, "stickiness=lb_cookie&duration=20", nil)
+		names := []string{"Instance 1", "Instance 2", "Instance 3"}
+		for i := 0; i+2 < len(script); i += 3 {
+			op, arg, wait := script[i]%15, script[i+1], script[i+2]
+			name := names[int(arg)%len(names)]
+			switch op {
+			case 0, 1, 2:
+				m.refresh()
+			case 3:
+				m.openDirect(name)
+			case 4:
+				m.do(Action{Do: DoStopInstance, Instance: name})
+			case 5:
+				m.do(Action{Do: DoStartInstance, Instance: name})
+			case 6:
+				m.do(Action{Do: DoFailChecks, Instance: name})
+			case 7:
+				m.do(Action{Do: DoPassChecks, Instance: name})
+			case 8:
+				m.do(Action{Do: DoDeregister, Instance: name})
+			case 9:
+				m.do(Action{Do: DoRegister, Instance: name})
+			case 10:
+				a, _ := m.lb.TargetGroup.Attributes().With(engine.KeyStickinessEnabled, []string{"true", "false"}[arg%2])
+				m.do(Action{Do: DoSaveAttributes, Attributes: attributeValues(a)})
+			case 11:
+				m.jar.Delete([]string{engine.CookieAWSALB, engine.CookieAWSALBCORS, engine.SessionCookie}[int(arg)%3]) // DevTools
+			case 12:
+				m.jar.SetCookies(m.lb.Now(), []engine.StoredCookie{{Name: engine.CookieAWSALB, Value: fmt.Sprintf("edited-%d", arg), Path: "/"}})
+			case 13:
+				m.do(Action{Do: []string{DoExternalStoreOn, DoExternalStoreOff}[arg%2]})
+			case 14:
+				m.do(Action{Do: DoDeleteCookie, Name: engine.CookieAWSALB})
+			}
+			clock.Advance(time.Duration(wait) * 137 * time.Millisecond)
+			m.sync()
+		}
+		checkReplay(t, m)
+	})
 }

@@ -24,7 +24,9 @@ type Lab struct {
 	said    string     // the live region's text (announcer.go)
 	embed   Embed      // ?embed= and ?parent= (embed.go)
 	full    string     // the full lab's address, for an embedded lab
-	lesson  string     // the guided lesson shown (?lesson=), "" for none (lessonlab.go)
+	saved   labSaved   // the world saved in the browser (persist.go)
+
+	sc scenarioState // sharing and loading scenarios (labscenario.go)
 	// predictions are the learner's predictions of the traffic lab's
 	// lessons, by preset and start (lessonlab.go).
 	predictions map[string]int
@@ -41,7 +43,10 @@ func (l *Lab) OnMount(ctx app.Context) {
 	}
 	l.watchHistory(ctx)
 	l.listenToParent(ctx)
+	l.holdWorld(ctx, false)
+	closeHide := app.Window().AddEventListener("pagehide", func(ctx app.Context, e app.Event) { l.save() })
 	ctx.Async(func() {
+		defer closeHide()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
@@ -49,29 +54,48 @@ func (l *Lab) OnMount(ctx app.Context) {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				ctx.Dispatch(func(ctx app.Context) { l.m.sync() })
+				ctx.Dispatch(func(ctx app.Context) {
+					l.m.sync()
+					if l.m.lb.Crowd() != nil || l.m.player.fastForwarding() {
+						l.save() // the clock moves apart from the wall clock
+					}
+				})
 			}
 		}
 	})
 }
 
-// start builds the model from URL parameters, falling back to the
-// defaults when the setup is refused.
+// start restores the lab saved for the page's URL, or builds a new one from
+// its parameters, falling back to the defaults when the setup is refused.
 func (l *Lab) start(q map[string][]string) {
-	setup, msgs := ParseSetup(q)
-	m, err := newModel(setup, l.opts)
-	if err != nil {
-		msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
-		m, _ = newModel(DefaultSetup(), l.opts)
+	m, msgs := l.startWorld(q)
+	restored := m != nil
+	if !restored {
+		setup, setupMsgs := ParseSetup(q)
+		msgs = append(msgs, setupMsgs...)
+		var err error
+		if m, err = newModel(setup, l.opts); err != nil {
+			msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
+			m, _ = newModel(DefaultSetup(), l.opts)
+		}
+	}
+	if l.opts.StoreProblem != "" {
+		msgs = append(msgs, "This browser does not let the lab keep its state ("+l.opts.StoreProblem+"): a reload starts a new lab.")
 	}
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
-	l.notices = append(l.notices, l.startTraffic(q)...)
+	l.notices = append(l.notices, l.startTraffic(q, restored)...)
+	m.changed = l.save
 	var embedMsgs []string
 	l.embed, embedMsgs = ParseEmbed(q)
 	l.notices = append(l.notices, embedMsgs...)
 	l.full = fullLabHref(q)
-	l.notices = append(l.notices, l.startLesson(q)...)
+	if restored {
+		l.sc.lesson, _ = first(q, "lesson") // the link's scenario is in the saved lab
+	} else {
+		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
+	}
+	l.notices = append(l.notices, lessonNotice(l.sc.lesson)...)
 }
 
 // Render draws the page.
@@ -110,12 +134,15 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
 			}),
-			intro(tab != tabBrowser || l.embed.On || l.lesson != ""),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != ""),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
 				),
 			),
+			&SavedLab{IHold: l.saved.hold, IRestored: agoWords(l.saved.at, l.m.player.now()), IError: l.saved.err, ITook: l.saved.took,
+				IOnReset: l.resetLab, IOnTakeOver: l.takeOverClicked},
+			l.sharePanel(),
 			l.tabBar(),
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
@@ -10,29 +9,32 @@ import (
 // The Lab's guided lesson (?lesson=article): the model observes (lesson.go),
 // the Lab shows the guide, says each step done and tells the course page.
 
-// startLesson reads the lesson URL parameter, returning what was wrong.
-func (l *Lab) startLesson(q url.Values) []string {
-	l.lesson = ""
-	v, ok := first(q, "lesson")
-	if !ok {
+// lessonNotice says what is wrong with the lesson parameter v, if anything.
+func lessonNotice(v string) []string {
+	if v == "" || v == LessonArticle {
 		return nil
 	}
-	if v != LessonArticle {
-		return []string{fmt.Sprintf("URL parameter lesson=%q is not valid: use %s. No guided lesson.", v, LessonArticle)}
+	return []string{fmt.Sprintf("URL parameter lesson=%q is not valid: use %s. No guided lesson.", v, LessonArticle)}
+}
+
+// lesson returns the guided lesson shown: the lab's lesson parameter when
+// it names one, else "" (labscenario.go keeps it through links and files).
+func (l *Lab) lesson() string {
+	if l.sc.lesson == LessonArticle {
+		return l.sc.lesson
 	}
-	l.lesson = v
-	return nil
+	return ""
 }
 
 // lessonNews takes the steps done since it was last called: it posts them
 // to the course page and returns what the live region says of them.
 func (l *Lab) lessonNews() string {
 	ns := l.m.lesson.takeNews()
-	if len(ns) == 0 || l.lesson == "" {
+	if len(ns) == 0 || l.lesson() == "" {
 		return ""
 	}
 	for _, n := range ns {
-		l.post(newLessonStepMessage(l.lesson, n, l.m.lesson.doneCount()))
+		l.post(newLessonStepMessage(l.lesson(), n, l.m.lesson.doneCount()))
 	}
 	return lessonWords(ns)
 }
@@ -47,7 +49,7 @@ func (l *Lab) sayLessonNews() {
 
 // lessonView is the guide on the browser tab, nil without a lesson.
 func (l *Lab) lessonView() app.UI {
-	if l.lesson == "" || l.tab() != tabBrowser {
+	if l.lesson() == "" || l.tab() != tabBrowser {
 		return nil
 	}
 	p := l.m.lesson

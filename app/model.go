@@ -21,6 +21,14 @@ type Options struct {
 	// runs the simulation and refreshes its live views in it. nil: no
 	// frame loop (the simulation follows the Lab's one-second tick).
 	Frames func(ctx context.Context, f func(wall time.Time))
+	// Store keeps the lab's world across reloads (localStorage in the
+	// browser); nil: a reload starts a new lab. StoreProblem says why the
+	// browser refused one, for the learner.
+	Store        Store
+	StoreProblem string
+	// Lock lets one tab at a time run the saved world (Web Locks in the
+	// browser); nil: this tab runs it.
+	Lock TabLock
 	// ReducedMotion reports whether the learner asked for reduced motion:
 	// the traffic lab then opens paused. nil reads the browser's
 	// prefers-reduced-motion (false outside a browser).
@@ -55,6 +63,7 @@ type model struct {
 	// sends its requests from it (replaying).
 	shadow    engine.MemoryJar
 	replaying bool
+	changed   func() // called after each journaled action: the Lab saves
 }
 
 // learnerJar returns the jar the learner's requests read: the browser's,
@@ -118,6 +127,9 @@ func (m *model) do(a Action) (*engine.Exchange, error) {
 	ex, err := m.apply(&a)
 	if err == nil {
 		m.journal.Actions = append(m.journal.Actions, a)
+		if m.changed != nil {
+			m.changed()
+		}
 	}
 	return ex, err
 }

@@ -109,6 +109,8 @@ func (l *Lab) command(data []byte) *ErrorMessage {
 				err = l.saveAttributes(a)
 			}
 			l.attributesSaved(err)
+		case CmdLoadScenario:
+			err = l.loadScenarioCommand(c.Scenario)
 		}
 	}
 	if err != nil {

@@ -30,8 +30,9 @@ type labTraffic struct {
 
 // startTraffic reads the traffic lab's URL parameters: view=traffic opens
 // its tab, preset=ID stages a lesson (and opens the tab unless view says
-// otherwise). It returns what was wrong with them.
-func (l *Lab) startTraffic(q url.Values) []string {
+// otherwise) in a new lab; a restored one staged it already. It returns
+// what was wrong with them.
+func (l *Lab) startTraffic(q url.Values, restored bool) []string {
 	var msgs []string
 	if v, ok := first(q, "view"); ok {
 		switch v {
@@ -42,7 +43,11 @@ func (l *Lab) startTraffic(q url.Values) []string {
 		}
 	}
 	if id, ok := first(q, "preset"); ok {
-		if err := l.m.applyPreset(id); err != nil {
+		var err error
+		if _, ok := engine.PresetByID(id); !ok || !restored {
+			err = l.m.applyPreset(id)
+		}
+		if err != nil {
 			var ids []string
 			for _, p := range engine.Presets {
 				ids = append(ids, p.ID)

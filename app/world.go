@@ -31,7 +31,7 @@ const WorldVersion = 1
 
 // setupParams are the URL parameters that set a lab up: a page with other
 // values starts another lab.
-var setupParams = []string{"stickiness", "duration", "algorithm", "instances", "seed", "preset", "lesson"}
+var setupParams = []string{"stickiness", "duration", "algorithm", "instances", "seed", "preset", "lesson", linkParam}
 
 // World is the lab as saved in the browser: the URL parameters it started
 // from, the learner's actions, and the simulated clock against the wall
@@ -48,7 +48,7 @@ type World struct {
 	Wall   time.Time `json:"wall"`
 	Ahead  int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
 	Paused bool      `json:"paused,omitempty"`
-	View   string    `json:"view,omitempty"`
+	Rate   int       `json:"rate"` // the play speed: 0 paused, 1, 10 or 100
 }
 
 // worldKey is the storage key of the site's world: one per base path, so
@@ -81,10 +81,12 @@ func sameParams(a, b map[string]string) bool {
 }
 
 // world returns m as a World saved at wall clock wall.
-func (m *model) world(params map[string]string, wall time.Time, paused bool, view string) World {
+func (m *model) world(params map[string]string, wall time.Time) World {
+	p := m.player
 	return World{
 		Version: WorldVersion, Params: params, Start: m.journal.Start, Actions: slices.Clone(m.journal.Actions),
-		Sim: m.lb.Now(), Wall: wall, Ahead: m.player.ahead().Milliseconds(), Paused: paused, View: view,
+		Sim: m.lb.Now(), Wall: wall, Ahead: p.ahead().Milliseconds(), Rate: p.rate,
+		Paused: p.rate == 0 || m.lb.Crowd() != nil,
 	}
 }
 
@@ -107,43 +109,21 @@ func decodeWorld(s string) (World, error) {
 // in order, each at its time: the world as it was after the last one. The
 // learner's requests read the shadow jar, never the browser's.
 func replay(setup Setup, start time.Time, actions []Action, opts Options) (*model, error) {
-	m, err := newModelAt(setup, opts, start)
-	if err != nil {
-		return nil, err
-	}
-	m.replaying = true
-	m.learner.Jar = &m.shadow
-	for i := range actions {
-		a := actions[i]
-		t := at(start, a.At)
-		if t.Before(m.lb.Now()) {
-			return nil, fmt.Errorf("action %d (%s) goes back in time", i+1, a.Do)
-		}
-		m.lb.AdvanceTo(t)
-		if _, err := m.apply(&a); err != nil {
-			return nil, fmt.Errorf("action %d (%s) failed: %v", i+1, a.Do, err)
-		}
-		m.journal.Actions = append(m.journal.Actions, a)
-	}
-	m.replaying = false
-	m.learner.Jar = m.jar
-	return m, nil
+	return replayEach(setup, start, actions, opts, nil) // scenario.go
 }
 
 // restoreWorld replays w and brings its clock to the wall clock now: the
 // simulated time that passed while the page was closed passes (health
-// checks, cookies running out), unless w was paused.
-func restoreWorld(w World, opts Options) (*model, error) {
+// checks, cookies running out), unless w was paused. It returns what is
+// wrong with w's parameters, as a new lab from them says.
+func restoreWorld(w World, opts Options) (*model, []string, error) {
 	setup, msgs := ParseSetup(paramsQuery(w.Params))
-	if len(msgs) > 0 {
-		return nil, errors.New(msgs[0])
-	}
 	m, err := replay(setup, w.Start, w.Actions, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if w.Sim.Before(m.lb.Now()) {
-		return nil, errors.New("its clock is behind its last action")
+		return nil, nil, errors.New("its clock is behind its last action")
 	}
 	now := m.player.now()
 	sim := w.Sim
@@ -152,7 +132,10 @@ func restoreWorld(w World, opts Options) (*model, error) {
 	}
 	m.lb.AdvanceTo(sim)
 	m.player.resume(sim, time.Duration(w.Ahead)*time.Millisecond)
-	return m, nil
+	if w.Rate == 0 {
+		m.player.pause()
+	}
+	return m, msgs, nil
 }
 
 // paramsQuery returns saved parameters as a URL query.

@@ -107,6 +107,10 @@ func TestAxe(t *testing.T) {
 	p.WaitText("attributes-error", NonEmpty)
 	p.axe("the attributes form showing an error")
 
+	p.importScenario(`{"stickylab": "scenario", "version": 2}`)
+	p.WaitText("scenario-error", NonEmpty)
+	p.axe("the share controls with a scenario file's error")
+
 	p.Click("traffic-tab")
 	p.WaitTestID("load-chart")
 	p.trFill("crowd-clients", "300")
@@ -201,12 +205,12 @@ func TestKeyboard(t *testing.T) {
 	before := p.pagesLoaded()
 	p.key(kb.Enter)
 	p.trWait("a page after Enter on Refresh", func() bool { return p.pagesLoaded() == before+1 })
-	said := p.waitAnnounced(func(s string) bool { return strings.Contains(s, "answered. New session.") })
+	said := p.waitAnnounced(func(s string) bool { return strings.Contains(s, "answered. Welcome back, visit 2.") })
 	if served := p.Text("served-by"); !strings.HasPrefix(said, strings.Replace(served, "Instance Number", "Instance", 1)+" answered") {
 		t.Errorf("the live region says %q while the page shows %q", said, served)
 	}
 	p.key(kb.Enter)
-	p.waitAnnounced(func(s string) bool { return strings.Contains(s, "Welcome back, visit 2. Why: sticky") })
+	p.waitAnnounced(func(s string) bool { return strings.Contains(s, "Welcome back, visit 3. Why: sticky") })
 
 	// The tabs: Shift+Tab back to the selected tab, arrows switch.
 	Eval[bool](p, `(document.querySelector('[data-testid="browser-tab"]').focus(), true)`)

@@ -157,18 +157,14 @@ func TestGlossaryLink(t *testing.T) {
 	if !strings.HasPrefix(title, "AWSALB: The duration-based stickiness cookie") {
 		t.Errorf("the link's title %q", title)
 	}
+	before := p.trNum("page", "data-requests")
 	Eval[bool](p, `(document.querySelector('[data-testid="cookie-AWSALB"] .term-help').click(), true)`)
-	defer func() {
-		if t.Failed() {
-			t.Log(Eval[string](p, `location.href + " top " + document.getElementById('term-awsalb').getBoundingClientRect().top + " h " + innerHeight + " y " + scrollY + " of " + document.documentElement.scrollHeight`))
-		}
-	}()
-	p.trWait("the glossary entry in view", func() bool {
+	p.trWait("the glossary entry in view", func() bool { // its top may stop a fraction of a pixel above 0
 		return Eval[bool](p, `(() => { const r = document.getElementById('term-awsalb').getBoundingClientRect();
-		  return location.hash === '#term-awsalb' && r.top > -1 && r.top < innerHeight; })()`) // scrolled to it, to a subpixel
+		  return location.hash === '#term-awsalb' && r.top >= -1 && r.top < innerHeight; })()`)
 	})
-	if n := p.trNum("page", "data-requests"); n != 1 {
-		t.Errorf("after the link the page counts %v requests, want the 1 before (the lab restarted?)", n)
+	if n := p.trNum("page", "data-requests"); n != before {
+		t.Errorf("after the link the page counts %v requests, want the %v before (the lab restarted?)", n, before)
 	}
 	if got := p.trAttr("term-awsalb", "id"); got != "term-awsalb" {
 		t.Errorf("entry id %q", got)

@@ -197,30 +197,30 @@ func TestEmbed(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	// A click, then the course page's Refresh: sticky.
+	// The frame's page load, a click, then the course page's Refresh: sticky.
 	first, reason := fp.refresh()
 	if reason != "new-client" {
 		t.Errorf("first refresh: %q (%s)", first, reason)
 	}
 	sendCommand(p, `{type: "stickylab:refresh"}`)
-	fp.waitPages(2)
+	fp.waitPages(3)
 	if got := fp.Text("served-by"); got != first {
 		t.Errorf("refresh command: %q, want %q", got, first)
 	}
-	reqs := waitMessages(p, "stickylab:request", 2)
+	reqs := waitMessages(p, "stickylab:request", 3)
 	target := strings.Replace(first, "Instance Number ", "Instance ", 1)
-	for i, want := range []string{"new-client", "sticky"} {
+	for i, want := range []string{"no-stickiness", "new-client", "sticky"} {
 		m := reqs[i]
-		if m.Origin != lab.Origin || m.Data["version"] != 1.0 || m.Data["target"] != target || m.Data["reason"] != want ||
+		if m.Origin != lab.Origin || m.Data["version"] != 1.0 || (i > 0 && m.Data["target"] != target) || m.Data["reason"] != want ||
 			m.Data["status"] != 200.0 || len(m.Data) != 6 {
 			t.Errorf("request message %d: %+v, want target %q, reason %s, status 200", i, m, target, want)
 		}
 	}
 	if s := reqs[0].Data["session"]; s != "new" {
-		t.Errorf("first request's session %v", s)
+		t.Errorf("the page load's session %v", s)
 	}
-	if s := reqs[1].Data["session"]; s != "resumed" {
-		t.Errorf("second request's session %v", s)
+	if s := reqs[2].Data["session"]; s != "resumed" {
+		t.Errorf("the sticky request's session %v", s)
 	}
 
 	// Where the cookies are: partitioned in the browser, or the notice says memory.

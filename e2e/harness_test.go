@@ -157,8 +157,9 @@ func (p *Page) OpenLab(query string) {
 	p.WaitReady()
 }
 
-// WaitReady waits until the wasm app has started (go-app removed its loader)
-// and [data-testid=refresh] is visible.
+// WaitReady waits until the wasm app has started (go-app removed its loader),
+// [data-testid=refresh] is visible and the tab knows whether it runs the
+// saved lab (then its page load has gone through the load balancer).
 func (p *Page) WaitReady() {
 	p.T.Helper()
 	ctx, cancel := p.ctx()
@@ -171,6 +172,7 @@ func (p *Page) WaitReady() {
 			err, label, p.ConsoleErrors())
 	}
 	p.WaitTestID("refresh")
+	p.do("waiting for the page load's request", chromedp.WaitVisible(`[data-testid="saved-lab"]:not([data-hold="unknown"])`))
 }
 
 // Reload reloads the tab and waits for the load event.

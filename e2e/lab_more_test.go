@@ -165,11 +165,11 @@ func TestURLParameters(t *testing.T) {
 	if p.exists("notices") {
 		t.Errorf("good parameters give notices: %q", p.Text("notices"))
 	}
-	if _, reason := p.refresh(); reason != "new-client" {
-		t.Errorf("first refresh: reason %q, want new-client", reason)
+	if reason := p.lastReason(); reason != "new-client" {
+		t.Errorf("the page load: reason %q, want new-client", reason)
 	}
 	if _, ok := p.Cookie("AWSALB"); !ok {
-		t.Errorf("no AWSALB after the first refresh; the store has %v", cookieNames(p))
+		t.Errorf("no AWSALB after the page load; the store has %v", cookieNames(p))
 	}
 	p.Screenshot("url-prepared")
 
@@ -211,7 +211,15 @@ func TestCookieFromBiggerLab(t *testing.T) {
 	if stuck <= 3 {
 		t.Fatalf("no refresh went to an instance above 3")
 	}
+	old, _ := p.Cookie("AWSALB")
 	p.OpenLab("stickiness=lb_cookie")
+	// The new lab's page load carried the old cookie and had it rewritten.
+	if got, reason := p.Text("served-by"), p.lastReason(); reason != "target-deregistered" || instanceNumber(t, got) > 3 {
+		t.Errorf("the page load with the old cookie: %q (%s), want an instance of 1-3, target-deregistered", got, reason)
+	}
+	p.SetCookie("AWSALB", old.Value) // put back, as in DevTools
+	p.SetCookie("AWSALBCORS", old.Value)
+	p.waitTick()
 	p.WaitText("decoded-AWSALB", func(s string) bool {
 		return strings.HasPrefix(s, "Not accepted: it names an instance this load balancer does not have")
 	})
@@ -359,9 +367,9 @@ func TestShortDurationExpires(t *testing.T) {
 func TestAppCookie(t *testing.T) {
 	p := NewPage(t)
 	p.OpenLab("stickiness=app_cookie")
-	first, reason := p.refresh()
+	first, reason := p.Text("served-by"), p.lastReason()
 	if reason != "new-client" {
-		t.Errorf("first refresh: %s, want new-client", reason)
+		t.Errorf("the page load: %s, want new-client", reason)
 	}
 	for _, name := range []string{"SESSIONID", "AWSALBAPP-0"} {
 		if c, ok := p.Cookie(name); !ok || c.Path != Base {

@@ -62,7 +62,7 @@ const wasmGzippedJS = `(() => {
 
 // paintProbeJS runs before the page's scripts and samples every frame while
 // go-app's loader is there: its height, its label, whether the steps show.
-const paintProbeJS = `window.__paint = { frames: 0, maxHeight: 0, labels: [], widths: [], stepsShown: 0, indeterminate: 0 };
+const paintProbeJS = `window.__paint = { frames: 0, maxHeight: 0, labels: [], widths: [], stepsShown: 0, indeterminate: 0, determinateAfter: 0 };
 (function sample() {
   const l = document.getElementById("app-wasm-loader"), w = window.__paint;
   if (l) {
@@ -74,6 +74,7 @@ const paintProbeJS = `window.__paint = { frames: 0, maxHeight: 0, labels: [], wi
     if (!w.widths.includes(bar)) w.widths.push(bar);
     if (STEPS) w.stepsShown++;
     if (l.hasAttribute("data-indeterminate")) w.indeterminate++;
+    else if (w.indeterminate > 0) w.determinateAfter++;
   }
   if (!l && w.frames > 0) return;
   requestAnimationFrame(sample);
@@ -111,8 +112,12 @@ func TestSlimLoaderWithoutSize(t *testing.T) {
 			t.Errorf("loader label %q", l)
 		}
 	}
-	if w.Indeterminate < w.Frames/2 {
-		t.Errorf("the bar was indeterminate in %d of %d frames", w.Indeterminate, w.Frames)
+	// From the first progress event on, the bar stays indeterminate; the
+	// frames before it (the page starting) and after the download (app.wasm
+	// compiling) vary with the machine's load, so no share of all frames is
+	// asked.
+	if w.Indeterminate == 0 || w.DeterminateAfter > 0 {
+		t.Errorf("the bar was indeterminate in %d of %d frames, and determinate again in %d", w.Indeterminate, w.Frames, w.DeterminateAfter)
 	}
 }
 
@@ -137,6 +142,9 @@ type paintSamples struct {
 	Widths        []string
 	StepsShown    int
 	Indeterminate int
+	// DeterminateAfter counts the frames without data-indeterminate after
+	// one with it.
+	DeterminateAfter int
 }
 
 // slowLoad opens the lab of s with app.wasm throttled to 1.5 MB/s and checks

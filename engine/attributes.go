@@ -382,13 +382,19 @@ func validateAppCookieName(name string) *ValidationError {
 			return invalid(KeyAppCookieName, "App cookie name cannot start with '%s': AWSALB, AWSALBAPP and AWSALBTG are reserved for use by the load balancer", p)
 		}
 	}
+	return checkCookieName(KeyAppCookieName, "App cookie name", name)
+}
+
+// checkCookieName checks an application cookie's name, called label in
+// the message, for its length and characters (a cookie-name token).
+func checkCookieName(key, label, name string) *ValidationError {
 	if len(name) > maxAppCookieNameLength {
-		return invalid(KeyAppCookieName, "App cookie name must be at most %d characters", maxAppCookieNameLength)
+		return invalid(key, "%s must be at most %d characters", label, maxAppCookieNameLength)
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return invalid(KeyAppCookieName, "App cookie name contains an invalid character %q", c)
+			return invalid(key, "%s contains an invalid character %q", label, c)
 		}
 	}
 	return nil

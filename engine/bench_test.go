@@ -107,6 +107,37 @@ func BenchmarkStickyRequest(b *testing.B) {
 	}
 }
 
+// BenchmarkClassicStickyRequest is BenchmarkStickyRequest on a Classic
+// Load Balancer with a duration-based policy: AWSELB, in hexadecimal.
+func BenchmarkClassicStickyRequest(b *testing.B) {
+	benchTypedRequest(b, Config{Type: ClassicLoadBalancer, Seed: 1,
+		ListenerStickiness: ClassicStickiness{Type: LBCookieStickinessPolicyType, CookieExpirationPeriod: time.Hour}}, ReasonSticky)
+}
+
+// BenchmarkNetworkRequest is BenchmarkStickyRequest on a Network Load
+// Balancer with source IP stickiness: no cookie, one open connection.
+func BenchmarkNetworkRequest(b *testing.B) {
+	a := DefaultAttributesFor(NetworkLoadBalancer)
+	a.StickinessEnabled = true
+	benchTypedRequest(b, Config{Type: NetworkLoadBalancer, Seed: 1, Attributes: &a}, ReasonSourceIP)
+}
+
+func benchTypedRequest(b *testing.B, cfg Config, want Reason) {
+	lb, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	lb.Do(c, "/")
+	b.ReportAllocs()
+	for b.Loop() {
+		lb.Advance(50 * time.Millisecond)
+		if ex := lb.serve(c, "/", true); ex.Reason != want {
+			b.Fatal(ex.Reason)
+		}
+	}
+}
+
 // BenchmarkNewClient measures a first visit: algorithm pick, new session,
 // new cookies.
 func BenchmarkNewClient(b *testing.B) {

@@ -44,6 +44,8 @@ type Client struct {
 	Requests int
 
 	crowdIndex int // position in the crowd, -1 for a client of its own
+	// conn is the client's TCP connection to a Network Load Balancer.
+	conn *Connection
 	// session is the session the application last served the client in:
 	// most requests resume it, which spares parsing the id and looking it
 	// up.

@@ -32,6 +32,7 @@ type cookieKind byte
 const (
 	kindLB  cookieKind = 'L'
 	kindApp cookieKind = 'A'
+	kindELB cookieKind = 'E' // a Classic Load Balancer's AWSELB (codec_elb.go)
 )
 
 // Cookie decoding errors. All of them make the load balancer treat the
@@ -56,7 +57,7 @@ type CookieInfo struct {
 type codec struct {
 	secret   [32]byte
 	nonceKey cipher.Block
-	aad      [2][]byte // by kind: lb, app
+	aad      [3][]byte // by kind: lb, app, elb
 	keys     [keyEpochs]struct {
 		epoch uint32
 		aead  cipher.AEAD
@@ -64,7 +65,10 @@ type codec struct {
 	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
-	cache *openCache // values that opened, or nil to open every value
+	// elb and elbPlain are an AWSELB value's buffers (codec_elb.go).
+	elb      [elbSealedLen]byte
+	elbPlain [elbPlainLen]byte
+	cache    *openCache // values that opened, or nil to open every value
 }
 
 // opened is what the request path reads from a cookie: CookieInfo without
@@ -114,12 +118,16 @@ func newUncachedCodec(name string, secret [32]byte) *codec {
 	c.nonceKey, _ = aes.NewCipher(nk[:16])
 	c.aad[0] = []byte(name + "|" + string(kindLB))
 	c.aad[1] = []byte(name + "|" + string(kindApp))
+	c.aad[2] = []byte(name + "|" + string(kindELB))
 	return c
 }
 
 func (c *codec) aadFor(k cookieKind) []byte {
-	if k == kindApp {
+	switch k {
+	case kindApp:
 		return c.aad[1]
+	case kindELB:
+		return c.aad[2]
 	}
 	return c.aad[0]
 }
@@ -162,18 +170,21 @@ func (c *codec) seal(k cookieKind, tg, tgt uint32, now time.Time) []byte {
 	binary.BigEndian.PutUint32(plain[0:], tg)
 	binary.BigEndian.PutUint32(plain[4:], tgt)
 	binary.BigEndian.PutUint64(plain[8:], uint64(now.Unix()))
-	// The nonce is a pseudorandom function of what is sealed (and its
-	// kind): the same target, group and second always give the same
-	// value, which lets the load balancer seal once per target and second,
-	// and never reuses a nonce for different plaintexts.
-	var nb [16]byte
-	copy(nb[:], plain)
-	nb[15] ^= byte(k)
-	c.nonceKey.Encrypt(nb[:], nb[:])
-	b = append(b, nb[:12]...)
+	b = c.appendNonce(b, k, plain)
 	b = c.key(epoch).Seal(b, b[5:17], plain, c.aadFor(k))
 	base64.StdEncoding.Encode(c.b64[:], b)
 	return c.b64[:]
+}
+
+// appendNonce appends the nonce of plain's first 16 bytes and kind k: a
+// pseudorandom function of them, so one target, group and second seal to
+// one value (sealed once a second) and no nonce serves two plaintexts.
+func (c *codec) appendNonce(b []byte, k cookieKind, plain []byte) []byte {
+	var nb [16]byte
+	copy(nb[:], plain[:plainLen])
+	nb[15] ^= byte(k)
+	c.nonceKey.Encrypt(nb[:], nb[:])
+	return append(b, nb[:12]...)
 }
 
 // open decodes a cookie value sealed by this load balancer at or before now;
@@ -189,18 +200,26 @@ func (c *codec) open(k cookieKind, value string, now time.Time) (CookieInfo, err
 
 // openAt is open at now in Unix seconds.
 func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
+	if k == kindELB {
+		return c.openELB(value, now)
+	}
 	if !decodeSealed(&c.buf, value) || c.buf[0] != cookieVersion {
 		return opened{}, ErrCookieMalformed
 	}
-	b := c.buf[:sealedLen]
+	return c.openSealed(k, c.buf[:sealedLen], c.plain[:0], now)
+}
+
+// openSealed opens b, a sealed value of kind k decoded from its cookie
+// text, into dst, and checks its key and issue time against now.
+func (c *codec) openSealed(k cookieKind, b, dst []byte, now int64) (opened, error) {
 	epoch := binary.BigEndian.Uint32(b[1:5])
 	if keyRetired(epoch, now) {
 		return opened{}, ErrCookieKey
 	}
 	// A later epoch's key is derived all the same, to tell a cookie from
 	// the future from a forged one.
-	plain, err := c.key(epoch).Open(c.plain[:0], b[5:17], b[17:], c.aadFor(k))
-	if err != nil || len(plain) != plainLen {
+	plain, err := c.key(epoch).Open(dst, b[5:17], b[17:], c.aadFor(k))
+	if err != nil || len(plain) != len(b)-sealedLen+plainLen {
 		return opened{}, ErrCookieForged
 	}
 	o := opened{

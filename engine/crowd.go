@@ -17,6 +17,7 @@ const (
 	MinThinkTime     = 10 * time.Millisecond // mean pause of one client
 	MaxThinkTime     = time.Hour             // mean pause of one client
 	DefaultThinkTime = 5 * time.Second       // when ThinkTime is 0
+	MaxNATGateways   = 100                   // gateways the NAT share spreads over
 )
 
 // CrowdConfig describes a crowd of virtual clients.
@@ -38,12 +39,18 @@ type CrowdConfig struct {
 	// clear their cookies every ClearEvery requests, and that block them.
 	ClearShare float64
 	BlockShare float64
+	// NATShare is the share (0 to 1) of clients behind NAT gateways: each
+	// gateway's clients share its one source IP, as an office does.
+	// NATGateways is how many gateways they spread over, 1 (for 0) to
+	// MaxNATGateways.
+	NATShare    float64
+	NATGateways int
 }
 
 // CrowdError is a CrowdConfig field out of its bounds, with a message
 // worded for the learner's form.
 type CrowdError struct {
-	Field   string // clients, rate, think, clear, block or arrival
+	Field   string // clients, rate, think, clear, block, arrival, nat or gateways
 	Message string
 }
 
@@ -55,7 +62,7 @@ func (c CrowdConfig) Validate() error {
 	bad := func(field, format string, args ...any) error {
 		return &CrowdError{Field: field, Message: fmt.Sprintf(format, args...)}
 	}
-	clearPct, blockPct := percent(c.ClearShare), percent(c.BlockShare)
+	clearPct, blockPct, natPct := percent(c.ClearShare), percent(c.BlockShare), percent(c.NATShare)
 	switch {
 	case c.Clients < 1 || c.Clients > MaxCrowd:
 		return bad("clients", "Clients must be from 1 to %s, not %d.", amount(MaxCrowd), c.Clients)
@@ -72,6 +79,10 @@ func (c CrowdConfig) Validate() error {
 			number(clearPct), number(blockPct), number(clearPct+blockPct))
 	case !(c.ArrivalRate >= 0):
 		return bad("arrival", "Arrival rate must be 0 or more clients per second, not %s.", number(c.ArrivalRate))
+	case !(natPct >= 0 && natPct <= 100):
+		return bad("nat", "The share of clients behind NAT gateways must be from 0%% to 100%%, not %s%%.", number(natPct))
+	case c.NATGateways < 0 || c.NATGateways > MaxNATGateways:
+		return bad("gateways", "NAT gateways must be from 1 to %s, not %d.", amount(MaxNATGateways), c.NATGateways)
 	}
 	return nil
 }
@@ -137,6 +148,8 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 	cr.Clients = make([]*Client, cfg.Clients)
 	nClear := int(cfg.ClearShare*float64(cfg.Clients) + 0.5)
 	nBlock := int(cfg.BlockShare*float64(cfg.Clients) + 0.5)
+	nNAT := int(cfg.NATShare*float64(cfg.Clients) + 0.5)
+	nat := lb.natGateways(cfg.NATGateways, nNAT)
 	for i := range cr.Clients {
 		b := KeepCookies
 		switch {
@@ -150,6 +163,9 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 		m := new(member)
 		c := &m.client
 		lb.initClient(c, fmt.Sprintf("client-%04d", i+1), &m.jar, b)
+		if j := i - (cfg.Clients - nNAT); j >= 0 {
+			c.IP = nat[j%len(nat)] // the last clients are behind NAT
+		}
 		c.crowdIndex = i
 		cr.Clients[i] = c
 		var join time.Duration
@@ -162,6 +178,21 @@ func (lb *LoadBalancer) StartCrowd(cfg CrowdConfig) (*Crowd, error) {
 	}
 	lb.crowd = cr
 	return cr, nil
+}
+
+// natGateways returns the public IPs of n NAT gateways (0 means 1) for
+// clients behind NAT, none without any: the seeded source is drawn only
+// then, so a crowd without NAT replays as before.
+func (lb *LoadBalancer) natGateways(n, clients int) []string {
+	if clients == 0 {
+		return nil
+	}
+	ips := make([]string, max(n, 1))
+	base := lb.rng.IntN(254)
+	for i := range ips { // distinct: MaxNATGateways < 254
+		ips[i] = fmt.Sprintf("203.0.113.%d", 1+(base+i)%254)
+	}
+	return ips
 }
 
 // StopCrowd stops the running crowd, if any.

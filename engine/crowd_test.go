@@ -26,6 +26,8 @@ func TestCrowdValidate(t *testing.T) {
 		with(func(c *CrowdConfig) { c.ClearShare, c.BlockShare = 0.7, 0.3 }),
 		with(func(c *CrowdConfig) { c.ClearShare, c.BlockShare = 0.333, 0.667 }),
 		with(func(c *CrowdConfig) { c.ArrivalRate = 2 }),
+		with(func(c *CrowdConfig) { c.NATShare, c.NATGateways = 1, MaxNATGateways }),
+		with(func(c *CrowdConfig) { c.NATShare, c.ClearShare, c.BlockShare = 0.5, 0.5, 0.5 }), // NAT is not a cookie behaviour
 	}
 	for _, c := range good {
 		if err := c.Validate(); err != nil {
@@ -50,6 +52,10 @@ func TestCrowdValidate(t *testing.T) {
 		{with(func(c *CrowdConfig) { c.ClearShare, c.BlockShare = 0.6, 0.5 }), "block",
 			"The shares of clients that clear cookies (60%) and block them (50%) add up to 110%: together they can be at most 100% of the clients."},
 		{with(func(c *CrowdConfig) { c.ArrivalRate = -1 }), "arrival", "Arrival rate must be 0 or more clients per second, not -1."},
+		{with(func(c *CrowdConfig) { c.NATShare = 1.5 }), "nat", "The share of clients behind NAT gateways must be from 0% to 100%, not 150%."},
+		{with(func(c *CrowdConfig) { c.NATShare = math.NaN() }), "nat", "not NaN%."},
+		{with(func(c *CrowdConfig) { c.NATGateways = MaxNATGateways + 1 }), "gateways", "NAT gateways must be from 1 to 100, not 101."},
+		{with(func(c *CrowdConfig) { c.NATGateways = -1 }), "gateways", "not -1."},
 	}
 	for _, tt := range bad {
 		err := tt.c.Validate()

@@ -32,13 +32,16 @@ const (
 	EventSessionStore
 	// EventTargetChanged is a target made to fail health checks or slowed.
 	EventTargetChanged
+	// EventStickinessReset is a Network Load Balancer forgetting every
+	// source IP's target, as targets changed.
+	EventStickinessReset
 	numEventKinds
 )
 
 var eventKindNames = [numEventKinds]string{
 	"request", "target-state", "session-lost", "target-registered",
 	"target-deregistered", "instance-stopped", "instance-started",
-	"attributes-changed", "session-store", "target-changed",
+	"attributes-changed", "session-store", "target-changed", "stickiness-reset",
 }
 
 // String returns the kind's name, e.g. "target-state".

@@ -43,6 +43,20 @@ const (
 	// ReasonDirect: the instance was opened directly, not through the load
 	// balancer.
 	ReasonDirect
+	// ReasonSameConnection: a Network Load Balancer kept the request on
+	// its TCP connection's target.
+	ReasonSameConnection
+	// ReasonNewConnection: a new TCP connection; the flow hash placed it.
+	ReasonNewConnection
+	// ReasonConnectionReset: the connection's target left service, so the
+	// load balancer reset it; the client's new one was placed anew.
+	ReasonConnectionReset
+	// ReasonSourceIP: source IP stickiness sent the request to the target
+	// of its source IP.
+	ReasonSourceIP
+	// ReasonNewSourceIP: source IP stickiness holds no target for the
+	// source IP (new, or reset since); the flow hash placed it.
+	ReasonNewSourceIP
 	numReasons
 )
 
@@ -50,6 +64,7 @@ var reasonNames = [numReasons]string{
 	"no-stickiness", "new-client", "sticky", "cookie-expired", "cookie-invalid",
 	"target-unhealthy", "target-draining", "target-deregistered",
 	"stickiness-disabled", "app-cookie-missing", "no-targets", "direct",
+	"same-connection", "new-connection", "connection-reset", "source-ip", "new-source-ip",
 }
 
 var reasonTexts = [numReasons]string{
@@ -65,7 +80,16 @@ var reasonTexts = [numReasons]string{
 	"application cookie missing: stickiness re-established by a fresh pick",
 	"no registered targets: 503 Service Unavailable",
 	"opened directly, not through the load balancer",
+	"same TCP connection: it stays on its target",
+	"new TCP connection: the flow hash placed it",
+	"the connection's target left service: connection reset, the new one placed by the flow hash",
+	"sticky: this source IP's target",
+	"no target for this source IP yet (or stickiness reset): the flow hash placed it",
 }
+
+// isSticky reports whether stickiness routed the request: a valid cookie,
+// or a source IP's target.
+func (r Reason) isSticky() bool { return r == ReasonSticky || r == ReasonSourceIP }
 
 // String returns the reason's short name, e.g. "sticky".
 func (r Reason) String() string {
@@ -111,7 +135,11 @@ type Exchange struct {
 	Time     time.Time
 	Client   string
 	SourceIP string
-	Path     string
+	// SourcePort is the port of the client's TCP connection to a Network
+	// Load Balancer (0 for other types); NewConnection: opened for this request.
+	SourcePort    int
+	NewConnection bool
+	Path          string
 	// Cookies are the cookies the request carried.
 	Cookies []StoredCookie
 
@@ -144,6 +172,7 @@ type Exchange struct {
 func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exchange {
 	ex.Seq++
 	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookies = r.Time, r.Client.Name, r.SourceIP, r.Path, nil
+	ex.SourcePort, ex.NewConnection = r.SourcePort, r.NewConnection
 	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
 	ex.SetCookies, ex.StoreError, ex.recording = nil, "", recording
 	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin = 0, "", 0, 0, "", "", ""
@@ -176,8 +205,9 @@ func (e *Exchange) SetCookieHeaders() []string {
 	return out
 }
 
-// Sticky reports whether a valid stickiness cookie routed the request.
-func (e *Exchange) Sticky() bool { return e.Reason == ReasonSticky }
+// Sticky reports whether stickiness routed the request: a valid cookie,
+// or a Network Load Balancer's source IP.
+func (e *Exchange) Sticky() bool { return e.Reason.isSticky() }
 
 // StatusText returns the HTTP status line text, e.g. "502 Bad Gateway".
 func (e *Exchange) StatusText() string {

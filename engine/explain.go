@@ -45,6 +45,9 @@ type CookieVerdict struct {
 	// Left is how long the cookie keeps routing unless a response
 	// re-issues it (negative: past the stickiness duration).
 	Left time.Duration
+	// BrowserSession is set for a Classic Load Balancer's AWSELB that the
+	// load balancer checks no period of: it routes while the browser keeps it.
+	BrowserSession bool
 }
 
 // Text explains the verdict to a learner in one sentence.
@@ -53,13 +56,19 @@ func (v CookieVerdict) Text(tg *TargetGroup) string {
 	case RoleFollowed:
 		return "Read by the load balancer: " + v.Reason.Text() + "."
 	case RoleShadowed:
-		if v.Name == CookieAWSALB {
-			return "Not read: AWSALBCORS is sent too, and the load balancer follows it first."
+		if v.Name == CookieAWSALB || v.Name == CookieAWSELB {
+			return "Not read: " + v.Name + "CORS is sent too, and the load balancer follows it first."
 		}
 		return "Not read: the load balancer reads only the first cookie of this name."
 	case RoleAppCookie:
+		if tg.lb.Type == ClassicLoadBalancer {
+			return fmt.Sprintf("The application's cookie (the AppCookieStickinessPolicy's CookieName): while it is sent, %s routes.", CookieAWSELB)
+		}
 		return fmt.Sprintf("The application's cookie (stickiness.app_cookie.cookie_name): while it is sent, %s routes.", CookieAWSALBAPP)
 	case RoleDisabled:
+		if tg.lb.Type == ClassicLoadBalancer {
+			return "Ignored: the listener has no stickiness policy."
+		}
 		return "Ignored: stickiness is off for " + tg.Name + "."
 	case RoleOtherType:
 		return fmt.Sprintf("Not read: %s uses %s stickiness.", tg.Name, tg.attrs.StickinessType)
@@ -80,17 +89,17 @@ func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	seen := make(map[string]bool, len(cs))
 	for _, c := range cs {
 		v := CookieVerdict{Name: c.Name}
-		sticky := isStickinessCookie(c.Name)
+		sticky := lb.isStickinessCookie(c.Name)
 		switch {
 		case seen[c.Name] && (sticky || p.Reads(c.Name)):
 			v.Role = RoleShadowed
-		case followed != "" && (c.Name == followed || c.Name == CookieAWSALB && followed == CookieAWSALBCORS && c.Value == value):
+		case followed != "" && (c.Name == followed || c.Name+"CORS" == followed && c.Value == value):
 			v.Role, v.Reason = RoleFollowed, reason
 		case p.Reads(c.Name) && sticky:
 			v.Role = RoleShadowed
 		case p.Reads(c.Name):
 			v.Role = RoleAppCookie
-		case sticky && !tg.attrs.StickinessEnabled:
+		case sticky && !tg.sticky():
 			v.Role = RoleDisabled
 		case sticky:
 			v.Role = RoleOtherType
@@ -111,5 +120,15 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 		return
 	}
 	v.Target = lb.TargetByUID(v.Info.Target)
+	if tg.lb.Type == ClassicLoadBalancer {
+		// The browser expires AWSELB: the load balancer checks only a
+		// duration-based policy's period.
+		p := lb.classic.CookieExpirationPeriod
+		v.BrowserSession = p == 0
+		if p != 0 {
+			v.Left = p - lb.now.Sub(v.Info.Issued)
+		}
+		return
+	}
 	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
 }

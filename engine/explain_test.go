@@ -90,7 +90,7 @@ func TestExplainCookies(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n, got := range roles(sent()) {
-		if isStickinessCookie(n) && got.Role != RoleDisabled {
+		if lb.isStickinessCookie(n) && got.Role != RoleDisabled {
 			t.Errorf("stickiness off: %s %+v; want disabled", n, got)
 		}
 	}

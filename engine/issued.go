@@ -3,8 +3,8 @@ package engine
 import "time"
 
 // issuedCookies remembers the stickiness cookies last sealed for each
-// target and kind: a crowd asks for the same ones many times a second, and
-// sealing depends only on the target group, the target and the second.
+// target and kind (AWSELB in AWSALB's slot): a crowd asks for the same ones
+// many times a second, and sealing depends only on group, target and second.
 type issuedCookies struct {
 	slots []issuedSlot // by target uid, then kind
 }

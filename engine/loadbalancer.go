@@ -18,12 +18,17 @@ const MaxInstances = 20
 // Config sets up a load balancer. The zero value is the article's lab:
 // three healthy instances behind "my-alb", default target group attributes.
 type Config struct {
-	Name      string // load balancer name, default "my-alb"
+	// Type is the kind of load balancer, default ApplicationLoadBalancer.
+	Type      LoadBalancerType
+	Name      string // load balancer name, default "my-alb", "my-clb" or "my-nlb"
 	Region    string // default "us-east-1"
 	Seed      uint64 // every random choice derives from it
 	Instances int    // instances registered and healthy at the start, default 3
-	// Attributes of the target group; nil means DefaultAttributes.
+	// Attributes of the target group (Classic: of the instances' health
+	// check); nil means DefaultAttributesFor(Type).
 	Attributes *Attributes
+	// ListenerStickiness is a Classic Load Balancer's stickiness policy.
+	ListenerStickiness ClassicStickiness
 	// ExternalSessionStore makes every instance keep sessions in one shared
 	// store instead of its own memory.
 	ExternalSessionStore bool
@@ -34,14 +39,17 @@ type Config struct {
 // DefaultLatency is how long an instance's application takes to answer.
 const DefaultLatency = 20 * time.Millisecond
 
-// LoadBalancer is a simulated Application Load Balancer with one listener
-// and one target group. It is not safe for concurrent use.
+// LoadBalancer is a simulated Application, Classic or Network Load Balancer
+// with one listener and one target group. It is not safe for concurrent use.
 type LoadBalancer struct {
+	Type     LoadBalancerType
 	Name     string
 	Region   string
 	DNSName  string // e.g. my-alb-1234567890.us-east-1.elb.amazonaws.com
 	Listener Listener
-	// TargetGroup is the listener's default forward target group.
+	// TargetGroup is the listener's default forward target group. A Classic
+	// Load Balancer has none: its TargetGroup, with no Name or ARN, holds
+	// the instances registered with the load balancer and their health check.
 	TargetGroup *TargetGroup
 
 	now        time.Time
@@ -62,6 +70,8 @@ type LoadBalancer struct {
 	history    history
 	actions    map[uint32]func(*LoadBalancer)
 	nextAction uint32
+	classic    ClassicStickiness // Classic: the listener's policy
+	nodeIP     string            // Network: the load balancer node's address
 }
 
 // Metrics are the load balancer's CloudWatch-like counters.
@@ -96,8 +106,15 @@ type TargetGroup struct {
 
 // New returns a load balancer set up by cfg, at cfg.Start.
 func New(cfg Config) (*LoadBalancer, error) {
+	if cfg.Type == "" {
+		cfg.Type = ApplicationLoadBalancer
+	}
+	name, ok := defaultName(cfg.Type)
+	if !ok {
+		return nil, ErrLoadBalancerType
+	}
 	if cfg.Name == "" {
-		cfg.Name = "my-alb"
+		cfg.Name = name
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
@@ -108,11 +125,17 @@ func New(cfg Config) (*LoadBalancer, error) {
 	if cfg.Instances < 0 || cfg.Instances > MaxInstances {
 		return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, cfg.Instances)
 	}
-	attrs := DefaultAttributes()
+	attrs := DefaultAttributesFor(cfg.Type)
 	if cfg.Attributes != nil {
 		attrs = *cfg.Attributes
 	}
-	if err := attrs.Validate(); err != nil {
+	if err := attrs.ValidateFor(cfg.Type); err != nil {
+		return nil, err
+	}
+	if cfg.Type != ClassicLoadBalancer && cfg.ListenerStickiness != (ClassicStickiness{}) {
+		return nil, fmt.Errorf("a %s has no listener stickiness policy", cfg.Type.Title())
+	}
+	if err := cfg.ListenerStickiness.Validate(); err != nil {
 		return nil, err
 	}
 	if cfg.Start.IsZero() {
@@ -127,6 +150,7 @@ func New(cfg Config) (*LoadBalancer, error) {
 		binary.LittleEndian.PutUint64(secret[i*8:], rng.Uint64())
 	}
 	lb := &LoadBalancer{
+		Type:     cfg.Type,
 		Name:     cfg.Name,
 		Region:   cfg.Region,
 		Listener: Listener{Protocol: "HTTP", Port: 80},
@@ -136,7 +160,13 @@ func New(cfg Config) (*LoadBalancer, error) {
 		useExt:   cfg.ExternalSessionStore,
 		origins:  make(map[uint64]*Session),
 	}
-	lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
+	if cfg.Type == NetworkLoadBalancer {
+		lb.Listener.Protocol = "TCP"
+		lb.DNSName = fmt.Sprintf("%s-%016x.elb.%s.amazonaws.com", cfg.Name, rng.Uint64(), cfg.Region)
+		lb.nodeIP = fmt.Sprintf("10.0.%d.%d", rng.IntN(256), 1+rng.IntN(254))
+	} else {
+		lb.DNSName = fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", cfg.Name, 1_000_000_000+rng.Int64N(9_000_000_000), cfg.Region)
+	}
 	lb.codec = newCodec(lb.DNSName, secret)
 	lb.external = newSessionStore("external session store", true)
 	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
@@ -147,8 +177,15 @@ func New(cfg Config) (*LoadBalancer, error) {
 		lb:    lb,
 	}
 	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
+	if cfg.Type == ClassicLoadBalancer {
+		tg.Name, tg.ARN = "", ""
+		lb.classic = lb.named(cfg.ListenerStickiness)
+	}
 	tg.selector = newSelector(attrs.Algorithm, rng)
-	tg.stickiness = newStickiness(tg)
+	if cfg.Type == NetworkLoadBalancer {
+		tg.selector = &FlowHashSelection{seed: rng.Uint64(), lb: lb}
+	}
+	tg.setStickiness()
 	lb.TargetGroup = tg
 	lb.Listener.defaultAction = tg
 	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
@@ -245,7 +282,7 @@ func (tg *TargetGroup) Targets() []*Target { return append([]*Target(nil), tg.ta
 // SetAttributes validates a and applies it to the running target group, as
 // ModifyTargetGroupAttributes does. On error nothing changes.
 func (tg *TargetGroup) SetAttributes(a Attributes) error {
-	if err := a.Validate(); err != nil {
+	if err := a.ValidateFor(tg.lb.Type); err != nil {
 		return err
 	}
 	old := tg.attrs
@@ -253,7 +290,7 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 	if old.Algorithm != a.Algorithm {
 		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
 	}
-	tg.stickiness = newStickiness(tg)
+	tg.setStickiness()
 	var changed []byte
 	for _, k := range AttributeKeys {
 		if old.Value(k) != a.Value(k) {
@@ -312,6 +349,7 @@ func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
 	t.DrainingUntil = time.Time{}
 	t.ConsecutivePasses, t.ConsecutiveFailures = 0, 0
 	lb.emit(Event{Kind: EventTargetRegistered, Target: t.Name, From: from, To: StateInitial, Detail: "registered: health checks start"})
+	lb.targetsChanged()
 	lb.scheduleHealthCheck(t, 0)
 	return nil
 }
@@ -330,7 +368,11 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	t.hcGen++ // draining targets are not health checked
 	t.NextHealthCheck = time.Time{}
 	delay := lb.TargetGroup.attrs.DeregistrationDelay
-	lb.setState(t, StateDraining, fmt.Sprintf("deregistration delay %s", delay))
+	drain := "deregistration delay"
+	if lb.Type == ClassicLoadBalancer {
+		drain = "connection draining" // the Classic console's word
+	}
+	lb.setState(t, StateDraining, fmt.Sprintf("%s %s", drain, delay))
 	t.DrainingUntil = lb.now.Add(delay)
 	lb.sched.push(scheduled{at: lb.now.Add(delay).UnixNano(), kind: evDrainDone, idx: int32(t.Number), gen: t.hcGen})
 	if delay == 0 {
@@ -427,6 +469,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 	from := t.State
 	t.State = to
 	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
+	lb.targetsChanged()
 }
 
 func (lb *LoadBalancer) emit(e Event) {
@@ -439,8 +482,11 @@ func (lb *LoadBalancer) emit(e Event) {
 // view. It reports why a value is not accepted.
 func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
 	k := kindLB
-	if name == CookieAWSALBAPP {
+	switch name {
+	case CookieAWSALBAPP:
 		k = kindApp
+	case CookieAWSELB, CookieAWSELBCORS:
+		k = kindELB
 	}
 	return lb.codec.open(k, value, lb.now)
 }

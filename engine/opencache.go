@@ -19,11 +19,19 @@ const openCacheSize = 1024
 // are not kept; a codec without a cache opens every value.
 func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error) {
 	oc := c.cache
-	if oc == nil || len(value) != b64Len {
+	var h uint
+	switch {
+	case oc == nil:
+		return c.openAt(k, value, now)
+	case len(value) == b64Len:
+		// The nonce is pseudorandom: characters 8 to 11 spread the values.
+		h = uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
+	case len(value) == ELBCookieLen:
+		// An AWSELB value, in hexadecimal: its nonce is characters 10 to 33.
+		h = uint(hexIndex[value[12]]) | uint(hexIndex[value[13]])<<4 | uint(hexIndex[value[14]])<<8 | uint(hexIndex[value[15]])<<12 | uint(hexIndex[value[16]])<<16
+	default:
 		return c.openAt(k, value, now)
 	}
-	// The nonce is pseudorandom: characters 8 to 11 spread the values.
-	h := uint(b64Index[value[8]]) | uint(b64Index[value[9]])<<6 | uint(b64Index[value[10]])<<12 | uint(b64Index[value[11]])<<18
 	slot := &oc.slots[h%openCacheSize]
 	if slot.kind == k && slot.value == value {
 		if err := slot.o.checkAt(now); err != nil {

@@ -46,8 +46,8 @@ func TestOpenCached(t *testing.T) {
 }
 
 // FuzzOpenCached checks that the codec's cache never changes an answer:
-// opening values in turn, at various times, through a codec with the cache
-// gives what a codec without it gives, error for error.
+// opening values (AWSALB, AWSALBAPP-0, AWSELB) in turn, at various times,
+// through a codec with the cache gives what a codec without it gives.
 func FuzzOpenCached(f *testing.F) {
 	const name = "cache-lb"
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -57,10 +57,13 @@ func FuzzOpenCached(f *testing.F) {
 		for _, k := range []cookieKind{kindLB, kindApp} {
 			values = append(values, sealString(seeds, k, 1, 2, now.Add(-age)))
 		}
+		values = append(values, seeds.sealELB(1, 2, testInstanceID, now.Add(-age)))
 	}
+	elb := []byte(values[2])
+	elb[60] ^= 1 // same cache slot as values[2], an AWSELB
 	forged := []byte(values[0])
 	forged[30] ^= 1 // same cache slot as values[0]
-	values = append(values, string(forged), "", "AWSALB", values[1][:b64Len-1])
+	values = append(values, string(forged), string(elb), "", "AWSALB", values[1][:b64Len-1])
 	for i, v := range values {
 		w := values[(i+1)%len(values)]
 		f.Add(uint8(i), v, uint8(i+1), w, int64(0), int64(i)*3600)
@@ -70,7 +73,7 @@ func FuzzOpenCached(f *testing.F) {
 	f.Fuzz(func(t *testing.T, k1 uint8, v1 string, k2 uint8, v2 string, d1, d2 int64) {
 		cached := testCodec(name, 3)
 		plain := newUncachedCodec(name, cached.secret)
-		kinds := [2]cookieKind{kindLB, kindApp}
+		kinds := [3]cookieKind{kindLB, kindApp, kindELB}
 		sec := now.Unix()
 		t1, t2 := sec+d1%(30*24*3600), sec+d2%(30*24*3600)
 		steps := []struct {
@@ -78,7 +81,7 @@ func FuzzOpenCached(f *testing.F) {
 			v   string
 			sec int64
 		}{
-			{kinds[k1%2], v1, t1}, {kinds[k2%2], v2, t2}, {kinds[k1%2], v1, t2}, {kinds[k2%2], v2, t1}, {kinds[k1%2], v1, t1},
+			{kinds[k1%3], v1, t1}, {kinds[k2%3], v2, t2}, {kinds[k1%3], v1, t2}, {kinds[k2%3], v2, t1}, {kinds[k1%3], v1, t1},
 		}
 		for i, s := range steps {
 			got, gotErr := cached.openCached(s.k, s.v, s.sec)

@@ -41,6 +41,8 @@ func TestBenchReport(t *testing.T) {
 	fresh := testing.Benchmark(BenchmarkNewClient)
 	crowd := testing.Benchmark(BenchmarkCrowd)
 	crowd10k := testing.Benchmark(BenchmarkCrowd10k)
+	classic := testing.Benchmark(BenchmarkClassicStickyRequest)
+	network := testing.Benchmark(BenchmarkNetworkRequest)
 	fmt.Printf("%ssticky_ns: %.1f\n", prefix, median(stickies))
 	fmt.Printf("%saesgcm_open_ns: %.1f\n", prefix, median(opens))
 	fmt.Printf("%ssticky_vs_aesgcm_ratio: %.2f\n", prefix, median(ratios))
@@ -53,6 +55,10 @@ func TestBenchReport(t *testing.T) {
 	fmt.Printf("%snew_client_allocs: %d\n", prefix, fresh.AllocsPerOp())
 	fmt.Printf("%scrowd_rps: %.0f\n", prefix, crowd.Extra["req/s"])
 	fmt.Printf("%scrowd_10k_clients_rps: %.0f\n", prefix, crowd10k.Extra["req/s"])
+	fmt.Printf("%sclassic_sticky_request_ns: %.1f\n", prefix, ns(classic))
+	fmt.Printf("%sclassic_allocs_per_request: %d\n", prefix, classic.AllocsPerOp())
+	fmt.Printf("%snetwork_request_ns: %.1f\n", prefix, ns(network))
+	fmt.Printf("%snetwork_allocs_per_request: %d\n", prefix, network.AllocsPerOp())
 }
 
 // median returns the middle value of xs, which it sorts.

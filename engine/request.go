@@ -12,6 +12,13 @@ type Request struct {
 	// Cookies are the cookies the request carries, as the load balancer
 	// reads its Cookie header; read-only, valid during the request.
 	Cookies []StoredCookie
+	// On a Network Load Balancer: the TCP connection the request travels
+	// on, its source port, and whether it was opened for this request
+	// (reset: its target left service).
+	Conn            *Connection
+	SourcePort      int
+	NewConnection   bool
+	ConnectionReset bool
 }
 
 // Cookie returns the value of the first cookie called name the request
@@ -28,6 +35,9 @@ func (lb *LoadBalancer) receive(c *Client, path string) *Request {
 	}
 	r := &lb.scratch.req
 	r.Time, r.Client, r.SourceIP, r.Path = now, c, c.IP, path
+	if lb.Type == NetworkLoadBalancer {
+		lb.connect(c, r)
+	}
 	if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
 		r.Cookies = j.Cookies(now)
 	} else {

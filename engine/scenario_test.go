@@ -79,7 +79,8 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 	var b strings.Builder
 	switch d.Cmd {
 	case "new":
-		a := DefaultAttributes()
+		typ := LoadBalancerType(arg("type", string(ApplicationLoadBalancer)))
+		a := DefaultAttributesFor(typ)
 		for _, line := range strings.Split(strings.TrimSpace(d.Input), "\n") {
 			if k, v, ok := strings.Cut(line, "="); ok {
 				if err := a.Set(strings.TrimSpace(k), v); err != nil {
@@ -88,6 +89,7 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 			}
 		}
 		lb, err := New(Config{
+			Type:                 typ,
 			Seed:                 uint64(num("seed", 1)),
 			Instances:            num("instances", 3),
 			Attributes:           &a,
@@ -98,11 +100,18 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		}
 		*s = scenario{lb: lb, clients: map[string]*Client{}, labels: map[string]string{}, raw: s.raw}
 		s.lastEv = lb.log.seq
-		fmt.Fprintf(&b, "%s, listener %s:%d → %s\n", lb.DNSName, lb.Listener.Protocol, lb.Listener.Port, lb.TargetGroup.Name)
+		to := lb.TargetGroup.Name
+		if typ == ClassicLoadBalancer {
+			to = "instances registered with the load balancer, " + string(lb.TargetGroup.attrs.Algorithm)
+		}
+		fmt.Fprintf(&b, "%s, listener %s:%d → %s\n", lb.DNSName, lb.Listener.Protocol, lb.Listener.Port, to)
 		b.WriteString(s.targets())
 	case "client":
 		behavior := map[string]CookieBehavior{"keep": KeepCookies, "clear": ClearCookies, "block": BlockCookies}[arg("cookies", "keep")]
 		c := s.lb.NewClient(arg("name", "learner"), nil, behavior)
+		if from, ok := s.clients[arg("behind-nat-with", "")]; ok {
+			c.IP = from.IP // one office, one NAT gateway: one source IP
+		}
 		s.clients[c.Name] = c
 		fmt.Fprintf(&b, "%s from %s, %s\n", c.Name, c.IP, c.Behavior)
 	case "request":
@@ -123,6 +132,25 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 			return "", err
 		}
 		fmt.Fprintf(&b, "%s %s: %s\n", ex.TargetName, ex.StatusText(), ex.Page())
+	case "edit-stickiness":
+		// A Classic Load Balancer's listener, as the console's "Edit
+		// stickiness" page sets it.
+		var cs ClassicStickiness
+		if err := cs.SetChoice(arg("policy", StickinessOff)); err != nil {
+			return "", err
+		}
+		cs.CookieExpirationPeriod = dur("period", "0s")
+		cs.CookieName = arg("cookie", "")
+		if err := s.lb.SetListenerStickiness(cs); err != nil {
+			return "", err
+		}
+		got := s.lb.ListenerStickiness()
+		fmt.Fprintf(&b, "%s %s\n", got, got.PolicyName)
+		b.WriteString(s.events())
+	case "new-connection":
+		c := s.client(d, arg("client", "learner"))
+		c.NewConnection()
+		b.WriteString("connection closed: the next request opens a new one\n")
 	case "advance":
 		s.lb.Advance(dur("by", "1s"))
 		fmt.Fprintf(&b, "now %s\n", s.lb.Now().Format("15:04:05"))
@@ -219,7 +247,11 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		// Put a cookie issued by another load balancer (another seed) in
 		// the client's jar.
 		a := s.lb.TargetGroup.Attributes()
-		other, err := New(Config{Seed: uint64(num("seed", 99)), Attributes: &a})
+		var start time.Time // the ALB traces' foreign cookies were issued at Epoch
+		if s.lb.Type != ApplicationLoadBalancer {
+			start = s.lb.Now()
+		}
+		other, err := New(Config{Type: s.lb.Type, Seed: uint64(num("seed", 99)), Attributes: &a, ListenerStickiness: s.lb.ListenerStickiness(), Start: start})
 		if err != nil {
 			return "", err
 		}
@@ -256,10 +288,12 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		fmt.Fprintf(&b, "Cookie: %s\n", s.labelHeader(jarHeader(c, s.lb.Now())))
 	case "crowd":
 		_, err := s.lb.StartCrowd(CrowdConfig{
-			Clients:    num("clients", 100),
-			ThinkTime:  dur("think", "5s"),
-			ClearShare: float64(num("clear-pct", 0)) / 100,
-			BlockShare: float64(num("block-pct", 0)) / 100,
+			Clients:     num("clients", 100),
+			ThinkTime:   dur("think", "5s"),
+			ClearShare:  float64(num("clear-pct", 0)) / 100,
+			BlockShare:  float64(num("block-pct", 0)) / 100,
+			NATShare:    float64(num("nat-pct", 0)) / 100,
+			NATGateways: num("gateways", 0),
 		})
 		if err != nil {
 			return "", err
@@ -339,7 +373,7 @@ func (s *scenario) label(name, value string) string {
 	case name == SessionCookie && strings.HasPrefix(value, "s-"):
 		s.nSess++
 		l = fmt.Sprintf("s%d", s.nSess)
-	case name == CookieAWSALB || name == CookieAWSALBCORS || name == CookieAWSALBAPP:
+	case name == CookieAWSALB || name == CookieAWSALBCORS || name == CookieAWSALBAPP || name == CookieAWSELB || name == CookieAWSELBCORS:
 		info, err := s.lb.DecodeCookie(name, value)
 		if err != nil {
 			return value
@@ -371,7 +405,14 @@ func (s *scenario) exchange(ex *Exchange, brief bool) string {
 	if to == "" {
 		to = "(no target)"
 	}
-	fmt.Fprintf(&b, "%s %s → %s %s %s", ex.Time.Format("15:04:05"), ex.Client, to, ex.StatusText(), ex.Reason)
+	fmt.Fprintf(&b, "%s %s", ex.Time.Format("15:04:05"), ex.Client)
+	if ex.SourcePort != 0 {
+		fmt.Fprintf(&b, " %s:%d", ex.SourceIP, ex.SourcePort)
+		if ex.NewConnection {
+			b.WriteString(" (new connection)")
+		}
+	}
+	fmt.Fprintf(&b, " → %s %s %s", to, ex.StatusText(), ex.Reason)
 	if ex.Algorithm != "" {
 		fmt.Fprintf(&b, " (%s)", ex.Algorithm)
 	}
@@ -423,7 +464,11 @@ func (s *scenario) targets() string {
 		if !t.Running {
 			run = "stopped"
 		}
-		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, t.State, run, t.Sessions().Len(), t.Metrics.Requests)
+		state := string(t.State)
+		if s.lb.Type == ClassicLoadBalancer {
+			state = t.InstanceState()
+		}
+		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, state, run, t.Sessions().Len(), t.Metrics.Requests)
 	}
 	return b.String()
 }

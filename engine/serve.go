@@ -48,7 +48,9 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 		return lb.fail(ex, nil, 503)
 	case !t.Running:
 		// The load balancer cannot reach the instance: 502, and no
-		// cookie (simulated assumption, see Assumptions).
+		// cookie (simulated assumption, see Assumptions); a TCP
+		// connection to it is lost.
+		c.NewConnection()
 		return lb.fail(ex, t, 502)
 	}
 	t.accept(r.Time)                                      // target: in flight
@@ -67,6 +69,9 @@ func (tg *TargetGroup) pick(r *Request, ex *Exchange) *Target {
 	tg.pool.FailOpen = !tg.anyHealthy()
 	ex.FailOpen = tg.pool.FailOpen
 	ex.Algorithm = tg.attrs.Algorithm
+	if tg.lb.Type == NetworkLoadBalancer {
+		ex.Algorithm = FlowHash
+	}
 	return tg.selector.Select(&tg.pool, r)
 }
 
@@ -92,8 +97,8 @@ func (lb *LoadBalancer) count(tg *TargetGroup, t *Target, reason Reason) {
 	t.Metrics.Requests++
 	t.buckets.add(sec)
 	cur.Targets[t.Number-1].Requests++
-	if tg.attrs.StickinessEnabled {
-		if reason == ReasonSticky {
+	if tg.sticky() {
+		if reason.isSticky() {
 			t.Metrics.Sticky++
 			lb.metrics.Sticky++
 			cur.Sticky++

@@ -26,10 +26,26 @@ var (
 	_ StickinessPolicy = (*AppCookieStickiness)(nil)
 )
 
+// setStickiness sets tg's policy from its attributes (Classic: from the
+// listener's policy).
+func (tg *TargetGroup) setStickiness() { tg.stickiness = newStickiness(tg) }
+
+// sticky reports whether stickiness is on, for the metrics.
+func (tg *TargetGroup) sticky() bool {
+	if tg.lb.Type == ClassicLoadBalancer {
+		return tg.lb.classic.Type != ""
+	}
+	return tg.attrs.StickinessEnabled
+}
+
 // newStickiness returns the policy of tg's attributes.
 func newStickiness(tg *TargetGroup) StickinessPolicy {
 	a := &tg.attrs
 	switch {
+	case tg.lb.Type == ClassicLoadBalancer:
+		return newClassicStickiness(tg)
+	case tg.lb.Type == NetworkLoadBalancer:
+		return newNetworkStickiness(tg)
 	case !a.StickinessEnabled:
 		return NoStickiness{}
 	case a.StickinessType == AppCookie:
@@ -39,33 +55,54 @@ func newStickiness(tg *TargetGroup) StickinessPolicy {
 	}
 }
 
-// stickinessCookies are the cookies any stickiness type sets.
-var stickinessCookies = [...]string{CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP}
+// stickinessCookies are the cookies any stickiness type of an Application
+// Load Balancer sets; elbCookies a Classic Load Balancer's.
+var (
+	stickinessCookies = []string{CookieAWSALB, CookieAWSALBCORS, CookieAWSALBAPP}
+	elbCookies        = []string{CookieAWSELB, CookieAWSELBCORS}
+)
 
 // NoStickiness is the policy of a target group with stickiness.enabled
-// false: every request goes to the algorithm, and a stickiness cookie the
-// client still sends is ignored.
-type NoStickiness struct{}
+// false (or a Classic listener without a policy): every request goes to the
+// algorithm, and a stickiness cookie the client still sends is ignored.
+type NoStickiness struct {
+	classic bool // a Classic listener's: the cookies it ignores are AWSELB's
+}
 
 // Route notes an ignored stickiness cookie; the algorithm always picks.
-func (NoStickiness) Route(r *Request) (*Target, Reason) {
+func (p NoStickiness) Route(r *Request) (*Target, Reason) {
+	names := stickinessCookies
+	if p.classic {
+		names = elbCookies
+	}
 	for _, c := range r.Cookies {
-		if isStickinessCookie(c.Name) {
+		if isOneOf(c.Name, names) {
 			return nil, ReasonStickinessDisabled
 		}
 	}
 	return nil, ReasonNoStickiness
 }
 
-// isStickinessCookie reports whether name is a cookie some stickiness
-// type sets.
-func isStickinessCookie(name string) bool {
-	for _, n := range stickinessCookies {
+// isOneOf reports whether name is one of names.
+func isOneOf(name string, names []string) bool {
+	for _, n := range names {
 		if name == n {
 			return true
 		}
 	}
 	return false
+}
+
+// isStickinessCookie reports whether name is a cookie some stickiness
+// type of lb's type sets.
+func (lb *LoadBalancer) isStickinessCookie(name string) bool {
+	switch lb.Type {
+	case ClassicLoadBalancer:
+		return isOneOf(name, elbCookies)
+	case NetworkLoadBalancer:
+		return false
+	}
+	return isOneOf(name, stickinessCookies)
 }
 
 // Issue adds no cookie.
@@ -125,8 +162,12 @@ func stickinessCookie(name, value string, now time.Time, cors bool) StoredCookie
 }
 
 // sealCookies returns the stickiness cookies of kind k naming target t of
-// target group tg, issued at now: AWSALB and AWSALBCORS, or AWSALBAPP-0.
+// target group tg, issued at now: AWSALB and AWSALBCORS, AWSALBAPP-0, or
+// a Classic listener's AWSELB and AWSELBCORS.
 func (lb *LoadBalancer) sealCookies(k cookieKind, tg *TargetGroup, t *Target, now time.Time) []StoredCookie {
+	if k == kindELB {
+		return lb.sealELBCookies(tg, t, now, lb.classic.CookieExpirationPeriod)
+	}
 	v := string(lb.codec.seal(k, tg.id, t.uid, now))
 	if k == kindApp {
 		return []StoredCookie{stickinessCookie(CookieAWSALBAPP, v, now, false)}

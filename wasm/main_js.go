@@ -12,11 +12,17 @@ import (
 
 	"github.com/stickylab/stickylab/app"
 	"github.com/stickylab/stickylab/wasm/browserjar"
+	"github.com/stickylab/stickylab/wasm/browserstore"
 	"github.com/stickylab/stickylab/wasm/frames"
 )
 
 func main() {
-	jar := browserjar.New(app.BasePath())
-	app.Routes(app.Options{Jar: jar, Frames: frames.Run})
+	opts := app.Options{Jar: browserjar.New(app.BasePath()), Frames: frames.Run, Lock: browserstore.NewWebLocks()}
+	if st, err := browserstore.NewLocal(); err != nil {
+		opts.StoreProblem = err.Error()
+	} else {
+		opts.Store = st
+	}
+	app.Routes(opts)
 	goapp.RunWhenOnBrowser()
 }

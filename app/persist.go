@@ -1,0 +1,209 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v9/pkg/app"
+)
+
+// The tab's hold on the saved world (TabLock).
+const (
+	holdUnknown = iota // asked, not answered yet: nothing is saved
+	holdHeld           // this tab runs and saves the world
+	holdOther          // another tab runs it
+	holdLost           // another tab took it over
+)
+
+// labSaved is the Lab's saved world: where it lives, whether this tab may
+// write it, and what became of the last save.
+type labSaved struct {
+	key    string
+	query  url.Values        // the page's URL query
+	params map[string]string // its setup parameters (setupParams)
+	hold   int
+	err    string        // the last save's failure, "" when it worked
+	at     time.Time     // the wall clock of the restored world's save, zero for a new lab
+	took   time.Duration // how long reading and replaying the saved world took
+	ctx    app.Context   // the Lab's mount context, for the lock's answers
+}
+
+// startWorld restores the world saved for the page's URL, or returns nil
+// and what became of the saved one (another setup replaces it; another
+// version or a broken save is dropped).
+func (l *Lab) startWorld(q url.Values) (*model, []string) {
+	l.saved = labSaved{key: worldKey(BasePath()), query: q, params: labParams(q), hold: holdHeld, ctx: l.saved.ctx}
+	if l.opts.Lock != nil {
+		l.saved.hold = holdUnknown
+	}
+	st := l.opts.Store
+	if st == nil {
+		return nil, nil
+	}
+	t0 := l.wall()
+	raw, ok, err := st.Load(l.saved.key)
+	if err != nil {
+		return nil, []string{fmt.Sprintf("The lab saved in this browser could not be read (%v): a new lab starts.", err)}
+	}
+	if !ok {
+		return nil, nil
+	}
+	w, err := decodeWorld(raw)
+	if err == nil && !sameParams(w.Params, l.saved.params) {
+		return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
+			paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
+	}
+	var m *model
+	var msgs []string
+	if err == nil {
+		m, msgs, err = restoreWorld(w, l.opts)
+	}
+	l.saved.took = l.wall().Sub(t0)
+	if err != nil {
+		_ = st.Remove(l.saved.key)
+		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", strings.TrimSuffix(err.Error(), "."))}
+	}
+	l.saved.at = w.Wall
+	return m, msgs
+}
+
+// wall returns the wall clock.
+func (l *Lab) wall() time.Time {
+	if l.opts.Now != nil {
+		return l.opts.Now()
+	}
+	return time.Now()
+}
+
+// paramsWords says a lab's setup parameters, or "no URL parameters".
+func paramsWords(ps map[string]string) string {
+	if len(ps) == 0 {
+		return "no URL parameters"
+	}
+	return paramsQuery(ps).Encode()
+}
+
+// save writes the world into the browser's storage, when this tab holds it.
+func (l *Lab) save() {
+	st := l.opts.Store
+	if st == nil || l.saved.hold != holdHeld || l.m == nil {
+		return
+	}
+	raw, err := json.Marshal(l.m.world(l.saved.params, l.m.player.now()))
+	if err == nil {
+		err = st.Save(l.saved.key, string(raw))
+	}
+	l.saved.err = ""
+	if err != nil {
+		l.saved.err = fmt.Sprintf("This browser did not keep the lab (%v): a reload will start a new one.", err)
+	}
+}
+
+// holdWorld asks for the saved world's lock (in the browser); the tab that
+// gets it loads the page through the load balancer, as a reload does.
+func (l *Lab) holdWorld(ctx app.Context, steal bool) {
+	l.saved.ctx = ctx
+	if l.opts.Lock == nil || app.IsServer {
+		if !steal {
+			l.pageLoad()
+		}
+		return
+	}
+	l.opts.Lock.Hold(l.saved.key, steal,
+		func(held bool) {
+			ctx.Dispatch(func(ctx app.Context) {
+				if !held {
+					l.saved.hold = holdOther
+					l.announce("This lab is open in another tab.")
+					return
+				}
+				l.saved.hold = holdHeld
+				if steal {
+					l.takeOver()
+					return
+				}
+				l.pageLoad()
+			})
+		},
+		func() {
+			ctx.Dispatch(func(ctx app.Context) {
+				l.saved.hold = holdLost
+				l.announce("Another tab took this lab over: this tab no longer saves it.")
+			})
+		})
+}
+
+// pageLoad is the page's own request through the load balancer, with the
+// browser's real cookies, exactly like the Refresh button.
+func (l *Lab) pageLoad() {
+	l.refresh()
+	l.save()
+}
+
+// takeOver makes this tab run the world another tab saved last.
+func (l *Lab) takeOver() {
+	m, msgs := l.startWorld(l.saved.query)
+	l.saved.hold = holdHeld
+	if m != nil {
+		l.setModel(m)
+	}
+	l.notices = msgs
+	l.announce("This tab runs the lab now.")
+	l.save()
+}
+
+// resetLab forgets the saved world and the lab's cookies in the browser and
+// starts the lab of the page's URL afresh.
+func (l *Lab) resetLab() {
+	if st := l.opts.Store; st != nil {
+		_ = st.Remove(l.saved.key)
+	}
+	l.m.jar.Clear()
+	setup, msgs := ParseSetup(l.saved.query)
+	m, err := newModel(setup, l.opts)
+	if err != nil {
+		m, _ = newModel(DefaultSetup(), l.opts)
+	}
+	l.setModel(m)
+	l.notices, l.err, l.saved.at = msgs, "", time.Time{}
+	if id, ok := first(l.saved.query, "preset"); ok {
+		l.act(l.m.applyPreset(id))
+	}
+	l.save()
+	l.announce("The lab was reset: a new lab, no cookies, an empty request log.")
+}
+
+// setModel makes m the lab's model, its player the live views'.
+func (l *Lab) setModel(m *model) {
+	l.m = m
+	l.live.player = m.player
+	m.changed = l.save
+	l.ensureFrames()
+}
+
+// takeOverClicked steals the saved world's lock from the other tab.
+func (l *Lab) takeOverClicked() {
+	if l.saved.ctx != nil {
+		l.holdWorld(l.saved.ctx, true)
+	}
+}
+
+// agoWords says how long before now t was, "" for a zero t.
+func agoWords(t, now time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "moments ago"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	}
+	return plural(int(d/(24*time.Hour)), "day") + " ago"
+}

@@ -1,0 +1,160 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// browserState is what a browser keeps between page loads of the lab: its
+// storage, its cookie jar and its wall clock.
+type browserState struct {
+	store memoryStore
+	jar   *engine.MemoryJar
+	clock *fakeClock
+}
+
+func newBrowserState() *browserState {
+	return &browserState{store: memoryStore{}, jar: &engine.MemoryJar{}, clock: newFakeClock()}
+}
+
+// load opens the page at query q, as a reload or a first visit does: the
+// lab starts from the saved world, then the page's own request.
+func (b *browserState) load(t *testing.T, q string) *Lab {
+	t.Helper()
+	l := &Lab{opts: Options{Now: b.clock.Now, Jar: b.jar, Store: b.store}}
+	l.start(mustQuery(t, q))
+	l.pageLoad()
+	return l
+}
+
+func TestReloadGoesOnWithTheSavedLab(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "stickiness=lb_cookie&duration=30")
+	first := l.m.last.TargetName
+	if l.m.last.Reason != engine.ReasonNewClient {
+		t.Fatalf("first page load: %s, want a new pick", l.m.last.Reason)
+	}
+	b.clock.Advance(5 * time.Second)
+	l.m.sync()
+	l.refresh()
+	l.stopInstance("Instance 3")
+
+	b.clock.Advance(10 * time.Second)
+	r := b.load(t, "stickiness=lb_cookie&duration=30&view=traffic") // view does not set a lab up
+	if len(r.notices) != 0 {
+		t.Errorf("notices after a reload: %q", r.notices)
+	}
+	if r.saved.at.IsZero() {
+		t.Error("the reloaded lab does not say it was restored")
+	}
+	// The reload's own request is the one after the restored world.
+	if got := r.m.log[len(r.m.log)-1]; got.TargetName != first || got.Reason != engine.ReasonSticky || got.Visits != 3 {
+		t.Errorf("the reload's request: %s %s visit %d, want %s, sticky, visit 3", got.TargetName, got.Reason, got.Visits, first)
+	}
+	if r.m.requests != 3 || len(r.m.log) != 3 {
+		t.Errorf("%d requests, %d log rows after the reload, want 3 and 3", r.m.requests, len(r.m.log))
+	}
+	if r.m.lb.Instance("Instance 3").Running {
+		t.Error("Instance 3 runs again after the reload")
+	}
+	// The clock ran on while the page was closed.
+	if got, want := r.m.lb.Now().Sub(l.m.lb.Now()), 10*time.Second; got < want || got > want+time.Second {
+		t.Errorf("the clock moved %s over a 10 s absence", got)
+	}
+}
+
+func TestReloadAfterTheCookieRanOut(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "stickiness=lb_cookie&duration=30")
+	first := l.m.last.TargetName
+	b.clock.Advance(45 * time.Second) // away longer than the duration
+	r := b.load(t, "stickiness=lb_cookie&duration=30")
+	if ex := r.m.last; ex.Reason != engine.ReasonCookieExpired {
+		t.Errorf("after 45 s away the reload is %s on %s (first %s), want the cookie past its duration", ex.Reason, ex.TargetName, first)
+	}
+}
+
+func TestAnotherLinkReplacesTheSavedLab(t *testing.T) {
+	b := newBrowserState()
+	b.load(t, "stickiness=lb_cookie")
+	r := b.load(t, "stickiness=app_cookie")
+	if len(r.notices) != 1 || !strings.Contains(r.notices[0], "replaces the one saved in this browser (stickiness=lb_cookie)") {
+		t.Fatalf("notices: %q", r.notices)
+	}
+	if r.m.requests != 1 || r.m.lb.TargetGroup.Attributes().StickinessType != engine.AppCookie {
+		t.Errorf("the new link's lab: %d requests, %s", r.m.requests, r.m.lb.TargetGroup.Attributes().StickinessType)
+	}
+	// The new lab is the saved one now.
+	if again := b.load(t, "stickiness=app_cookie"); len(again.notices) != 0 || again.m.requests != 2 {
+		t.Errorf("a reload of the new link: notices %q, %d requests", again.notices, again.m.requests)
+	}
+}
+
+func TestBrokenSavesAreDropped(t *testing.T) {
+	for name, tc := range map[string]struct {
+		saved string
+		want  string
+	}{
+		"not JSON":      {`{"version":1,`, "The lab saved in this browser was dropped: it is not a saved lab"},
+		"newer version": {`{"version":99}`, "it was saved by another version of stickylab (format 99, this one reads 1)"},
+		"no clock":      {`{"version":1,"params":{}}`, "its clock is not valid"},
+		"bad action": {`{"version":1,"params":{},"start":"2026-03-02T14:30:00Z","sim":"2026-03-02T14:31:00Z","wall":"2026-03-02T14:31:00Z","actions":[{"at":5,"do":"stop-instance","instance":"Instance 7"}]}`,
+			"action 1 (stop-instance) failed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := newBrowserState()
+			b.store[worldKey("")] = tc.saved
+			l := b.load(t, "")
+			if !strings.Contains(strings.Join(l.notices, " | "), tc.want) {
+				t.Fatalf("notices %q, want %q", l.notices, tc.want)
+			}
+			if l.m.requests != 1 {
+				t.Errorf("the new lab has %d requests, want the page load's 1", l.m.requests)
+			}
+			if got := b.store[worldKey("")]; got == tc.saved {
+				t.Error("the broken save is still there")
+			}
+		})
+	}
+}
+
+func TestReloadOfABadLinkGoesOnWithItsMessage(t *testing.T) {
+	b := newBrowserState()
+	b.load(t, "stickiness=always&instances=2")
+	r := b.load(t, "stickiness=always&instances=2")
+	if len(r.notices) != 1 || !strings.Contains(r.notices[0], `URL parameter stickiness="always" is not valid`) {
+		t.Errorf("notices: %q", r.notices)
+	}
+	if r.saved.at.IsZero() || r.m.requests != 2 || len(r.m.lb.Instances()) != 2 {
+		t.Errorf("the reload did not go on: restored %v, %d requests, %d instances", !r.saved.at.IsZero(), r.m.requests, len(r.m.lb.Instances()))
+	}
+}
+
+func TestResetLab(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "stickiness=lb_cookie")
+	l.refresh()
+	l.stopInstance("Instance 1")
+	l.resetLab()
+	if l.m.requests != 0 || len(l.m.jar.All(l.m.lb.Now())) != 0 || !l.m.lb.Instance("Instance 1").Running {
+		t.Fatalf("after Reset lab: %d requests, cookies %v, Instance 1 running %v", l.m.requests, l.m.jar.All(l.m.lb.Now()), l.m.lb.Instance("Instance 1").Running)
+	}
+	r := b.load(t, "stickiness=lb_cookie")
+	if r.m.requests != 1 || r.m.last.Reason != engine.ReasonNewClient || len(r.m.journal.Actions) != 1 {
+		t.Errorf("the reload after a reset: %d requests, %s", r.m.requests, r.m.last.Reason)
+	}
+}
+
+func TestAgoWords(t *testing.T) {
+	now := fakeWallStart
+	for d, want := range map[time.Duration]string{
+		10 * time.Second: "moments ago", 5 * time.Minute: "5 minutes ago", 3 * time.Hour: "3 hours ago", 72 * time.Hour: "3 days ago",
+	} {
+		if got := agoWords(now.Add(-d), now); got != want {
+			t.Errorf("%s: %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"math"
+	"time"
+)
+
+// Cookie names a Classic Load Balancer sets, as AWS spells them.
+const (
+	// CookieAWSELB is the Classic Load Balancer's stickiness cookie.
+	CookieAWSELB = "AWSELB"
+	// CookieAWSELBCORS is AWSELB's twin with SameSite=None; Secure,
+	// observed carrying the same value.
+	CookieAWSELBCORS = "AWSELBCORS"
+)
+
+// Interface guards.
+var (
+	_ StickinessPolicy = (*LBCookieStickinessPolicy)(nil)
+	_ StickinessPolicy = (*AppCookieStickinessPolicy)(nil)
+)
+
+// browserSession is the duration routeCookie checks for an AWSELB the
+// load balancer sets no period on: none, the browser decides.
+const browserSession = time.Duration(math.MaxInt64)
+
+// newClassicStickiness returns the policy of a Classic Load Balancer's
+// listener.
+func newClassicStickiness(tg *TargetGroup) StickinessPolicy {
+	s := tg.lb.classic
+	switch s.Type {
+	case LBCookieStickinessPolicyType:
+		return &LBCookieStickinessPolicy{tg: tg, CookieExpirationPeriod: s.CookieExpirationPeriod}
+	case AppCookieStickinessPolicyType:
+		return &AppCookieStickinessPolicy{tg: tg, CookieName: s.CookieName}
+	}
+	return NoStickiness{classic: true}
+}
+
+// LBCookieStickinessPolicy is a policy that routes a Classic Load
+// Balancer's requests by AWSELB, the cookie it generates, for the
+// policy's expiration period or the browser session (REFERENCE.md §6).
+type LBCookieStickinessPolicy struct {
+	tg *TargetGroup
+	// CookieExpirationPeriod is how long AWSELB routes after it was
+	// issued; 0: a browser-session cookie.
+	CookieExpirationPeriod time.Duration
+}
+
+// Route follows AWSELBCORS, or else AWSELB. An instance that is not
+// healthy is left "as if there is no cookie": the algorithm picks.
+func (p *LBCookieStickinessPolicy) Route(r *Request) (*Target, Reason) {
+	_, v, ok := followELB(r)
+	if !ok {
+		return nil, ReasonNewClient
+	}
+	d := p.CookieExpirationPeriod
+	if d == 0 {
+		d = browserSession
+	}
+	return p.tg.routeCookie(kindELB, v, d, r.Time)
+}
+
+// Issue adds AWSELB and AWSELBCORS naming t to every response (simulated
+// assumption), expiring after the period or with the browser session.
+func (p *LBCookieStickinessPolicy) Issue(t *Target, _ Reason, _ []StoredCookie, now time.Time) []StoredCookie {
+	return p.tg.lb.issued.cookies(kindELB, p.tg, t, now)
+}
+
+// Follows returns AWSELBCORS when r carries it, or else AWSELB.
+func (p *LBCookieStickinessPolicy) Follows(r *Request) string {
+	name, _, _ := followELB(r)
+	return name
+}
+
+// Reads reports whether name is AWSELB or AWSELBCORS.
+func (p *LBCookieStickinessPolicy) Reads(name string) bool { return isOneOf(name, elbCookies) }
+
+// followELB returns the cookie a Classic policy follows: AWSELBCORS, or
+// else AWSELB (as an ALB's AWSALBCORS wins, a simulated assumption).
+func followELB(r *Request) (name, value string, ok bool) {
+	if v, ok := r.Cookie(CookieAWSELBCORS); ok {
+		return CookieAWSELBCORS, v, true
+	}
+	if v, ok := r.Cookie(CookieAWSELB); ok {
+		return CookieAWSELB, v, true
+	}
+	return "", "", false
+}
+
+// elbCookiePair returns AWSELB and AWSELBCORS holding value, with the
+// given expiry (zero: a browser-session cookie) and path; secure copies an
+// application cookie's Secure flag onto AWSELB.
+func elbCookiePair(value string, expires time.Time, path string, secure bool) []StoredCookie {
+	return []StoredCookie{
+		{Name: CookieAWSELB, Value: value, Expires: expires, Path: path, Secure: secure},
+		{Name: CookieAWSELBCORS, Value: value, Expires: expires, Path: path, SameSite: "None", Secure: true},
+	}
+}
+
+// sealELBCookies returns the AWSELB cookies naming target t of tg, issued
+// at now, for a duration-based policy of period (0: browser session).
+func (lb *LoadBalancer) sealELBCookies(tg *TargetGroup, t *Target, now time.Time, period time.Duration) []StoredCookie {
+	var expires time.Time
+	if period > 0 {
+		expires = time.Unix(now.Unix(), 0).UTC().Add(period)
+	}
+	return elbCookiePair(lb.codec.sealELB(tg.id, t.uid, t.ID, now), expires, "/", false)
+}
