@@ -51,7 +51,7 @@ var articleLessonSteps = [numLessonSteps]lessonStepText{
 		"Refresh three times: the same instance answers every time and says Welcome back, with the visit count going on.",
 		"Ticked after three sticky answers in a row from the same instance."},
 	{"delete", "Delete the cookie in DevTools and refresh: a new pick",
-		"In DevTools → Application → Cookies, delete AWSALB and AWSALBCORS (the load balancer reads either one; the lab's Delete buttons under Cookies in your browser count too), then Refresh.",
+		"In DevTools → Application → Cookies, delete AWSALB and AWSALBCORS (the load balancer reads either one; the lab's Delete buttons under Cookies in your browser count too), then Refresh, or reload the page: loading it is a request too.",
 		"Ticked when a request with stickiness on arrives without the cookie you held, so the load balancer picks an instance anew."},
 	{"disable", "Disable stickiness with the cookie still there",
 		"Untick Stickiness and Save changes, keep the cookie in your browser, and Refresh: your browser still sends AWSALB, and the load balancer ignores it.",

@@ -87,11 +87,21 @@ func walkLesson(t *testing.T, p *Page) (afterDelete string) {
 	p.setViewport(1280, 1000)
 	Eval[bool](p, `(scrollTo(0, 0), true)`)
 	p.saveScreenshot("lesson-5-of-9", run(p, "taking a screenshot of the window", chromedp.CaptureScreenshot()))
-	// 6. Deleted in DevTools between two refreshes: a new pick.
+	// The progress survives a reload (the page load may be a request).
+	p.Reload()
+	p.WaitReady()
+	p.waitStep(5, 5)
+	// 6. Deleted in DevTools, then the page reloaded, as in the article: a
+	// new pick (by the page load, or by a Refresh if it made no request).
 	p.DeleteCookie("AWSALB")
 	p.DeleteCookie("AWSALBCORS")
-	afterDelete, reason := p.refresh()
-	if reason != "new-client" {
+	p.Reload()
+	p.WaitReady()
+	if !p.stepDone(6) {
+		p.refresh()
+	}
+	afterDelete = p.WaitText("served-by", NonEmpty)
+	if reason := p.lastReason(); reason != "new-client" {
 		t.Errorf("after deleting the cookies: reason %q", reason)
 	}
 	p.waitStep(6, 6)
@@ -132,14 +142,19 @@ func walkLesson(t *testing.T, p *Page) (afterDelete string) {
 	return afterDelete
 }
 
-// TestLesson walks the guided lesson in Chromium, then answers its questions
-// from the run the test observed.
+// TestLesson walks the guided lesson in Chromium, reloading on the way, then
+// answers its questions from the run the test observed, after a reload.
 func TestLesson(t *testing.T) {
 	p := NewPage(t)
 	p.OpenLab("lesson=article")
 	afterDelete := walkLesson(t, p)
 
+	p.Reload()
+	p.WaitReady()
 	p.WaitTestID("lesson-questions")
+	if p.doneCount() != 9 {
+		t.Errorf("after a reload, %d steps done, want 9", p.doneCount())
+	}
 	if got := Eval[int](p, `document.querySelectorAll('[data-testid="lesson-question"]').length`); got != 4 {
 		t.Fatalf("%d questions, want 4", got)
 	}
