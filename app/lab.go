@@ -26,9 +26,13 @@ type Lab struct {
 	full    string     // the full lab's address, for an embedded lab
 	saved   labSaved   // the world saved in the browser (persist.go)
 
-	sc scenarioState // sharing and loading scenarios (labscenario.go)
+	sc     scenarioState // sharing and loading scenarios (labscenario.go)
+	inited bool          // OnInit started the lab from the window's URL
 
-	inited bool // OnInit started the lab from the window's URL
+	// predictions are the learner's predictions of the traffic lab's
+	// lessons, by preset and start (lessonlab.go).
+	predictions map[string]int
+	measured    map[string]*measured // their measured answers, once in
 }
 
 // OnInit starts the simulation from the page URL before the first render
@@ -107,6 +111,7 @@ func (l *Lab) start(q map[string][]string) {
 	} else {
 		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 	}
+	l.notices = append(l.notices, lessonNotice(l.sc.lesson)...)
 }
 
 // Render draws the page.
@@ -145,7 +150,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
 			}),
-			intro(tab != tabBrowser || l.embed.On),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != ""),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
@@ -158,6 +163,7 @@ func (l *Lab) Render() app.UI {
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
 			l.tabClock(),
+			l.lessonView(),
 			l.tabGrid(),
 		),
 		when(!l.embed.On, func() app.UI {
@@ -192,6 +198,7 @@ func (l *Lab) tabGrid() app.UI {
 	for _, t := range lb.Instances() {
 		names = append(names, t.Name)
 	}
+	_, external := lb.ExternalSessionStore()
 	return app.Div().Class("grid").Body(
 		app.Div().Class("col").Body(
 			&BrowserPane{
@@ -205,6 +212,10 @@ func (l *Lab) tabGrid() app.UI {
 		app.Div().Class("col").Body(
 			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
 			l.targetsPanel(),
+			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
+				app.H2().Text("Session store"),
+				&ExternalStoreSwitch{IOn: external, IOnSwitch: l.setExternalStore},
+			),
 		),
 	)
 }
@@ -227,6 +238,7 @@ func (l *Lab) failChecks(name string, fail bool) {
 func (l *Lab) do(a Action) {
 	_, err := l.m.do(a)
 	l.act(err)
+	l.sayLessonNews()
 }
 
 func (l *Lab) openDirect(name string) {
@@ -239,7 +251,13 @@ func (l *Lab) openDirect(name string) {
 }
 
 // announce has screen readers say msg (the live region, announcer.go).
-func (l *Lab) announce(msg string) { l.said = nextAnnouncement(l.said, msg) }
+// The steps of the guided lesson the action completed are said after it.
+func (l *Lab) announce(msg string) {
+	if s := l.lessonNews(); s != "" {
+		msg += " " + s
+	}
+	l.said = nextAnnouncement(l.said, msg)
+}
 
 // attributesSaved announces how a Save of the attributes form ended.
 func (l *Lab) attributesSaved(err error) {
