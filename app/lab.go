@@ -101,6 +101,7 @@ func (l *Lab) start(q map[string][]string) {
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q, restored)...)
+	l.holdStill() // reduced motion: the traffic lab opens paused, before it plays
 	m.changed = l.save
 	var embedMsgs []string
 	l.embed, embedMsgs = ParseEmbed(q)
