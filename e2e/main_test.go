@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"github.com/stickylab/stickylab/internal/chromium"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/stickylab/stickylab/internal/chromium"
 	"github.com/stickylab/stickylab/internal/site"
 )
 

@@ -23,7 +23,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/stickylab/stickylab/internal/chromium"
 	"log"
 	"net"
 	"net/http"
@@ -33,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stickylab/stickylab/internal/chromium"
 	"github.com/stickylab/stickylab/internal/site"
 )
 
