@@ -26,13 +26,33 @@ type Lab struct {
 	full    string     // the full lab's address, for an embedded lab
 	saved   labSaved   // the world saved in the browser (persist.go)
 
-	sc scenarioState // sharing and loading scenarios (labscenario.go)
+	sc     scenarioState // sharing and loading scenarios (labscenario.go)
+	inited bool          // OnInit started the lab from the window's URL
+
+	// predictions are the learner's predictions of the traffic lab's
+	// lessons, by preset and start (lessonlab.go).
+	predictions map[string]int
+	measured    map[string]*measured // their measured answers, once in
+}
+
+// OnInit starts the simulation from the page URL before the first render
+// in the browser, so the page is built once, for the lab the URL asks.
+func (l *Lab) OnInit() {
+	if app.IsServer {
+		return
+	}
+	if u := app.Window().URL(); u != nil {
+		l.start(u.Query())
+		l.inited = true
+	}
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
 // with the wall clock.
 func (l *Lab) OnMount(ctx app.Context) {
-	l.start(ctx.Page().URL().Query())
+	if !l.inited {
+		l.start(ctx.Page().URL().Query())
+	}
 	l.startFrames(ctx)
 	if app.IsServer {
 		return
@@ -81,6 +101,7 @@ func (l *Lab) start(q map[string][]string) {
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q, restored)...)
+	l.holdStill() // reduced motion: the traffic lab opens paused, before it plays
 	m.changed = l.save
 	var embedMsgs []string
 	l.embed, embedMsgs = ParseEmbed(q)
@@ -91,6 +112,7 @@ func (l *Lab) start(q map[string][]string) {
 	} else {
 		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 	}
+	l.notices = append(l.notices, lessonNotice(l.sc.lesson)...)
 }
 
 // Render draws the page.
@@ -129,7 +151,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text(tagline(lb.Type))
 			}),
-			intro(tab != tabBrowser || l.embed.On, lb.Type),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != "", lb.Type),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
@@ -143,6 +165,7 @@ func (l *Lab) Render() app.UI {
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
 			l.tabClock(),
+			l.lessonView(),
 			l.tabGrid(),
 		),
 		when(!l.embed.On, func() app.UI {
@@ -171,9 +194,17 @@ func (l *Lab) tabGrid() app.UI {
 	if l.tab() == tabTraffic {
 		return l.trafficView()
 	}
+	_, external := l.m.lb.ExternalSessionStore()
 	return app.Div().Class("grid").Body(
 		app.Div().Class("col").Body(l.browserPane(), l.cookiePanel(), l.requestLog()),
-		app.Div().Class("col").Body(l.settingsPanel(), l.targetsPanel()),
+		app.Div().Class("col").Body(
+			l.settingsPanel(),
+			l.targetsPanel(),
+			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
+				app.H2().Text("Session store"),
+				&ExternalStoreSwitch{IOn: external, IOnSwitch: l.setExternalStore},
+			),
+		),
 	)
 }
 
@@ -195,6 +226,7 @@ func (l *Lab) failChecks(name string, fail bool) {
 func (l *Lab) do(a Action) {
 	_, err := l.m.do(a)
 	l.act(err)
+	l.sayLessonNews()
 }
 
 func (l *Lab) openDirect(name string) {
@@ -207,7 +239,13 @@ func (l *Lab) openDirect(name string) {
 }
 
 // announce has screen readers say msg (the live region, announcer.go).
-func (l *Lab) announce(msg string) { l.said = nextAnnouncement(l.said, msg) }
+// The steps of the guided lesson the action completed are said after it.
+func (l *Lab) announce(msg string) {
+	if s := l.lessonNews(); s != "" {
+		msg += " " + s
+	}
+	l.said = nextAnnouncement(l.said, msg)
+}
 
 // attributesSaved announces how a Save of the attributes form ended.
 func (l *Lab) attributesSaved(err error) {

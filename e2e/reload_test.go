@@ -157,6 +157,7 @@ func TestHardReloadCarriesTheCookie(t *testing.T) {
 	if cookie, worker := reload(false); !worker || cookie != "" {
 		t.Errorf("a reload: answered by the service worker %v, Cookie header to the server %q; want the worker, none", worker, cookie)
 	}
+	alb, _ = p.Cookie("AWSALB") // the reload's response re-issued it
 	cookie, worker := reload(true)
 	if worker || !strings.Contains(cookie, "AWSALB="+alb.Value) {
 		t.Errorf("the hard reload's document request: worker %v, Cookie %q; want the network, AWSALB=%s…", worker, cookie, alb.Value[:10])
@@ -236,5 +237,31 @@ func TestSecondTab(t *testing.T) {
 	}
 	if p.logRows() != 3 {
 		t.Errorf("the first tab after its reload shows %d rows, want the 3 the second tab saved", p.logRows())
+	}
+}
+
+// TestLoadedScenarioSurvivesReload: an imported scenario becomes the saved
+// lab and the address its link, so a reload goes on with it.
+func TestLoadedScenarioSurvivesReload(t *testing.T) {
+	teacher := NewPage(t)
+	teacher.OpenLab("stickiness=lb_cookie&seed=9")
+	teacher.refresh()
+	data := teacher.exportScenario()
+
+	learner := NewPage(t)
+	learner.OpenLab("")
+	learner.importScenario(string(data))
+	checkLoaded(t, teacher, learner)
+	if q := Eval[string](learner, `location.search`); !strings.Contains(q, "seed=9") || !strings.Contains(q, "actions=") {
+		t.Errorf("the address after the import: %q, want the scenario's link", q)
+	}
+	pages, served := learner.pagesLoaded(), learner.Text("served-by")
+	learner.Reload()
+	learner.WaitReady()
+	if learner.exists("notices") {
+		t.Errorf("notices after the reload: %q", learner.Text("notices"))
+	}
+	if got := learner.pagesLoaded(); got != pages+1 || learner.Text("served-by") != served || learner.lastReason() != "sticky" {
+		t.Errorf("the reload: %d pages (%q, %s), want %d, sticky to %q", got, learner.Text("served-by"), learner.lastReason(), pages+1, served)
 	}
 }

@@ -159,7 +159,7 @@ func TestScenarioFile(t *testing.T) {
 		Actions []map[string]any  `json:"actions"`
 	}
 	if err := json.Unmarshal(data, &file); err != nil || file.Kind != "scenario" || file.Version != 1 ||
-		file.Params["seed"] != "5" || len(file.Actions) != 6 {
+		file.Params["seed"] != "5" || len(file.Actions) != 7 { // the page load, three refreshes, open, delete, refresh
 		t.Fatalf("the exported file (%v):\n%s", err, data)
 	}
 
@@ -185,8 +185,8 @@ func TestScenarioBadInputs(t *testing.T) {
 		if got := p.WaitText("scenario-error", NonEmpty); !strings.Contains(got, "This shared link cannot be loaded: "+want) {
 			t.Errorf("%s: scenario-error %q, want %q", link, got, want)
 		}
-		if n := p.pagesLoaded(); n != 0 {
-			t.Errorf("%s: the lab kept shows %d pages, want a fresh lab", link, n)
+		if n := p.pagesLoaded(); n != 1 {
+			t.Errorf("%s: the lab kept shows %d pages, want a fresh lab (its page load)", link, n)
 		}
 	}
 
@@ -204,8 +204,8 @@ func TestScenarioBadInputs(t *testing.T) {
 		if got := p.WaitText("scenario-error", func(s string) bool { return strings.Contains(s, want) }); !strings.HasPrefix(got, `The file "scenario.json" cannot be loaded: `) {
 			t.Errorf("scenario-error %q", got)
 		}
-		if p.pagesLoaded() != 2 || p.docCookie() != cookie || p.Text("served-by") != served {
-			t.Errorf("after %s: %d pages, cookies %q; want 2 and %q", file, p.pagesLoaded(), p.docCookie(), cookie)
+		if p.pagesLoaded() != 3 || p.docCookie() != cookie || p.Text("served-by") != served {
+			t.Errorf("after %s: %d pages, cookies %q; want 3 (the page load, two refreshes) and %q", file, p.pagesLoaded(), p.docCookie(), cookie)
 		}
 	}
 	if got := p.waitAnnounced(func(s string) bool { return strings.Contains(s, "cannot be loaded") }); got == "" {
@@ -244,7 +244,7 @@ func TestEmbedLoadScenario(t *testing.T) {
 	other.WaitReady()
 	Eval[bool](other, `window.postMessage({type: "stickylab:load-scenario", scenario: `+scenario+`}, "*"), true`)
 	time.Sleep(500 * time.Millisecond)
-	if other.pagesLoaded() != 0 {
-		t.Errorf("a command from the lab's own origin, not the parent, loaded %d pages", other.pagesLoaded())
+	if other.pagesLoaded() != 1 {
+		t.Errorf("a command from the lab's own origin, not the parent, loaded %d pages, want the page load's 1", other.pagesLoaded())
 	}
 }

@@ -127,13 +127,25 @@ func benchTypedRequest(b *testing.B, cfg Config, want Reason) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	benchReturning(b, lb, want, false)
+}
+
+// benchReturning measures a returning client's request to lb every 50 ms,
+// each routed for reason want: the target's, or with group the target
+// group's (Exchange.GroupReason).
+func benchReturning(b *testing.B, lb *LoadBalancer, want Reason, group bool) {
 	c := lb.NewClient("learner", nil, KeepCookies)
 	lb.Do(c, "/")
 	b.ReportAllocs()
 	for b.Loop() {
 		lb.Advance(50 * time.Millisecond)
-		if ex := lb.serve(c, "/", true); ex.Reason != want {
-			b.Fatal(ex.Reason)
+		ex := lb.serve(c, "/", true)
+		got := ex.Reason
+		if group {
+			got = ex.GroupReason
+		}
+		if got != want {
+			b.Fatal(got)
 		}
 	}
 }

@@ -25,14 +25,15 @@ const (
 	b64Len        = (sealedLen + 2) / 3 * 4
 )
 
-// cookieKind separates AWSALB values from AWSALBAPP values: one cannot be
-// replayed as the other.
+// cookieKind separates AWSALB, AWSALBAPP, AWSALBTG and AWSELB values: one
+// cannot be replayed as another.
 type cookieKind byte
 
 const (
-	kindLB  cookieKind = 'L'
-	kindApp cookieKind = 'A'
-	kindELB cookieKind = 'E' // a Classic Load Balancer's AWSELB (codec_elb.go)
+	kindLB    cookieKind = 'L'
+	kindApp   cookieKind = 'A'
+	kindGroup cookieKind = 'G' // AWSALBTG: target is 0
+	kindELB   cookieKind = 'E' // a Classic Load Balancer's AWSELB (codec_elb.go)
 )
 
 // Cookie decoding errors. All of them make the load balancer treat the
@@ -57,7 +58,7 @@ type CookieInfo struct {
 type codec struct {
 	secret   [32]byte
 	nonceKey cipher.Block
-	aad      [3][]byte // by kind: lb, app, elb
+	aad      [4][]byte // by kind: lb, app, group, elb
 	keys     [keyEpochs]struct {
 		epoch uint32
 		aead  cipher.AEAD
@@ -118,7 +119,8 @@ func newUncachedCodec(name string, secret [32]byte) *codec {
 	c.nonceKey, _ = aes.NewCipher(nk[:16])
 	c.aad[0] = []byte(name + "|" + string(kindLB))
 	c.aad[1] = []byte(name + "|" + string(kindApp))
-	c.aad[2] = []byte(name + "|" + string(kindELB))
+	c.aad[2] = []byte(name + "|" + string(kindGroup))
+	c.aad[3] = []byte(name + "|" + string(kindELB))
 	return c
 }
 
@@ -126,8 +128,10 @@ func (c *codec) aadFor(k cookieKind) []byte {
 	switch k {
 	case kindApp:
 		return c.aad[1]
-	case kindELB:
+	case kindGroup:
 		return c.aad[2]
+	case kindELB:
+		return c.aad[3]
 	}
 	return c.aad[0]
 }

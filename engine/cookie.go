@@ -19,6 +19,11 @@ const (
 	// application cookie (split into AWSALBAPP-0..3 above 4 KB; the
 	// simulator's values always fit in AWSALBAPP-0).
 	CookieAWSALBAPP = "AWSALBAPP-0"
+	// CookieAWSALBTG is the group stickiness cookie of a weighted forward
+	// action: it names a target group, not a target.
+	CookieAWSALBTG = "AWSALBTG"
+	// CookieAWSALBTGCORS is AWSALBTG's twin with SameSite=None; Secure.
+	CookieAWSALBTGCORS = "AWSALBTGCORS"
 )
 
 // TimeFormat is the date layout of an Expires attribute (RFC 7231 IMF-fixdate,

@@ -32,6 +32,9 @@ const (
 	EventSessionStore
 	// EventTargetChanged is a target made to fail health checks or slowed.
 	EventTargetChanged
+	// EventForwardChanged is the listener's weighted forward action
+	// modified: weights or group stickiness.
+	EventForwardChanged
 	// EventStickinessReset is a Network Load Balancer forgetting every
 	// source IP's target, as targets changed.
 	EventStickinessReset
@@ -41,7 +44,8 @@ const (
 var eventKindNames = [numEventKinds]string{
 	"request", "target-state", "session-lost", "target-registered",
 	"target-deregistered", "instance-stopped", "instance-started",
-	"attributes-changed", "session-store", "target-changed", "stickiness-reset",
+	"attributes-changed", "session-store", "target-changed", "forward-changed",
+	"stickiness-reset",
 }
 
 // String returns the kind's name, e.g. "target-state".

@@ -143,12 +143,16 @@ type Exchange struct {
 	// Cookies are the cookies the request carried.
 	Cookies []StoredCookie
 
-	Status     int
-	TargetID   string // "" when no target answered
-	TargetName string
-	Reason     Reason
-	Algorithm  Algorithm // the algorithm that picked, "" for a sticky hit
-	FailOpen   bool      // no target was healthy: routed to all of them
+	Status int
+	// TargetGroup is the target group the listener forwarded to, and
+	// GroupReason why: a group cookie, or the weights' split.
+	TargetGroup string
+	GroupReason Reason
+	TargetID    string // "" when no target answered
+	TargetName  string
+	Reason      Reason
+	Algorithm   Algorithm // the algorithm that picked, "" for a sticky hit
+	FailOpen    bool      // no target was healthy: routed to all of them
 	// SetCookies are the cookies the response set, with their attributes.
 	SetCookies []StoredCookie
 	// StoreError is set when the client's jar refused a Set-Cookie.
@@ -174,6 +178,7 @@ func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exc
 	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookies = r.Time, r.Client.Name, r.SourceIP, r.Path, nil
 	ex.SourcePort, ex.NewConnection = r.SourcePort, r.NewConnection
 	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
+	ex.TargetGroup, ex.GroupReason = "", 0
 	ex.SetCookies, ex.StoreError, ex.recording = nil, "", recording
 	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin = 0, "", 0, 0, "", "", ""
 	if recording && len(r.Cookies) > 0 {

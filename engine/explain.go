@@ -42,6 +42,9 @@ type CookieVerdict struct {
 	Err  error
 	// Target is the instance the cookie names, nil when none.
 	Target *Target
+	// TargetGroup is the target group a group cookie (AWSALBTG,
+	// AWSALBTGCORS) names, nil when none.
+	TargetGroup *TargetGroup
 	// Left is how long the cookie keeps routing unless a response
 	// re-issues it (negative: past the stickiness duration).
 	Left time.Duration
@@ -52,14 +55,17 @@ type CookieVerdict struct {
 
 // Text explains the verdict to a learner in one sentence.
 func (v CookieVerdict) Text(tg *TargetGroup) string {
+	if tg.lb.Type == ApplicationLoadBalancer && isGroupCookie(v.Name) {
+		return v.groupText()
+	}
+	plain, cors := CookieAWSALB, CookieAWSALBCORS
+	if tg.lb.Type == ClassicLoadBalancer {
+		plain, cors = CookieAWSELB, CookieAWSELBCORS
+	}
+	if s, ok := v.readText(v.Reason.Text(), plain, cors); ok {
+		return s
+	}
 	switch v.Role {
-	case RoleFollowed:
-		return "Read by the load balancer: " + v.Reason.Text() + "."
-	case RoleShadowed:
-		if v.Name == CookieAWSALB || v.Name == CookieAWSELB {
-			return "Not read: " + v.Name + "CORS is sent too, and the load balancer follows it first."
-		}
-		return "Not read: the load balancer reads only the first cookie of this name."
 	case RoleAppCookie:
 		if tg.lb.Type == ClassicLoadBalancer {
 			return fmt.Sprintf("The application's cookie (the AppCookieStickinessPolicy's CookieName): while it is sent, %s routes.", CookieAWSELB)
@@ -80,7 +86,7 @@ func (v CookieVerdict) Text(tg *TargetGroup) string {
 // request carrying cs now: which cookie it follows and why, which it skips.
 func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	r := Request{Time: lb.now, Cookies: cs}
-	tg := lb.Listener.forward(&r)
+	tg := lb.Listener.route(&r)
 	p := tg.stickiness
 	_, reason := p.Route(&r)
 	followed := p.Follows(&r)
@@ -89,6 +95,12 @@ func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	seen := make(map[string]bool, len(cs))
 	for _, c := range cs {
 		v := CookieVerdict{Name: c.Name}
+		if lb.Type == ApplicationLoadBalancer && isGroupCookie(c.Name) {
+			lb.explainGroup(&v, c, &r, seen[c.Name])
+			seen[c.Name] = true
+			out = append(out, v)
+			continue
+		}
 		sticky := lb.isStickinessCookie(c.Name)
 		switch {
 		case seen[c.Name] && (sticky || p.Reads(c.Name)):
@@ -131,4 +143,53 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 		return
 	}
 	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
+}
+
+// explainGroup fills in the verdict on a group cookie c of request r, by
+// the weighted forward action's own Route and Follows; seen says a cookie
+// of its name came before.
+func (lb *LoadBalancer) explainGroup(v *CookieVerdict, c StoredCookie, r *Request, seen bool) {
+	w := lb.Listener.weighted
+	switch {
+	case w == nil || !w.sticky.Enabled:
+		v.Role = RoleDisabled
+	case seen:
+		v.Role = RoleShadowed
+	default:
+		followed := w.policy.Follows(r)
+		value, _ := r.Cookie(followed)
+		v.Role = RoleShadowed
+		if c.Name == followed || c.Name == CookieAWSALBTG && followed == CookieAWSALBTGCORS && c.Value == value {
+			_, v.Reason = w.policy.Route(r)
+			v.Role = RoleFollowed
+		}
+	}
+	v.Info, v.Err = lb.DecodeCookie(c.Name, c.Value)
+	if v.Err == nil && w != nil {
+		v.TargetGroup = w.group(v.Info.TargetGroup)
+		v.Left = w.sticky.Duration() - lb.now.Sub(v.Info.Issued)
+	}
+}
+
+// groupText is Text for a group cookie.
+func (v CookieVerdict) groupText() string {
+	if s, ok := v.readText(v.Reason.GroupText(), CookieAWSALBTG, CookieAWSALBTGCORS); ok {
+		return s
+	}
+	return "Ignored: the listener's forward action has no group stickiness."
+}
+
+// readText is Text for a followed or shadowed cookie of a pair, plain and
+// its CORS twin, given the text of the reason; false for other roles.
+func (v CookieVerdict) readText(reason, plain, cors string) (string, bool) {
+	switch v.Role {
+	case RoleFollowed:
+		return "Read by the load balancer: " + reason + ".", true
+	case RoleShadowed:
+		if v.Name == plain {
+			return "Not read: " + cors + " is sent too, and the load balancer follows it first.", true
+		}
+		return "Not read: the load balancer reads only the first cookie of this name.", true
+	}
+	return "", false
 }

@@ -17,7 +17,7 @@ func (lb *LoadBalancer) scheduleHealthCheck(t *Target, after time.Duration) {
 // healthCheck sends one health check to t and applies the thresholds
 // (REFERENCE.md §4).
 func (lb *LoadBalancer) healthCheck(t *Target) {
-	a := lb.TargetGroup.attrs
+	a := t.group.attrs
 	t.LastHealthCheck = lb.now
 	if t.passesHealthCheck(a.HealthCheckTimeout) {
 		t.ConsecutivePasses++
@@ -60,7 +60,7 @@ func (lb *LoadBalancer) UnhealthyAt(t *Target) (time.Time, bool) {
 	if t.NextHealthCheck.IsZero() || (t.State != StateHealthy && t.State != StateInitial) {
 		return time.Time{}, false
 	}
-	a := lb.TargetGroup.attrs
+	a := t.group.attrs
 	left := max(a.UnhealthyThresholdCount-t.ConsecutiveFailures-1, 0)
 	return t.NextHealthCheck.Add(time.Duration(left) * a.HealthCheckInterval), true
 }

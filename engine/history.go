@@ -24,6 +24,7 @@ type TargetSample struct {
 	Requests  int32
 	Sessions  int32 // sessions in its store at the end of the second
 	InService bool  // healthy at the end of the second
+	SlowStart bool  // in slow start at the end of the second
 }
 
 // history keeps the latest HistoryLength samples in a ring.
@@ -40,6 +41,7 @@ func (lb *LoadBalancer) sample() {
 		ts := &h.cur.Targets[t.Number-1]
 		ts.Sessions = int32(t.sessions.Len())
 		ts.InService = t.InService()
+		ts.SlowStart = t.InSlowStart(lb.now)
 	}
 	h.ring[h.n%HistoryLength] = h.cur
 	h.n++

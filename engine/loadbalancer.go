@@ -27,6 +27,14 @@ type Config struct {
 	// Attributes of the target group (Classic: of the instances' health
 	// check); nil means DefaultAttributesFor(Type).
 	Attributes *Attributes
+	// TargetGroups, when set, make the listener's forward action weighted
+	// across them (1 to MaxForwardTargetGroups), the first being
+	// LoadBalancer.TargetGroup; Instances and Attributes must then be unset.
+	// An Application Load Balancer's only.
+	TargetGroups []TargetGroupConfig
+	// TargetGroupStickiness is the weighted forward action's group
+	// stickiness (AWSALBTG).
+	TargetGroupStickiness TargetGroupStickinessConfig
 	// ListenerStickiness is a Classic Load Balancer's stickiness policy.
 	ListenerStickiness ClassicStickiness
 	// ExternalSessionStore makes every instance keep sessions in one shared
@@ -119,17 +127,8 @@ func New(cfg Config) (*LoadBalancer, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	if cfg.Instances == 0 {
-		cfg.Instances = 3
-	}
-	if cfg.Instances < 0 || cfg.Instances > MaxInstances {
-		return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, cfg.Instances)
-	}
-	attrs := DefaultAttributesFor(cfg.Type)
-	if cfg.Attributes != nil {
-		attrs = *cfg.Attributes
-	}
-	if err := attrs.ValidateFor(cfg.Type); err != nil {
+	groups, err := targetGroupConfigs(&cfg)
+	if err != nil {
 		return nil, err
 	}
 	if cfg.Type != ClassicLoadBalancer && cfg.ListenerStickiness != (ClassicStickiness{}) {
@@ -170,36 +169,99 @@ func New(cfg Config) (*LoadBalancer, error) {
 	lb.codec = newCodec(lb.DNSName, secret)
 	lb.external = newSessionStore("external session store", true)
 	account := 100_000_000_000 + rng.Int64N(900_000_000_000)
-	tg := &TargetGroup{
-		Name:  "my-target-group",
-		id:    1,
-		attrs: attrs,
-		lb:    lb,
-	}
-	tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
 	if cfg.Type == ClassicLoadBalancer {
-		tg.Name, tg.ARN = "", ""
-		lb.classic = lb.named(cfg.ListenerStickiness)
+		lb.classic = lb.named(cfg.ListenerStickiness) // before the group's stickiness
 	}
-	tg.selector = newSelector(attrs.Algorithm, rng)
-	if cfg.Type == NetworkLoadBalancer {
-		tg.selector = &FlowHashSelection{seed: rng.Uint64(), lb: lb}
+	tgs := make([]*TargetGroup, len(groups))
+	for i, g := range groups {
+		tg := &TargetGroup{
+			Name:  g.Name,
+			id:    uint32(i + 1),
+			attrs: *g.Attributes,
+			lb:    lb,
+		}
+		tg.ARN = fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%d:targetgroup/%s/%016x", cfg.Region, account, tg.Name, rng.Uint64())
+		if cfg.Type == ClassicLoadBalancer {
+			tg.Name, tg.ARN = "", "" // its one internal group, which AWS does not show
+		}
+		tg.selector = newSelector(tg.attrs.Algorithm, rng)
+		if cfg.Type == NetworkLoadBalancer {
+			tg.selector = &FlowHashSelection{seed: rng.Uint64(), lb: lb}
+		}
+		tg.setStickiness()
+		tgs[i] = tg
 	}
-	tg.setStickiness()
-	lb.TargetGroup = tg
-	lb.Listener.defaultAction = tg
+	lb.TargetGroup = tgs[0]
+	lb.Listener.defaultAction = tgs[0]
+	if len(cfg.TargetGroups) > 0 {
+		w := &weightedForward{groups: tgs, rng: rng}
+		for _, g := range groups {
+			w.weights = append(w.weights, g.Weight)
+			w.total += g.Weight
+		}
+		w.setStickiness(lb, cfg.TargetGroupStickiness)
+		lb.Listener.weighted = w
+	}
 	lb.sched.push(scheduled{at: lb.now.Add(sessionSweep).UnixNano(), kind: evSessionSweep})
 	lb.history.cur.Time = lb.now.Truncate(time.Second)
 	lb.sched.push(scheduled{at: lb.history.cur.Time.Add(time.Second).UnixNano(), kind: evSample})
-	for i := 0; i < cfg.Instances; i++ {
-		t := lb.launch()
-		t.State = StateHealthy
-		t.ConsecutivePasses = attrs.HealthyThresholdCount
-		tg.targets = append(tg.targets, t)
-		lb.scheduleHealthCheck(t, time.Duration(rng.Int64N(int64(attrs.HealthCheckInterval))))
+	for i, tg := range tgs {
+		for range groups[i].Instances {
+			t := lb.launch()
+			t.group = tg
+			t.State = StateHealthy
+			t.ConsecutivePasses = tg.attrs.HealthyThresholdCount
+			tg.targets = append(tg.targets, t)
+			lb.scheduleHealthCheck(t, time.Duration(rng.Int64N(int64(tg.attrs.HealthCheckInterval))))
+		}
+		tg.pool.Targets = tg.targets
 	}
-	tg.pool.Targets = tg.targets
 	return lb, nil
+}
+
+// targetGroupConfigs returns cfg's target groups, validated, with their
+// instances and attributes set: cfg.TargetGroups (an Application Load
+// Balancer's only), or else the one group of cfg.Instances and
+// cfg.Attributes (Classic: its instances' internal group).
+func targetGroupConfigs(cfg *Config) ([]TargetGroupConfig, error) {
+	groups := cfg.TargetGroups
+	if cfg.Type != ApplicationLoadBalancer && (len(groups) > 0 || cfg.TargetGroupStickiness != (TargetGroupStickinessConfig{})) {
+		return nil, fmt.Errorf(MessageWeightedNotALB, cfg.Type.Title())
+	}
+	if len(groups) == 0 {
+		if cfg.Instances == 0 {
+			cfg.Instances = defaultTargetGroupInstances
+		}
+		groups = []TargetGroupConfig{{Name: "my-target-group", Weight: 1, Instances: cfg.Instances, Attributes: cfg.Attributes}}
+	} else {
+		if cfg.Instances != 0 || cfg.Attributes != nil {
+			return nil, fmt.Errorf("with TargetGroups, set instances and attributes in each target group")
+		}
+		if err := ValidateForward(groups, cfg.TargetGroupStickiness); err != nil {
+			return nil, err
+		}
+		groups = append([]TargetGroupConfig(nil), groups...)
+	}
+	total := 0
+	for i := range groups {
+		g := &groups[i]
+		if g.Instances == 0 {
+			g.Instances = defaultTargetGroupInstances
+		}
+		total += g.Instances
+		if g.Instances < 0 || total > MaxInstances {
+			return nil, fmt.Errorf("instances must be between 1 and %d, not %d", MaxInstances, g.Instances)
+		}
+		a := DefaultAttributesFor(cfg.Type)
+		if g.Attributes != nil {
+			a = *g.Attributes
+		}
+		if err := a.ValidateFor(cfg.Type); err != nil {
+			return nil, err
+		}
+		g.Attributes = &a
+	}
+	return groups, nil
 }
 
 var zones = [...]string{"a", "b", "c"}
@@ -217,6 +279,7 @@ func (lb *LoadBalancer) launch() *Target {
 		Latency: lb.latency,
 		uid:     uint32(n),
 	}
+	t.group = lb.TargetGroup
 	t.own = newSessionStore(t.Name, false)
 	t.sessions = t.own
 	if lb.useExt {
@@ -285,12 +348,18 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 	if err := a.ValidateFor(tg.lb.Type); err != nil {
 		return err
 	}
+	if w := tg.lb.Listener.weighted; w != nil {
+		if err := admitAttributes(len(w.groups), w.sticky.Enabled, a, tg.ARN); err != nil {
+			return err
+		}
+	}
 	old := tg.attrs
 	tg.attrs = a
 	if old.Algorithm != a.Algorithm {
 		tg.selector = newSelector(a.Algorithm, tg.lb.rng)
 	}
 	tg.setStickiness()
+	tg.slowStartOnAttributes()
 	var changed []byte
 	for _, k := range AttributeKeys {
 		if old.Value(k) != a.Value(k) {
@@ -321,21 +390,28 @@ func (lb *LoadBalancer) instance(idOrName string) (*Target, error) {
 // group (scale out). It starts in state initial and receives traffic once
 // it passes HealthyThresholdCount health checks.
 func (lb *LoadBalancer) LaunchInstance() (*Target, error) {
+	return lb.LaunchInstanceIn(lb.TargetGroup)
+}
+
+// LaunchInstanceIn is LaunchInstance for target group tg, one of
+// TargetGroups.
+func (lb *LoadBalancer) LaunchInstanceIn(tg *TargetGroup) (*Target, error) {
 	if len(lb.instances) >= MaxInstances {
 		return nil, fmt.Errorf("the lab runs at most %d instances", MaxInstances)
 	}
 	t := lb.launch()
+	t.group = tg
 	return t, lb.RegisterTarget(t.ID)
 }
 
-// RegisterTarget registers an unused or draining instance with the target
+// RegisterTarget registers an unused or draining instance with its target
 // group; it starts in state initial.
 func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
 	t, err := lb.instance(idOrName)
 	if err != nil {
 		return err
 	}
-	tg := lb.TargetGroup
+	tg := t.group
 	switch t.State {
 	case StateUnused:
 		tg.targets = append(tg.targets, t)
@@ -367,7 +443,7 @@ func (lb *LoadBalancer) DeregisterTarget(idOrName string) error {
 	}
 	t.hcGen++ // draining targets are not health checked
 	t.NextHealthCheck = time.Time{}
-	delay := lb.TargetGroup.attrs.DeregistrationDelay
+	delay := t.group.attrs.DeregistrationDelay
 	drain := "deregistration delay"
 	if lb.Type == ClassicLoadBalancer {
 		drain = "connection draining" // the Classic console's word
@@ -385,7 +461,7 @@ func (lb *LoadBalancer) finishDraining(t *Target) {
 	if t.State != StateDraining {
 		return
 	}
-	tg := lb.TargetGroup
+	tg := t.group
 	for i, x := range tg.targets {
 		if x == t {
 			tg.targets = append(tg.targets[:i:i], tg.targets[i+1:]...)
@@ -469,6 +545,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 	from := t.State
 	t.State = to
 	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
+	t.group.slowStartOnStateChange(t, from, to)
 	lb.targetsChanged()
 }
 
@@ -478,14 +555,17 @@ func (lb *LoadBalancer) emit(e Event) {
 }
 
 // DecodeCookie reads a stickiness cookie value the way the load balancer
-// does (name is AWSALB, AWSALBCORS or AWSALBAPP-0), for the UI's decoded
-// view. It reports why a value is not accepted.
+// does (name is AWSALB, AWSALBCORS, AWSALBAPP-0, AWSALBTG, AWSALBTGCORS,
+// AWSELB or AWSELBCORS), for the UI's decoded view. It reports why a value
+// is not accepted.
 func (lb *LoadBalancer) DecodeCookie(name, value string) (CookieInfo, error) {
 	k := kindLB
-	switch name {
-	case CookieAWSALBAPP:
+	switch {
+	case name == CookieAWSALBAPP:
 		k = kindApp
-	case CookieAWSELB, CookieAWSELBCORS:
+	case isGroupCookie(name):
+		k = kindGroup
+	case isOneOf(name, elbCookies):
 		k = kindELB
 	}
 	return lb.codec.open(k, value, lb.now)
@@ -505,8 +585,9 @@ func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
 	return t.buckets.sum(lb.now.Unix(), window)
 }
 
-// Imbalance returns max/mean of the requests each in-service target got in
-// the last window seconds (at most 60): 1 is perfectly even. It returns 0
+// Imbalance returns max/mean of the requests each in-service target of
+// the default target group got in the last window seconds (at most 60): 1
+// is perfectly even. It returns 0
 // when no in-service target got a request.
 func (lb *LoadBalancer) Imbalance(window int) float64 {
 	var sum, max int64

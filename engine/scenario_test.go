@@ -48,6 +48,7 @@ type scenario struct {
 	labels  map[string]string
 	nSess   int
 	nCookie int
+	nGroup  int
 	lastEv  uint64
 	raw     bool // print raw values (determinism test)
 }
@@ -73,7 +74,7 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		}
 		return v
 	}
-	if d.Cmd != "new" && d.Cmd != "validate" && d.Cmd != "preset" && s.lb == nil {
+	if d.Cmd != "new" && d.Cmd != "new-weighted" && d.Cmd != "validate" && d.Cmd != "validate-forward" && d.Cmd != "preset" && s.lb == nil {
 		return "", fmt.Errorf("run 'new' first")
 	}
 	var b strings.Builder
@@ -106,6 +107,58 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		}
 		fmt.Fprintf(&b, "%s, listener %s:%d → %s\n", lb.DNSName, lb.Listener.Protocol, lb.Listener.Port, to)
 		b.WriteString(s.targets())
+	case "new-weighted":
+		// One target group a line: "NAME weight=W instances=N key=value…",
+		// and the rule's "rule group-stickiness=SECONDS".
+		groups, sticky, err := parseForward(strings.Split(strings.TrimSpace(d.Input), "\n"))
+		if err != nil {
+			return "", err
+		}
+		lb, err := New(Config{Seed: uint64(num("seed", 1)), TargetGroups: groups, TargetGroupStickiness: sticky})
+		if err != nil {
+			return "", err
+		}
+		*s = scenario{lb: lb, clients: map[string]*Client{}, labels: map[string]string{}, raw: s.raw}
+		s.lastEv = lb.log.seq
+		fmt.Fprintf(&b, "%s, listener %s:%d → %s\n", lb.DNSName, lb.Listener.Protocol, lb.Listener.Port, forwardText(lb.Forward()))
+		b.WriteString(s.targets())
+	case "validate-forward":
+		// One forward action a line, its parts as new-weighted's lines,
+		// separated by " | ".
+		for _, line := range strings.Split(strings.TrimSpace(d.Input), "\n") {
+			groups, sticky, err := parseForward(strings.Split(line, " | "))
+			if err == nil {
+				err = ValidateForward(groups, sticky)
+			}
+			if err == nil {
+				fmt.Fprintf(&b, "%s: ok\n", line)
+			} else {
+				fmt.Fprintf(&b, "%s: %v\n", line, err)
+			}
+		}
+	case "weights":
+		var ws []int
+		for _, v := range strings.Split(arg("w", ""), ",") {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return "", err
+			}
+			ws = append(ws, n)
+		}
+		if err := s.lb.SetTargetGroupWeights(ws...); err != nil {
+			return "", err
+		}
+		b.WriteString(s.events())
+	case "group-stickiness":
+		var sticky TargetGroupStickinessConfig
+		if v := arg("duration", "off"); v != "off" {
+			sticky.Enabled = true
+			sticky.DurationSeconds = num("duration", 0)
+		}
+		if err := s.lb.SetTargetGroupStickiness(sticky); err != nil {
+			return "", err
+		}
+		b.WriteString(s.events())
 	case "client":
 		behavior := map[string]CookieBehavior{"keep": KeepCookies, "clear": ClearCookies, "block": BlockCookies}[arg("cookies", "keep")]
 		c := s.lb.NewClient(arg("name", "learner"), nil, behavior)
@@ -155,14 +208,18 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		s.lb.Advance(dur("by", "1s"))
 		fmt.Fprintf(&b, "now %s\n", s.lb.Now().Format("15:04:05"))
 	case "set":
-		a := s.lb.TargetGroup.Attributes()
+		tg := s.lb.TargetGroupByName(arg("group", s.lb.TargetGroup.Name))
+		if tg == nil {
+			return "", fmt.Errorf("no target group %q", arg("group", ""))
+		}
+		a := tg.Attributes()
 		for _, line := range strings.Split(strings.TrimSpace(d.Input), "\n") {
 			k, v, _ := strings.Cut(line, "=")
 			if err := a.Set(strings.TrimSpace(k), v); err != nil {
 				return "", err
 			}
 		}
-		if err := s.lb.TargetGroup.SetAttributes(a); err != nil {
+		if err := tg.SetAttributes(a); err != nil {
 			return "", err
 		}
 		b.WriteString("ok\n")
@@ -209,7 +266,11 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 		}
 		b.WriteString(s.events())
 	case "launch":
-		t, err := s.lb.LaunchInstance()
+		tg := s.lb.TargetGroupByName(arg("group", s.lb.TargetGroup.Name))
+		if tg == nil {
+			return "", fmt.Errorf("no target group %q", arg("group", ""))
+		}
+		t, err := s.lb.LaunchInstanceIn(tg)
 		if err != nil {
 			return "", err
 		}
@@ -337,6 +398,9 @@ func (s *scenario) run(d *datadriven.TestData) (string, error) {
 				if !last.Targets[t.Number-1].InService {
 					b.WriteString("!")
 				}
+				if last.Targets[t.Number-1].SlowStart {
+					b.WriteString("~")
+				}
 			}
 			b.WriteString("\n")
 		}
@@ -381,6 +445,13 @@ func (s *scenario) label(name, value string) string {
 		s.nCookie++
 		t := s.lb.TargetByUID(info.Target)
 		l = fmt.Sprintf("⟨c%d %s, issued %s⟩", s.nCookie, t.Name, info.Issued.Format("15:04:05"))
+	case isGroupCookie(name):
+		info, err := s.lb.DecodeCookie(name, value)
+		if err != nil {
+			return value
+		}
+		s.nGroup++
+		l = fmt.Sprintf("⟨g%d %s, issued %s⟩", s.nGroup, s.lb.Listener.weighted.group(info.TargetGroup).Name, info.Issued.Format("15:04:05"))
 	default:
 		return value
 	}
@@ -418,6 +489,9 @@ func (s *scenario) exchange(ex *Exchange, brief bool) string {
 	}
 	if ex.FailOpen {
 		b.WriteString(" [fail open]")
+	}
+	if s.lb.Listener.weighted != nil {
+		fmt.Fprintf(&b, " · group %s: %s", ex.TargetGroup, ex.GroupReason)
 	}
 	b.WriteString("\n")
 	if brief {
@@ -468,7 +542,14 @@ func (s *scenario) targets() string {
 		if s.lb.Type == ClassicLoadBalancer {
 			state = t.InstanceState()
 		}
-		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d\n", t.Name, t.Zone, state, run, t.Sessions().Len(), t.Metrics.Requests)
+		fmt.Fprintf(&b, "%s %s %s %s sessions=%d requests=%d", t.Name, t.Zone, state, run, t.Sessions().Len(), t.Metrics.Requests)
+		if s.lb.Listener.weighted != nil {
+			fmt.Fprintf(&b, " group=%s", t.TargetGroup().Name)
+		}
+		if now := s.lb.Now(); t.InSlowStart(now) {
+			fmt.Fprintf(&b, " slow-start until %s share=%.2f", t.SlowStartUntil.Format("15:04:05"), t.SlowStartShare(now))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -490,4 +571,65 @@ func (s *scenario) metrics(window int) string {
 	}
 	fmt.Fprintf(&b, "imbalance(last %ds)=%.2f\n", window, s.lb.Imbalance(window))
 	return b.String()
+}
+
+// parseForward reads a forward action from lines: "NAME weight=W
+// instances=N key=value…" for each target group, and "rule
+// group-stickiness=SECONDS" for the rule.
+func parseForward(lines []string) ([]TargetGroupConfig, TargetGroupStickinessConfig, error) {
+	var groups []TargetGroupConfig
+	var sticky TargetGroupStickinessConfig
+	for _, line := range lines {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if fields[0] == "rule" {
+			for _, kv := range fields[1:] {
+				k, v, _ := strings.Cut(kv, "=")
+				if k != "group-stickiness" {
+					return nil, sticky, fmt.Errorf("unknown rule setting %q", k)
+				}
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return nil, sticky, err
+				}
+				sticky = TargetGroupStickinessConfig{Enabled: true, DurationSeconds: n}
+			}
+			continue
+		}
+		g := TargetGroupConfig{Name: fields[0], Weight: 1}
+		a := DefaultAttributes()
+		for _, kv := range fields[1:] {
+			k, v, _ := strings.Cut(kv, "=")
+			var err error
+			switch k {
+			case "weight":
+				g.Weight, err = strconv.Atoi(v)
+			case "instances":
+				g.Instances, err = strconv.Atoi(v)
+			default:
+				err = a.Set(k, v)
+			}
+			if err != nil {
+				return nil, sticky, err
+			}
+		}
+		g.Attributes = &a
+		groups = append(groups, g)
+	}
+	return groups, sticky, nil
+}
+
+// forwardText describes a forward action in one line.
+func forwardText(f ForwardActionConfig) string {
+	var parts []string
+	for _, g := range f.TargetGroups {
+		parts = append(parts, fmt.Sprintf("%s (weight %d)", g.TargetGroup.Name, g.Weight))
+	}
+	s := strings.Join(parts, ", ")
+	if st := f.TargetGroupStickinessConfig; st.Enabled {
+		return s + "; group stickiness " + st.Duration().String()
+	}
+	return s + "; group stickiness off"
 }

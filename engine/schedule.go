@@ -12,6 +12,7 @@ const (
 	evSessionSweep
 	evSample
 	evAction
+	evSlowStartDone
 )
 
 // scheduled is one future happening on the simulated clock. It holds no
@@ -79,6 +80,10 @@ func (lb *LoadBalancer) run(x scheduled) {
 	case evDrainDone:
 		if t := lb.target(&x); x.gen == t.hcGen {
 			lb.finishDraining(t)
+		}
+	case evSlowStartDone:
+		if t := lb.target(&x); x.gen == t.slowGen {
+			t.group.endSlowStart(t, "its duration is over: a full share from now on")
 		}
 	case evSample:
 		lb.sample()

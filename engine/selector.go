@@ -14,6 +14,9 @@ type Pool struct {
 	// FailOpen is set when no registered target is healthy: the load
 	// balancer then routes to all of them (REFERENCE.md §4).
 	FailOpen bool
+	// SlowStart counts the targets in slow start (REFERENCE.md §4), which
+	// round robin gives a growing share.
+	SlowStart int
 }
 
 // Available reports whether t may receive a new request: it is healthy, or
@@ -38,17 +41,34 @@ type RoundRobinSelection struct {
 	next int
 }
 
-// Select returns the next available target after the previous pick.
-func (s *RoundRobinSelection) Select(pool *Pool, _ *Request) *Target {
+// Select returns the next available target after the previous pick; a
+// target in slow start takes its turn only when owed a whole request.
+func (s *RoundRobinSelection) Select(pool *Pool, r *Request) *Target {
+	slow := pool.SlowStart > 0 && !pool.FailOpen
 	n := len(pool.Targets)
+	var skipped *Target
+	skippedAt := 0
 	for i := 0; i < n; i++ {
-		t := pool.Targets[(s.next+i)%n]
-		if pool.Available(t) {
-			s.next = (s.next + i + 1) % n
-			return t
+		j := (s.next + i) % n
+		t := pool.Targets[j]
+		if !pool.Available(t) {
+			continue
 		}
+		if slow && !t.slowStartTurn(r.Time) {
+			if skipped == nil {
+				skipped, skippedAt = t, j
+			}
+			continue
+		}
+		s.next = (j + 1) % n
+		return t
 	}
-	return nil
+	// Every available target is in slow start and owed less than a
+	// request: the first one skipped takes it (simulated assumption).
+	if skipped != nil {
+		s.next = (skippedAt + 1) % n
+	}
+	return skipped
 }
 
 // LeastOutstandingRequestsSelection is a policy that picks the available

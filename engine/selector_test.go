@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // testPool returns the shared fixture of the selection tests: four healthy,
@@ -282,5 +284,47 @@ func TestNewSelector(t *testing.T) {
 		if !ok {
 			t.Errorf("newSelector(%s) = %T", a, s)
 		}
+	}
+}
+
+// TestRoundRobinSlowStart checks that round robin gives a target in slow
+// start its share of a full target's requests, and still picks when every
+// available target is in slow start.
+func TestRoundRobinSlowStart(t *testing.T) {
+	for _, share := range []float64{0, 0.25, 0.5, 0.9} {
+		p := testPool()
+		slow := p.Targets[3]
+		slow.SlowStartFrom = Epoch
+		slow.SlowStartUntil = Epoch.Add(100 * time.Second)
+		p.SlowStart = 1
+		r := &Request{Time: Epoch.Add(time.Duration(share * 100 * float64(time.Second)))}
+		s := &RoundRobinSelection{}
+		counts := map[int]int{}
+		for range 3000 {
+			counts[s.Select(p, r).Number]++
+		}
+		full := counts[1]
+		if counts[2] < full-1 || counts[3] < full-1 {
+			t.Fatalf("share %.2f: full targets got %v, want equal counts", share, counts)
+		}
+		if want := share * float64(full); math.Abs(float64(counts[4])-want) > 1 {
+			t.Errorf("share %.2f: slow start target got %d requests, full ones %d each: want %.0f", share, counts[4], full, want)
+		}
+		// Fail open: slow start does not apply.
+		p.FailOpen = true
+		setStates(p, tsU, tsU, tsU, tsU)
+		if got := selectN(s, p, 4); !slices.Contains(got, 4) {
+			t.Errorf("share %.2f, fail open: picks %v skip the slow start target", share, got)
+		}
+	}
+	// Every available target in slow start and owed less than a request:
+	// round robin still picks one.
+	p := testPool()
+	setStates(p, tsU, tsU, tsU)
+	slow := p.Targets[3]
+	slow.SlowStartFrom, slow.SlowStartUntil = Epoch, Epoch.Add(time.Minute)
+	p.SlowStart = 1
+	if got := (&RoundRobinSelection{}).Select(p, &Request{Time: Epoch}); got != slow {
+		t.Fatalf("only a slow start target available: picked %v", got)
 	}
 }

@@ -33,8 +33,9 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	s := &lb.scratch
 	r := lb.receive(c, path)                                   // the request and its cookies
 	ex := s.ex.start(r, record || lb.log.cookies > 0, &s.sent) // its record
-	tg := lb.Listener.forward(r)                               // listener: default action
-	t, reason := tg.stickiness.Route(r)                        // stickiness: the target a cookie names
+	tg := lb.Listener.forward(r, ex)                           // listener: the forward action's target group
+	ex.TargetGroup = tg.Name
+	t, reason := tg.stickiness.Route(r) // stickiness: the target a cookie names
 	if t == nil {
 		t = tg.pick(r, ex) // algorithm: the Selector picks
 	}
@@ -56,8 +57,9 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	t.accept(r.Time)                                      // target: in flight
 	app := lb.application(t, r, ex, s.resp[:0])           // application: its session
 	sticky := tg.stickiness.Issue(t, reason, app, r.Time) // stickiness: the cookies
+	groups := lb.Listener.issue(tg, r.Time)               // group stickiness: AWSALBTG
 	s.resp = app
-	return lb.respond(c, ex, app, sticky)
+	return lb.respond(c, ex, app, sticky, groups)
 }
 
 // pick asks tg's algorithm for a target for r, failing open when no
@@ -130,31 +132,43 @@ func (lb *LoadBalancer) fail(ex *Exchange, t *Target, status int) *Exchange {
 	return ex
 }
 
-// respond sends the response's cookies, the application's then the
-// stickiness policy's, to c's jar and records the exchange.
-func (lb *LoadBalancer) respond(c *Client, ex *Exchange, app, sticky []StoredCookie) *Exchange {
+// respond sends the response's cookies, the application's, the
+// stickiness policy's then the group stickiness's, to c's jar and records
+// the exchange.
+func (lb *LoadBalancer) respond(c *Client, ex *Exchange, app, sticky, groups []StoredCookie) *Exchange {
 	ex.Status = 200
 	if ex.recording {
 		s := &lb.scratch
 		s.set = append(append(s.set[:0], app...), sticky...)
+		if groups != nil {
+			s.set = append(s.set, groups...)
+		}
 		ex.SetCookies = s.set
 	}
-	for _, cs := range [2][]StoredCookie{app, sticky} {
-		if len(cs) == 0 {
-			continue
-		}
-		var err error
-		if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
-			err = j.take(lb.now, cs)
-		} else {
-			err = c.Jar.SetCookies(lb.now, cs)
-		}
-		if err != nil && ex.StoreError == "" {
-			ex.StoreError = err.Error()
-		}
+	lb.store(c, ex, app)
+	lb.store(c, ex, sticky)
+	if groups != nil {
+		lb.store(c, ex, groups)
 	}
 	lb.emitRequest(ex, ex.TargetName)
 	return ex
+}
+
+// store hands a response's cookies cs to c's jar, noting in ex the first
+// one the jar refuses.
+func (lb *LoadBalancer) store(c *Client, ex *Exchange, cs []StoredCookie) {
+	if len(cs) == 0 {
+		return
+	}
+	var err error
+	if j, ok := c.Jar.(*MemoryJar); ok { // without an interface call
+		err = j.take(lb.now, cs)
+	} else {
+		err = c.Jar.SetCookies(lb.now, cs)
+	}
+	if err != nil && ex.StoreError == "" {
+		ex.StoreError = err.Error()
+	}
 }
 
 // emitRequest hands the exchange to the subscribers. Requests are not kept

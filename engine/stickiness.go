@@ -83,6 +83,19 @@ func (p NoStickiness) Route(r *Request) (*Target, Reason) {
 	return nil, ReasonNoStickiness
 }
 
+// followTwins returns the cookie a policy follows in r among a cookie
+// (plain) and its CORS twin: the twin when r carries it, or else plain
+// (AWSELB, AWSALBTG). AWSALB's own follow keeps constant names for its hot path.
+func followTwins(r *Request, cors, plain string) (name, value string, ok bool) {
+	if v, ok := r.Cookie(cors); ok {
+		return cors, v, true
+	}
+	if v, ok := r.Cookie(plain); ok {
+		return plain, v, true
+	}
+	return "", "", false
+}
+
 // isOneOf reports whether name is one of names.
 func isOneOf(name string, names []string) bool {
 	for _, n := range names {

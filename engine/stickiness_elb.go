@@ -47,10 +47,11 @@ type LBCookieStickinessPolicy struct {
 	CookieExpirationPeriod time.Duration
 }
 
-// Route follows AWSELBCORS, or else AWSELB. An instance that is not
-// healthy is left "as if there is no cookie": the algorithm picks.
+// Route follows AWSELBCORS, or else AWSELB (as an ALB's AWSALBCORS wins,
+// a simulated assumption). An instance that is not healthy is left "as if
+// there is no cookie": the algorithm picks.
 func (p *LBCookieStickinessPolicy) Route(r *Request) (*Target, Reason) {
-	_, v, ok := followELB(r)
+	_, v, ok := followTwins(r, CookieAWSELBCORS, CookieAWSELB)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -69,24 +70,12 @@ func (p *LBCookieStickinessPolicy) Issue(t *Target, _ Reason, _ []StoredCookie, 
 
 // Follows returns AWSELBCORS when r carries it, or else AWSELB.
 func (p *LBCookieStickinessPolicy) Follows(r *Request) string {
-	name, _, _ := followELB(r)
+	name, _, _ := followTwins(r, CookieAWSELBCORS, CookieAWSELB)
 	return name
 }
 
 // Reads reports whether name is AWSELB or AWSELBCORS.
 func (p *LBCookieStickinessPolicy) Reads(name string) bool { return isOneOf(name, elbCookies) }
-
-// followELB returns the cookie a Classic policy follows: AWSELBCORS, or
-// else AWSELB (as an ALB's AWSALBCORS wins, a simulated assumption).
-func followELB(r *Request) (name, value string, ok bool) {
-	if v, ok := r.Cookie(CookieAWSELBCORS); ok {
-		return CookieAWSELBCORS, v, true
-	}
-	if v, ok := r.Cookie(CookieAWSELB); ok {
-		return CookieAWSELB, v, true
-	}
-	return "", "", false
-}
 
 // elbCookiePair returns AWSELB and AWSELBCORS holding value, with the
 // given expiry (zero: a browser-session cookie) and path; secure copies an

@@ -14,7 +14,7 @@ type AppCookieStickinessPolicy struct {
 // Route follows AWSELBCORS, or else AWSELB, while the application cookie
 // is sent with it: without it the session is not sticky.
 func (p *AppCookieStickinessPolicy) Route(r *Request) (*Target, Reason) {
-	_, v, ok := followELB(r)
+	_, v, ok := followTwins(r, CookieAWSELBCORS, CookieAWSELB)
 	if !ok {
 		return nil, ReasonNewClient
 	}
@@ -42,7 +42,7 @@ func (p *AppCookieStickinessPolicy) Issue(t *Target, reason Reason, app []Stored
 
 // Follows returns AWSELBCORS when r carries it, or else AWSELB.
 func (p *AppCookieStickinessPolicy) Follows(r *Request) string {
-	name, _, _ := followELB(r)
+	name, _, _ := followTwins(r, CookieAWSELBCORS, CookieAWSELB)
 	return name
 }
 

@@ -56,6 +56,9 @@ type Target struct {
 	NextHealthCheck time.Time
 	// DrainingUntil is when a draining target's deregistration completes.
 	DrainingUntil time.Time
+	// SlowStartFrom and SlowStartUntil bound the target's slow start: its
+	// share of requests grows linearly between them. Zero outside it.
+	SlowStartFrom, SlowStartUntil time.Time
 
 	Metrics TargetMetrics
 
@@ -63,9 +66,14 @@ type Target struct {
 	sessions *SessionStore
 	own      *SessionStore // the instance's in-memory store
 	hcGen    uint32        // bumps to cancel scheduled health checks
-	buckets  recentCounter
-	done     []int64 // completion times of in-flight requests, ascending
-	doneHead int
+	group    *TargetGroup  // the target group the instance registers with
+	// slowCredit is the requests round robin owes t in slow start;
+	// slowGen bumps to cancel a scheduled end of slow start.
+	slowCredit float64
+	slowGen    uint32
+	buckets    recentCounter
+	done       []int64 // completion times of in-flight requests, ascending
+	doneHead   int
 }
 
 // begin records a request that completes at (UnixNano).
