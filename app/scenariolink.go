@@ -33,7 +33,7 @@ var actionCodes = map[string]byte{
 	DoStopInstance: 'S', DoStartInstance: 'B', DoFailChecks: 'H', DoPassChecks: 'J',
 	DoDeregister: 'X', DoRegister: 'G', DoSlowDown: 'L', DoSpeedUp: 'Q', DoLaunch: 'N',
 	DoExternalStoreOn: 'E', DoExternalStoreOff: 'U', DoStartCrowd: 'C', DoStopCrowd: 'Y', DoPreset: 'P',
-	DoNewConnection: 'T', DoEditStickiness: 'M',
+	DoNewConnection: 'I', DoEditStickiness: 'M',
 }
 
 // attributeCodes are two-letter names of the attributes in a link.
