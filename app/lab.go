@@ -26,7 +26,8 @@ type Lab struct {
 	full    string     // the full lab's address, for an embedded lab
 	saved   labSaved   // the world saved in the browser (persist.go)
 
-	sc scenarioState // sharing and loading scenarios (labscenario.go)
+	sc  scenarioState // sharing and loading scenarios (labscenario.go)
+	grp string        // the target group the attributes form edits (labgroups.go)
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
@@ -181,13 +182,15 @@ func (l *Lab) tabGrid() app.UI {
 			&BrowserPane{
 				IDNSName: lb.DNSName, IInstances: names,
 				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+				IGroup: servedGroup(lb, m.shown()), IGroupWhy: servedGroupWhy(m.shown()),
 				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
 			},
 			&CookiePanel{ICookies: viewCookies(lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
 			&RequestLog{IEntries: m.log},
 		),
 		app.Div().Class("col").Body(
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
+			l.rulePanel(),
+			l.attributesForm(),
 			l.targetsPanel(),
 		),
 	)
@@ -196,7 +199,7 @@ func (l *Lab) tabGrid() app.UI {
 func (l *Lab) refresh() {
 	ex := l.m.refresh()
 	l.err = ""
-	l.announce(exchangeWords(&ex))
+	l.announce(exchangeWords(&ex) + groupSentence(l.m.lb, &ex))
 	l.post(newRequestMessage(&ex))
 }
 func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }
