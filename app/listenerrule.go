@@ -140,7 +140,7 @@ func (p *ListenerRulePanel) Render() app.UI {
 					),
 					app.Small().Class("muted").DataSet("testid", "share-"+g.Name).Text(fmt.Sprintf("%d%% of new requests · %s", share, plural(g.Instances, "instance"))),
 					app.Button().Type("button").Class("small").DataSet("testid", "edit-group-"+g.Name).Aria("pressed", editing).
-						Aria("label", "Edit the attributes of target group "+g.Name).Text("Edit attributes").
+						Aria("label", "Edit attributes of target group "+g.Name).Text("Edit attributes").
 						OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnEdit, g.Name) }, g.Name),
 				)
 			}),
