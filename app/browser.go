@@ -23,8 +23,8 @@ type BrowserPane struct {
 	// IGroup is the target group that answered IExchange, "" with one
 	// target group; IGroupWhy says why the listener forwarded there.
 	IGroup, IGroupWhy string
-	IOnRefresh func()
-	IOnDirect  func(name string)
+	IOnRefresh        func()
+	IOnDirect         func(name string)
 }
 
 // Render draws the browser window.

@@ -115,7 +115,9 @@ func (p *ListenerRulePanel) Render() app.UI {
 		p.reload()
 	}
 	d := p.draft
-	bad := func(key string) bool { return p.err != "" && (p.errKey == key || p.errKey == engine.KeyTargetGroupWeight && strings.HasPrefix(key, engine.KeyTargetGroupWeight)) }
+	bad := func(key string) bool {
+		return p.err != "" && (p.errKey == key || p.errKey == engine.KeyTargetGroupWeight && strings.HasPrefix(key, engine.KeyTargetGroupWeight))
+	}
 	total := 0
 	for _, g := range p.IGroups {
 		total += g.Weight

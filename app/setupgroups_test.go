@@ -27,7 +27,7 @@ func TestParseSetupGroups(t *testing.T) {
 		{"weights=%2080%2C%2020%20", with(func(s *Setup) { s.Weights = "80,20" }), nil},
 		{"weights=1,2,3,4,5&instances=4", with(func(s *Setup) { s.Weights, s.Instances = "1,2,3,4,5", 4 }), nil},
 		{"weights=100,0&group_stickiness=300&stickiness=lb_cookie",
-			with(func(s *Setup) { s.Weights, s.GroupStickiness, s.Stickiness = "100,0", 300 * time.Second, "lb_cookie" }), nil},
+			with(func(s *Setup) { s.Weights, s.GroupStickiness, s.Stickiness = "100,0", 300*time.Second, "lb_cookie" }), nil},
 		{"weights=100", def, [][]string{{`weights="100"`, "2 to 5", "Using one target group."}}},
 		{"weights=1,2,3,4,5,6", def, [][]string{{`weights="1,2,3,4,5,6"`, "2 to 5"}}},
 		{"weights=80,x", def, [][]string{{`weights="80,x"`, `weight 2 ("x")`}}},

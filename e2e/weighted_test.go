@@ -8,7 +8,9 @@ import (
 )
 
 // has returns a check that a text contains sub.
-func has(sub string) func(string) bool { return func(s string) bool { return strings.Contains(s, sub) } }
+func has(sub string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, sub) }
+}
 
 // servedGroup returns the target group of the browser pane's last response.
 func (p *Page) servedGroup() string {
