@@ -304,19 +304,9 @@ func termNote(value string) app.UI {
 	return app.P().Class("muted", "term-note").DataSet("term-note", g.ID).Body(app.Text(g.Term+": "+g.Text+" "), termLink(g.ID))
 }
 
-func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		set(ctx.JSSrc().Get("value").String())
-		f.saved = false
-	}
-}
+func (f *AttributesForm) onSelect(set func(string)) app.EventHandler { return valueHandler(set, &f.saved) }
 
-func (f *AttributesForm) onInput(set func(string)) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		set(ctx.JSSrc().Get("value").String())
-		f.saved = false
-	}
-}
+func (f *AttributesForm) onInput(set func(string)) app.EventHandler { return valueHandler(set, &f.saved) }
 
 func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
 	e.PreventDefault()
@@ -326,10 +316,7 @@ func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
 // describedByError marks the field in as invalid, described by the form's
 // error, when bad holds.
 func describedByError(in app.HTMLInput, bad bool) app.HTMLInput {
-	if bad {
-		return in.Aria("invalid", true).Aria("describedby", "attributes-error")
-	}
-	return in
+	return describedBy(in, bad, "attributes-error") // listenerrule.go
 }
 
 // save validates the draft and hands it to IOnSave; on error the message

@@ -172,16 +172,20 @@ func (p *ListenerRulePanel) Render() app.UI {
 	)
 }
 
-func (p *ListenerRulePanel) onInput(set func(string)) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		set(ctx.JSSrc().Get("value").String())
-		p.saved = false
-	}
-}
+func (p *ListenerRulePanel) onInput(set func(string)) app.EventHandler { return valueHandler(set, &p.saved) }
 
 func (p *ListenerRulePanel) onSave(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	p.save()
+}
+
+// valueHandler hands a field's new value to set and clears a form's saved
+// note.
+func valueHandler(set func(string), saved *bool) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		set(ctx.JSSrc().Get("value").String())
+		*saved = false
+	}
 }
 
 // save parses the draft and hands it to IOnSave; on error the message

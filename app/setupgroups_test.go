@@ -47,30 +47,9 @@ func TestParseSetupGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			q, err := url.ParseQuery(tt.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, msgs := ParseSetup(q)
-			if got != tt.want {
-				t.Errorf("setup = %+v, want %+v", got, tt.want)
-			}
-			if len(msgs) != len(tt.msgs) {
-				t.Fatalf("messages = %q, want %d", msgs, len(tt.msgs))
-			}
-			for i, subs := range tt.msgs {
-				for _, sub := range subs {
-					if !strings.Contains(msgs[i], sub) {
-						t.Errorf("message %d = %q, want it to contain %q", i, msgs[i], sub)
-					}
-				}
-			}
-			m, err := newModel(got, Options{})
-			if err != nil {
-				t.Fatalf("newModel(%+v): %v", got, err)
-			}
-			if n := len(m.lb.TargetGroups()); got.Weights != "" && n != strings.Count(got.Weights, ",")+1 {
-				t.Errorf("%d target groups for weights %s", n, got.Weights)
+			m := checkParseSetup(t, tt.query, tt.want, tt.msgs)
+			if n := len(m.lb.TargetGroups()); tt.want.Weights != "" && n != strings.Count(tt.want.Weights, ",")+1 {
+				t.Errorf("%d target groups for weights %s", n, tt.want.Weights)
 			}
 		})
 	}
