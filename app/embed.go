@@ -99,7 +99,7 @@ const (
 	MsgReady         = "stickylab:ready"
 	MsgRequest       = "stickylab:request"
 	MsgError         = "stickylab:error"
-	MsgLessonStep    = "stickylab:lesson-step" // reserved for guided lessons
+	MsgLessonStep    = "stickylab:lesson-step" // a step of the guided lesson done
 	CmdRefresh       = "stickylab:refresh"
 	CmdSetAttributes = "stickylab:set-attributes"
 	CmdLoadScenario  = "stickylab:load-scenario"
@@ -243,4 +243,21 @@ func withAttributes(a engine.Attributes, attrs map[string]string) (engine.Attrib
 		}
 	}
 	return a, a.Validate()
+}
+
+// LessonStepMessage says that the learner did a step of the guided lesson:
+// the lab observed it happen.
+type LessonStepMessage struct {
+	Type    string `json:"type"`
+	Version int    `json:"version"`
+	Lesson  string `json:"lesson"` // "article"
+	Step    int    `json:"step"`   // 1, 2, … as data-step
+	ID      string `json:"id"`     // the step's name, e.g. "delete"
+	Done    int    `json:"done"`   // steps done so far
+	Total   int    `json:"total"`
+}
+
+func newLessonStepMessage(lesson string, step, done int) LessonStepMessage {
+	return LessonStepMessage{Type: MsgLessonStep, Version: MessageVersion, Lesson: lesson, Step: step,
+		ID: articleLessonSteps[step-1].ID, Done: done, Total: numLessonSteps}
 }

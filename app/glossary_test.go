@@ -62,6 +62,7 @@ func TestGlossaryLinks(t *testing.T) {
 				}
 				got[id]++
 			case strings.HasPrefix(href, "https://docs.aws.amazon.com/"), href == "/", href == "/stickylab/", // the home link
+				strings.HasSuffix(href, "/?lesson="+LessonArticle),           // the guided lesson
 				href == "#panel-"+tabBrowser || href == "#panel-"+tabTraffic, // the skip link
 				a.attrs["data-testid"] == "share-link":
 			default:

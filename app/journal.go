@@ -130,7 +130,12 @@ func at(start time.Time, ms int64) time.Time { return start.Add(time.Duration(ms
 
 // apply carries a out on the lab: the one path of a live action and of a
 // replayed one. It returns the exchange of a request.
-func (m *model) apply(a *Action) (*engine.Exchange, error) {
+func (m *model) apply(a *Action) (ex *engine.Exchange, err error) {
+	defer func() {
+		if err == nil {
+			m.lesson.observe(m, a, ex) // the guided lesson watches every action (lesson.go)
+		}
+	}()
 	lb := m.lb
 	inst := func(f func(string) error) error { return f(a.Instance) }
 	switch a.Do {

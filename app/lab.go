@@ -26,14 +26,34 @@ type Lab struct {
 	full    string     // the full lab's address, for an embedded lab
 	saved   labSaved   // the world saved in the browser (persist.go)
 
-	sc  scenarioState // sharing and loading scenarios (labscenario.go)
-	grp string        // the target group the attributes form edits (labgroups.go)
+	sc     scenarioState // sharing and loading scenarios (labscenario.go)
+	inited bool          // OnInit started the lab from the window's URL
+	grp    string        // the target group the attributes form edits (labgroups.go)
+
+	// predictions are the learner's predictions of the traffic lab's
+	// lessons, by preset and start (lessonlab.go).
+	predictions map[string]int
+	measured    map[string]*measured // their measured answers, once in
+}
+
+// OnInit starts the simulation from the page URL before the first render
+// in the browser, so the page is built once, for the lab the URL asks.
+func (l *Lab) OnInit() {
+	if app.IsServer {
+		return
+	}
+	if u := app.Window().URL(); u != nil {
+		l.start(u.Query())
+		l.inited = true
+	}
 }
 
 // OnMount starts the simulation from the page URL and keeps it in step
 // with the wall clock.
 func (l *Lab) OnMount(ctx app.Context) {
-	l.start(ctx.Page().URL().Query())
+	if !l.inited {
+		l.start(ctx.Page().URL().Query())
+	}
 	l.startFrames(ctx)
 	if app.IsServer {
 		return
@@ -82,6 +102,7 @@ func (l *Lab) start(q map[string][]string) {
 	l.m, l.notices = m, msgs
 	l.live.player = m.player
 	l.notices = append(l.notices, l.startTraffic(q, restored)...)
+	l.holdStill() // reduced motion: the traffic lab opens paused, before it plays
 	m.changed = l.save
 	var embedMsgs []string
 	l.embed, embedMsgs = ParseEmbed(q)
@@ -92,6 +113,7 @@ func (l *Lab) start(q map[string][]string) {
 	} else {
 		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 	}
+	l.notices = append(l.notices, lessonNotice(l.sc.lesson)...)
 }
 
 // Render draws the page.
@@ -130,7 +152,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text("How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance.")
 			}),
-			intro(tab != tabBrowser || l.embed.On),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != ""),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),
@@ -143,6 +165,7 @@ func (l *Lab) Render() app.UI {
 		),
 		app.Div().ID(panelID(tab)).Class("tabpanel").Role("tabpanel").Aria("labelledby", tabID(tab)).TabIndex(-1).Body(
 			l.tabClock(),
+			l.lessonView(),
 			l.tabGrid(),
 		),
 		when(!l.embed.On, func() app.UI {
@@ -177,6 +200,7 @@ func (l *Lab) tabGrid() app.UI {
 	for _, t := range lb.Instances() {
 		names = append(names, t.Name)
 	}
+	_, external := lb.ExternalSessionStore()
 	return app.Div().Class("grid").Body(
 		app.Div().Class("col").Body(
 			&BrowserPane{
@@ -192,6 +216,10 @@ func (l *Lab) tabGrid() app.UI {
 			l.rulePanel(),
 			l.attributesForm(),
 			l.targetsPanel(),
+			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
+				app.H2().Text("Session store"),
+				&ExternalStoreSwitch{IOn: external, IOnSwitch: l.setExternalStore},
+			),
 		),
 	)
 }
@@ -214,6 +242,7 @@ func (l *Lab) failChecks(name string, fail bool) {
 func (l *Lab) do(a Action) {
 	_, err := l.m.do(a)
 	l.act(err)
+	l.sayLessonNews()
 }
 
 func (l *Lab) openDirect(name string) {
@@ -226,7 +255,13 @@ func (l *Lab) openDirect(name string) {
 }
 
 // announce has screen readers say msg (the live region, announcer.go).
-func (l *Lab) announce(msg string) { l.said = nextAnnouncement(l.said, msg) }
+// The steps of the guided lesson the action completed are said after it.
+func (l *Lab) announce(msg string) {
+	if s := l.lessonNews(); s != "" {
+		msg += " " + s
+	}
+	l.said = nextAnnouncement(l.said, msg)
+}
 
 // attributesSaved announces how a Save of the attributes form ended.
 func (l *Lab) attributesSaved(err error) {

@@ -277,14 +277,7 @@ func (c *CrowdControls) Render() app.UI {
 			return app.P().Class("error").ID("crowd-error").Role("alert").DataSet("testid", "crowd-error").DataSet("field", c.err.Field).Text(c.err.Message)
 		}),
 		app.P().Class("muted").DataSet("testid", "crowd-status").Text(status),
-		app.Label().Class("check").Body(
-			app.Input().Type("checkbox").DataSet("testid", "external-store").Checked(c.IExternal).OnChange(func(ctx app.Context, e app.Event) {
-				if c.IOnExternal != nil {
-					c.IOnExternal(ctx.JSSrc().Get("checked").Bool())
-				}
-			}),
-			app.Text(" External session store: every instance keeps sessions in one shared store (ElastiCache, DynamoDB) instead of its own memory"),
-		),
+		&ExternalStoreSwitch{IOn: c.IExternal, IOnSwitch: c.IOnExternal},
 	)
 }
 

@@ -86,6 +86,7 @@ func (l *Lab) trafficView() app.UI {
 	return app.Div().Class("grid", "traffic").DataSet("testid", "traffic").Body(
 		app.Div().Class("col").Body(
 			&PresetPicker{IActive: m.preset, IOnPreset: l.applyPreset},
+			l.predictionView(),
 			&LoadChart{Live: l.liveProps()},
 			&Counters{Live: l.liveProps()},
 			&RequestFlow{Live: l.liveProps()},

@@ -88,9 +88,9 @@ func shortHTML(s string) string {
 	return s
 }
 
-// TestAxe runs axe-core on the lab's views: the browser lab after sticky
-// refreshes (its assumptions open), the attributes form showing an error,
-// the traffic lab with a running crowd and during a lesson.
+// TestAxe runs axe-core on the lab's views: the browser lab, the form's
+// error, the traffic lab with a crowd and during a lesson with its prediction,
+// and the guided lesson (done, with its questions: TestLesson).
 func TestAxe(t *testing.T) {
 	p := NewPage(t)
 	p.OpenLab("stickiness=lb_cookie")
@@ -128,7 +128,15 @@ func TestAxe(t *testing.T) {
 	p.trWaitText("preset-lesson", NonEmpty)
 	p.trWait("the lesson's first requests", func() bool { return p.trNum("counters", "data-requests") > 100 })
 	p.axe("the traffic lab during a lesson")
+	p.Click("prediction-choice-2")
+	p.Click("predict")
+	p.WaitTestID("prediction-result")
+	p.axe("the traffic lab's lesson with a prediction")
 	p.checkClean()
+
+	p.OpenLab("lesson=article")
+	p.WaitTestID("lesson")
+	p.axe("the guided lesson")
 
 	// The page as generated, before (here: without) the WebAssembly.
 	p.Navigate(p.Site.URL + "?wasm=false")

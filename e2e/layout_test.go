@@ -197,6 +197,14 @@ func TestReflow(t *testing.T) {
 	lesson.Click("pause")
 	lesson.checkLayout("lesson")
 	lesson.checkClean()
+
+	// The guided lesson's guide above the browser lab (done, with its
+	// questions: TestLesson).
+	guide := NewPage(t)
+	guide.OpenLab("lesson=article")
+	guide.WaitTestID("lesson")
+	guide.checkLayout("lesson-start")
+	guide.checkClean()
 }
 
 // TestZoomAllowed checks the page lets people zoom (WCAG 1.4.4): its

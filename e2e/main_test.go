@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/stickylab/stickylab/internal/chromium"
 	"github.com/stickylab/stickylab/internal/site"
 )
 
@@ -84,25 +85,8 @@ func fail(err error) int {
 	return 1
 }
 
-// findChromium returns the browser to drive: $E2E_CHROMIUM, /usr/bin/chromium
-// or the first of chromium, chromium-browser, google-chrome in PATH.
-func findChromium() (string, error) {
-	if p := os.Getenv("E2E_CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("E2E_CHROMIUM=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium found (looked for /usr/bin/chromium, chromium, chromium-browser, google-chrome)")
-}
+// findChromium returns the browser to drive: $E2E_CHROMIUM, or chromium.Find's.
+func findChromium() (string, error) { return chromium.Find("E2E_CHROMIUM") }
 
 func startBrowser(chrome string) (context.Context, context.CancelFunc, error) {
 	profile, err := os.MkdirTemp(tmpDir, "profile-")

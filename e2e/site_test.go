@@ -12,8 +12,10 @@ import (
 	"testing"
 )
 
-// WasmGzipBudget is the size budget of app.wasm, gzip-compressed.
-const WasmGzipBudget = 2_621_440 // 2.5 MB
+// WasmGzipBudget is the size budget of app.wasm, gzip-compressed: raised
+// from 2.5 MB when the lab gained the saved lab, scenarios, the lesson and
+// the Classic and Network Load Balancers (README, Benchmarks).
+const WasmGzipBudget = 2_883_584 // 2.75 MB
 
 // TestLoadsUnderSubPath loads the lab under /stickylab/ and checks the
 // placeholder UI, the page links, the console and that no request leaves the

@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stickylab/stickylab/internal/chromium"
 	"github.com/stickylab/stickylab/internal/site"
 )
 
@@ -152,23 +153,5 @@ func run(lighthouse, chrome, url, formFactor, path string) error {
 	return nil
 }
 
-// findChromium returns the browser Lighthouse drives: $CHROME_PATH,
-// /usr/bin/chromium or the first of chromium, chromium-browser,
-// google-chrome in PATH (as the e2e tests look for it).
-func findChromium() (string, error) {
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("CHROME_PATH=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("no Chromium found (apt-get install -y chromium, or set CHROME_PATH)")
-}
+// findChromium returns the browser to drive: $CHROME_PATH, or chromium.Find's.
+func findChromium() (string, error) { return chromium.Find("CHROME_PATH") }

@@ -1,0 +1,227 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/stickylab/stickylab/engine"
+)
+
+// presetPrediction is the question a traffic lab lesson asks before its
+// incident plays out, and how the engine's history answers it.
+type presetPrediction struct {
+	Preset   string
+	Question string
+	Choices  []string
+	// Horizon is when, after the preset starts, the incident has played
+	// out and the answer is measured.
+	Horizon time.Duration
+	// measure returns the answer (an index of Choices) from the samples of
+	// the lesson's first Horizon, and the figures it read, in words.
+	measure func(s []engine.Sample) (int, string)
+}
+
+// presetPredictions are the predictions of engine.Presets.
+var presetPredictions = []presetPrediction{
+	{Preset: "no-stickiness", Horizon: 2 * time.Minute,
+		Question: "Without stickiness, what share of the crowd's requests will lose their session in the first 2 minutes?",
+		Choices:  []string{"Almost none (under 10%)", "Some (10% to 50%)", "Most (50% to 90%)", "Nearly all (over 90%)"},
+		measure: func(s []engine.Sample) (int, string) {
+			t := total(s)
+			share := ratio(t.Lost, t.Requests)
+			return bucket(share, 0.1, 0.5, 0.9), fmt.Sprintf("%d of %d requests lost their session: %.0f%%.", t.Lost, t.Requests, 100*share)
+		}},
+	{Preset: "stickiness", Horizon: 2 * time.Minute,
+		Question: "With stickiness on, how many sessions will the crowd lose in the first 2 minutes?",
+		Choices:  []string{"None", "A few (under 5% of requests)", "Many (5% or more)"},
+		measure: func(s []engine.Sample) (int, string) {
+			t := total(s)
+			words := fmt.Sprintf("%d sessions lost in %d requests; %d were sticky.", t.Lost, t.Requests, t.Sticky)
+			if t.Lost == 0 {
+				return 0, words
+			}
+			return 1 + bucket(ratio(t.Lost, t.Requests), 0.05), words
+		}},
+	{Preset: "instance-fails", Horizon: 3 * time.Minute,
+		Question: "At 1 min Instance 2 stops. What happens to the users it was serving?",
+		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
+			"502 errors for a while, then they move to another instance and lose their sessions",
+			"Errors until Instance 2 comes back: their cookie ties them to it"},
+		measure: func(s []engine.Sample) (int, string) {
+			t := total(s[min(len(s), 60):])
+			words := fmt.Sprintf("After the stop: %d answers 502 Bad Gateway, %d sticky clients moved, %d sessions lost.", t.Errors, t.Moved, t.Lost)
+			switch {
+			case t.Lost > 0:
+				return 1, words
+			case t.Errors > 0:
+				return 2, words
+			}
+			return 0, words
+		}},
+	{Preset: "scale-out", Horizon: 11 * time.Minute,
+		Question: "At 1 min two new instances launch. Will they get a fair share of the requests (at least 80% of the average instance's) within 10 minutes?",
+		Choices:  []string{"Yes: the load balancer spreads the load over five instances", "No: the crowd's cookies keep it on the first three"},
+		measure: func(s []engine.Sample) (int, string) {
+			last := s[max(0, len(s)-60):]
+			var per [engine.MaxInstances]int64
+			var sum int64
+			for _, x := range last {
+				for i, ts := range x.Targets {
+					per[i] += int64(ts.Requests)
+					sum += int64(ts.Requests)
+				}
+			}
+			mean := float64(sum) / 5
+			worst := min(per[3], per[4])
+			words := fmt.Sprintf("In minute 10 to 11: Instance 4 got %d requests and Instance 5 %d; the average instance got %.0f, so the newest reached %.0f%% of it.",
+				per[3], per[4], mean, 100*ratio(worst, int64(mean)))
+			if float64(worst) >= 0.8*mean {
+				return 0, words
+			}
+			return 1, words
+		}},
+	{Preset: "external-store", Horizon: 3 * time.Minute,
+		Question: "Stickiness off, sessions in an external store, 20% of users clearing their cookies, two instances launched at 1 min: how many sessions will be lost in 3 minutes?",
+		Choices:  []string{"None", "Some: the users who land on a new instance", "Many: without stickiness every move loses one"},
+		measure: func(s []engine.Sample) (int, string) {
+			t := total(s)
+			words := fmt.Sprintf("%d sessions lost in %d requests.", t.Lost, t.Requests)
+			if t.Lost == 0 {
+				return 0, words
+			}
+			return 1 + bucket(ratio(t.Lost, t.Requests), 0.3), words
+		}},
+	{Preset: "slow-start", Horizon: 7 * time.Minute,
+		Question: "Two instances launch at 1 min, with 2 minutes of slow start. Once they pass their health checks, how do their requests grow?",
+		Choices: []string{"At once to a full share", "Gradually, to a full share when slow start ends",
+			"Hardly: the first three instances keep the load"},
+		measure: measureSlowStart},
+	{Preset: "blue-green", Horizon: 8 * time.Minute,
+		Question: "At 1 min the weights shift from blue 100 / green 0 to 0 / 100. What happens to the users on blue?",
+		Choices: []string{"They all move to green at once",
+			"They stay on blue while their group cookie is valid, and move to green (losing their session) once it runs out",
+			"They stay on blue for good"},
+		measure: measureBlueGreen},
+}
+
+// measureSlowStart compares Instance 4's requests with an old instance's
+// in its first 30 s in service and in the last minute.
+func measureSlowStart(s []engine.Sample) (int, string) {
+	first := -1
+	for i, x := range s {
+		if x.Targets[3].InService {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return 2, "Instance 4 never came into service."
+	}
+	share := func(x []engine.Sample) float64 {
+		var n4, old int64
+		for _, y := range x {
+			n4 += int64(y.Targets[3].Requests)
+			old += int64(y.Targets[0].Requests + y.Targets[1].Requests + y.Targets[2].Requests)
+		}
+		return ratio(3*n4, old)
+	}
+	early, late := share(s[first:min(len(s), first+30)]), share(s[max(first, len(s)-60):])
+	words := fmt.Sprintf("In its first 30 s in service Instance 4 got %.0f%% of an old instance's requests; in the last minute, %.0f%%.", 100*early, 100*late)
+	switch {
+	case early >= 0.8:
+		return 0, words
+	case late >= 0.8:
+		return 1, words
+	}
+	return 2, words
+}
+
+// measureBlueGreen compares blue's share of the requests (Instances 1 and
+// 2) in the minute after the shift and in the last minute.
+func measureBlueGreen(s []engine.Sample) (int, string) {
+	blue := func(x []engine.Sample) float64 {
+		var b, all int64
+		for _, y := range x {
+			b += int64(y.Targets[0].Requests + y.Targets[1].Requests)
+			all += int64(y.Requests)
+		}
+		return ratio(b, all)
+	}
+	after, last := blue(s[min(len(s), 60):min(len(s), 120)]), blue(s[max(0, len(s)-60):])
+	lost := total(s[min(len(s), 60):]).Lost
+	words := fmt.Sprintf("Blue served %.0f%% of the requests in the minute after the shift and %.0f%% in the last minute; %d sessions were lost on the way to green.", 100*after, 100*last, lost)
+	switch {
+	case after < 0.1:
+		return 0, words
+	case last < after/2 && lost > 0:
+		return 1, words
+	}
+	return 2, words
+}
+
+// predictionFor returns the prediction of preset id.
+func predictionFor(id string) (presetPrediction, bool) {
+	for _, p := range presetPredictions {
+		if p.Preset == id {
+			return p, true
+		}
+	}
+	return presetPrediction{}, false
+}
+
+// measured is the answer the load balancer's history gives.
+type measured struct {
+	Answer int    // an index of Choices, -1 when the samples are gone
+	Words  string // the figures
+}
+
+// measureOn answers p for a lesson started at start, once its Horizon has
+// passed on lb's clock (ok false before).
+func (p presetPrediction) measureOn(lb *engine.LoadBalancer, start time.Time) (r measured, ok bool) {
+	from := start.Truncate(time.Second)
+	end := from.Add(p.Horizon)
+	if lb.Now().Before(end) {
+		return r, false
+	}
+	var in []engine.Sample
+	for _, s := range lb.History(nil, engine.HistoryLength) {
+		if !s.Time.Before(from) && s.Time.Before(end) {
+			in = append(in, s)
+		}
+	}
+	if len(in) < int(p.Horizon/time.Second) {
+		return measured{Answer: -1, Words: "Those minutes are no longer in the load balancer's one-hour history: stage the lesson again to measure them."}, true
+	}
+	r.Answer, r.Words = p.measure(in)
+	return r, true
+}
+
+// total sums samples.
+func total(s []engine.Sample) (t struct{ Requests, Sticky, Lost, Moved, Errors int64 }) {
+	for _, x := range s {
+		t.Requests += int64(x.Requests)
+		t.Sticky += int64(x.Sticky)
+		t.Lost += int64(x.Lost)
+		t.Moved += int64(x.Moved)
+		t.Errors += int64(x.Errors)
+	}
+	return t
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// bucket returns how many of the ascending limits x reaches.
+func bucket(x float64, limits ...float64) int {
+	n := 0
+	for _, l := range limits {
+		if x >= l {
+			n++
+		}
+	}
+	return n
+}
