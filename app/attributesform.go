@@ -304,9 +304,13 @@ func termNote(value string) app.UI {
 	return app.P().Class("muted", "term-note").DataSet("term-note", g.ID).Body(app.Text(g.Term+": "+g.Text+" "), termLink(g.ID))
 }
 
-func (f *AttributesForm) onSelect(set func(string)) app.EventHandler { return valueHandler(set, &f.saved) }
+func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {
+	return valueHandler(set, &f.saved)
+}
 
-func (f *AttributesForm) onInput(set func(string)) app.EventHandler { return valueHandler(set, &f.saved) }
+func (f *AttributesForm) onInput(set func(string)) app.EventHandler {
+	return valueHandler(set, &f.saved)
+}
 
 func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
 	e.PreventDefault()

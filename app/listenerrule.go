@@ -172,7 +172,9 @@ func (p *ListenerRulePanel) Render() app.UI {
 	)
 }
 
-func (p *ListenerRulePanel) onInput(set func(string)) app.EventHandler { return valueHandler(set, &p.saved) }
+func (p *ListenerRulePanel) onInput(set func(string)) app.EventHandler {
+	return valueHandler(set, &p.saved)
+}
 
 func (p *ListenerRulePanel) onSave(ctx app.Context, e app.Event) {
 	e.PreventDefault()
