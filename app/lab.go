@@ -28,6 +28,7 @@ type Lab struct {
 
 	sc     scenarioState // sharing and loading scenarios (labscenario.go)
 	inited bool          // OnInit started the lab from the window's URL
+	grp    string        // the target group the attributes form edits (labgroups.go)
 
 	// predictions are the learner's predictions of the traffic lab's
 	// lessons, by preset and start (lessonlab.go).
@@ -205,13 +206,15 @@ func (l *Lab) tabGrid() app.UI {
 			&BrowserPane{
 				IDNSName: lb.DNSName, IInstances: names,
 				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+				IGroup: servedGroup(lb, m.shown()), IGroupWhy: servedGroupWhy(m.shown()),
 				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
 			},
 			&CookiePanel{ICookies: viewCookies(lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie},
 			&RequestLog{IEntries: m.log},
 		),
 		app.Div().Class("col").Body(
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
+			l.rulePanel(),
+			l.attributesForm(),
 			l.targetsPanel(),
 			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
 				app.H2().Text("Session store"),
@@ -224,7 +227,7 @@ func (l *Lab) tabGrid() app.UI {
 func (l *Lab) refresh() {
 	ex := l.m.refresh()
 	l.err = ""
-	l.announce(exchangeWords(&ex))
+	l.announce(exchangeWords(&ex) + groupSentence(l.m.lb, &ex))
 	l.post(newRequestMessage(&ex))
 }
 func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }

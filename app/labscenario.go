@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -132,6 +133,8 @@ func (l *Lab) shareParams() map[string]string {
 	set("algorithm", string(s.Algorithm), string(def.Algorithm))
 	set("instances", strconv.Itoa(s.Instances), strconv.Itoa(def.Instances))
 	set("seed", strconv.FormatUint(s.Seed, 10), strconv.FormatUint(def.Seed, 10))
+	set("weights", s.Weights, def.Weights)
+	set("group_stickiness", strconv.FormatInt(int64(s.GroupStickiness/time.Second), 10), "0")
 	set("preset", l.m.preset, "")
 	set("lesson", l.sc.lesson, "")
 	set("view", l.tab(), tabOfQuery(paramsQuery(ps)))

@@ -93,12 +93,14 @@ func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
 		now = time.Now
 	}
 	attrs := setup.Attributes()
-	lb, err := engine.New(engine.Config{
+	cfg := engine.Config{
 		Seed:       setup.Seed,
 		Instances:  setup.Instances,
 		Attributes: &attrs,
 		Start:      wall,
-	})
+	}
+	setup.forward(&cfg) // weighted target groups (setupgroups.go)
+	lb, err := engine.New(cfg)
 	if err != nil {
 		return nil, err
 	}

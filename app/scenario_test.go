@@ -106,7 +106,7 @@ var travel = map[string]func(t *testing.T, s Scenario) Scenario{
 // TestScenarioRoundTrip checks that a link and a file rebuild the teacher's
 // world and journal exactly when loaded at the teacher's wall clock.
 func TestScenarioRoundTrip(t *testing.T) {
-	for name, teacher := range map[string]func(*testing.T) (*model, *fakeClock){"article": teacherLab, "traffic": trafficTeacher} {
+	for name, teacher := range map[string]func(*testing.T) (*model, *fakeClock){"article": teacherLab, "traffic": trafficTeacher, "weighted": weightedTeacher} {
 		for how, send := range travel {
 			t.Run(name+"/"+how, func(t *testing.T) {
 				m, clock := teacher(t)
@@ -143,7 +143,7 @@ func TestScenarioRoundTrip(t *testing.T) {
 // query returns the URL query of a test's setup.
 func (s Setup) query() string {
 	return "stickiness=" + s.Stickiness + "&duration=" + strconv.Itoa(int(s.Duration.Seconds())) + "&algorithm=" + string(s.Algorithm) +
-		"&instances=" + strconv.Itoa(s.Instances) + "&seed=" + strconv.FormatUint(s.Seed, 10)
+		"&instances=" + strconv.Itoa(s.Instances) + "&seed=" + strconv.FormatUint(s.Seed, 10) + s.groupsQuery()
 }
 
 // normalScenario makes nil and empty equal.

@@ -95,10 +95,12 @@ func (l *Lab) trafficView() app.UI {
 			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external,
 				IOnStart: l.startCrowd, IOnStop: l.stopCrowd, IOnExternal: l.setExternalStore},
 			l.targetsPanel(),
-			&AttributesForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved},
+			l.rulePanel(),
+			l.attributesForm(),
 			&BrowserPane{
 				IDNSName: lb.DNSName, IInstances: instanceNames(lb),
 				IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+				IGroup: servedGroup(lb, m.shown()), IGroupWhy: servedGroupWhy(m.shown()),
 				IOnRefresh: l.refresh, IOnDirect: l.openDirect,
 			},
 		),
