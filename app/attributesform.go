@@ -28,8 +28,10 @@ type AttributesForm struct {
 
 	IAttributes engine.Attributes
 	// INetwork makes it a Network Load Balancer's TCP target group: its
-	// one stickiness type, source_ip, and no duration, cookie or algorithm.
+	// one stickiness type, source_ip, and no duration, cookie, algorithm
+	// or slow start.
 	INetwork bool
+	IGroup   string // the target group's name; a new one reloads the form
 	// IOnSave applies attributes; its error is shown under the form.
 	IOnSave func(engine.Attributes) error
 	// IOnSaved hears how each Save ended: nil, or the message shown.
@@ -41,6 +43,7 @@ type AttributesForm struct {
 	errKey   string
 	saved    bool
 	lastSeen engine.Attributes
+	group    string // IGroup when last loaded
 }
 
 // formDraft is what the learner has typed, before Save.
@@ -51,6 +54,7 @@ type formDraft struct {
 	unit      string
 	cookie    string
 	algorithm engine.Algorithm
+	slowStart string // seconds, 0 for off
 }
 
 func draftOf(a engine.Attributes) formDraft {
@@ -66,7 +70,8 @@ func draftOf(a engine.Attributes) formDraft {
 	if cookie == "" {
 		cookie = engine.SessionCookie
 	}
-	return formDraft{enabled: a.StickinessEnabled, kind: a.StickinessType, amount: amount, unit: unit, cookie: cookie, algorithm: a.Algorithm}
+	return formDraft{enabled: a.StickinessEnabled, kind: a.StickinessType, amount: amount, unit: unit, cookie: cookie, algorithm: a.Algorithm,
+		slowStart: strconv.FormatInt(int64(a.SlowStart/time.Second), 10)}
 }
 
 // OnMount loads the current attributes into the form.
@@ -76,6 +81,11 @@ func (f *AttributesForm) OnMount(ctx app.Context) { f.reload() }
 // elsewhere, unless the learner has changed the form since it last loaded
 // or saved (a change made right after a Save is kept).
 func (f *AttributesForm) OnUpdate(ctx app.Context) {
+	if f.IGroup != f.group { // another target group picked: its own form
+		f.reload()
+		f.err, f.errKey, f.saved = "", "", false
+		return
+	}
 	if f.IAttributes != f.lastSeen && f.err == "" && f.draft == draftOf(f.lastSeen) {
 		f.reload()
 	}
@@ -84,6 +94,7 @@ func (f *AttributesForm) OnUpdate(ctx app.Context) {
 func (f *AttributesForm) reload() {
 	f.draft = draftOf(f.IAttributes)
 	f.lastSeen = f.IAttributes
+	f.group = f.IGroup
 	f.loaded = true
 }
 
@@ -134,6 +145,14 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 		a.LBCookieDuration = d
 	}
 	a.AppCookieName = strings.TrimSpace(f.draft.cookie)
+	ss, _ := engine.LookupAttribute(engine.KeySlowStart)
+	if n, err := strconv.ParseInt(strings.TrimSpace(f.draft.slowStart), 10, 64); err != nil {
+		return a, &engine.ValidationError{Key: ss.Key, Message: ss.Label + " must be a whole number of seconds, not \"" + f.draft.slowStart + "\""}
+	} else if n < 0 || n > ss.Max {
+		a.SlowStart = time.Duration(ss.Max+1) * time.Second // Validate gives AWS's message
+	} else {
+		a.SlowStart = time.Duration(n) * time.Second
+	}
 	err = a.Validate()
 	var v *engine.ValidationError
 	if errors.As(err, &v) && v.Key == spec.Key && unit.d != time.Second {
@@ -173,17 +192,22 @@ func (f *AttributesForm) Render() app.UI {
 	}
 	badDuration := bad(engine.KeyLBCookieDuration, engine.KeyAppCookieDuration)
 	badCookie := bad(engine.KeyAppCookieName)
+	slow, _ := engine.LookupAttribute(engine.KeySlowStart)
+	group := f.IGroup
+	if group == "" {
+		group = "my-target-group"
+	}
 	unsaved := f.unsaved()
-	types, intro := stickinessTypes, "Like the console's Edit attributes page of my-target-group. Change, then Save changes: traffic keeps flowing."
+	types, intro := stickinessTypes, "Like the console's Edit attributes page of "+group+". Change, then Save changes: traffic keeps flowing."
 	if f.INetwork {
-		types, intro = []string{string(engine.SourceIP)}, "Like the console's Edit attributes page of my-target-group, a TCP target group of a Network Load Balancer. "+
+		types, intro = []string{string(engine.SourceIP)}, "Like the console's Edit attributes page of "+group+", a TCP target group of a Network Load Balancer. "+
 			"It works below HTTP: no cookie is read or set. Without stickiness, each TCP connection stays on the target the flow hash picked until it closes; "+
 			"with source_ip, every connection from one source IP goes to one target."
 	}
 	// A form, so Enter in a field saves; Save changes is its submit button.
 	return app.Form().Class("panel", "attributes", map[bool]string{true: "unsaved", false: ""}[unsaved]).Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
 		app.H2().Text("Target group attributes"),
-		app.P().Class("muted").Text(intro),
+		app.P().Class("muted").DataSet("testid", "attributes-group").Text(intro),
 		app.Label().Class("check").Body(
 			app.Input().Type("checkbox").DataSet("testid", "stickiness-enabled").Checked(d.enabled).OnChange(func(ctx app.Context, e app.Event) {
 				f.draft.enabled = ctx.JSSrc().Get("checked").Bool()
@@ -236,6 +260,12 @@ func (f *AttributesForm) Render() app.UI {
 			),
 		)),
 		when(!f.INetwork, func() app.UI { return termNote(string(d.algorithm)) }),
+		app.If(!f.INetwork, app.Label().Body(
+			app.Span().Text(slow.Label+" (seconds)"),
+			describedByError(app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", "slow-start-duration").Value(d.slowStart).
+				OnInput(f.onInput(func(v string) { f.draft.slowStart = v })), bad(engine.KeySlowStart), "attributes-error"),
+			app.Small().Class("muted").Text(fmt.Sprintf("0 (off) or %d to %d seconds, round robin only: a target that becomes healthy gets a share of the requests that grows to a full one over this time", slow.Min, slow.Max)),
+		)),
 		app.Div().Class("row").Body(
 			app.Button().Type("submit").Class("primary").DataSet("testid", "save-attributes").Text("Save changes"),
 			app.If(f.err == "" && f.saved, app.Span().Class("ok").DataSet("testid", "attributes-saved").Text("Saved: the load balancer uses these attributes now.")),
@@ -290,17 +320,11 @@ func termNote(value string) app.UI {
 }
 
 func (f *AttributesForm) onSelect(set func(string)) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		set(ctx.JSSrc().Get("value").String())
-		f.saved = false
-	}
+	return valueHandler(set, &f.saved)
 }
 
 func (f *AttributesForm) onInput(set func(string)) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		set(ctx.JSSrc().Get("value").String())
-		f.saved = false
-	}
+	return valueHandler(set, &f.saved)
 }
 
 func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
@@ -311,10 +335,7 @@ func (f *AttributesForm) onSave(ctx app.Context, e app.Event) {
 // describedByError marks the field in as invalid, described by the form's
 // error (the element errID), when bad holds.
 func describedByError(in app.HTMLInput, bad bool, errID string) app.HTMLInput {
-	if bad {
-		return in.Aria("invalid", true).Aria("describedby", errID)
-	}
-	return in
+	return describedBy(in, bad, errID) // listenerrule.go
 }
 
 // errorMessage returns what a form shows for err: AWS's message and its

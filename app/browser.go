@@ -20,8 +20,11 @@ type BrowserPane struct {
 	IExchange  *engine.Exchange // the page shown, nil before the first request
 	IDirect    bool             // IExchange came from an instance opened directly
 	IRequests  int              // how many pages were loaded so far (data-requests, for automation)
-	IOnRefresh func()
-	IOnDirect  func(name string)
+	// IGroup is the target group that answered IExchange, "" with one
+	// target group; IGroupWhy says why the listener forwarded there.
+	IGroup, IGroupWhy string
+	IOnRefresh        func()
+	IOnDirect         func(name string)
 	// IOnNewConnection closes the browser's TCP connection to a Network
 	// Load Balancer; nil: no such button (other types).
 	IOnNewConnection func()
@@ -72,6 +75,7 @@ func (b *BrowserPane) page() []app.UI {
 	if ex.Status != 200 {
 		return []app.UI{
 			app.P().Class("served-by", "error").DataSet("testid", "served-by").Text(ex.StatusText()),
+			b.servedGroup(),
 			app.P().Class("session").DataSet("testid", "session-view").Text(ex.Page()),
 		}
 	}
@@ -89,11 +93,21 @@ func (b *BrowserPane) page() []app.UI {
 	}
 	return []app.UI{
 		app.P().Class("served-by").DataSet("testid", "served-by").Text(heading),
+		b.servedGroup(),
 		session,
 		when(ex.SourcePort != 0, func() app.UI {
 			return app.P().Class("muted", "connection").DataSet("testid", "connection").DataSet("new", ex.NewConnection).Text("TCP connection from " + connectionWords(ex) + ".")
 		}),
 	}
+}
+
+// servedGroup names the target group that answered, nil with one.
+func (b *BrowserPane) servedGroup() app.UI {
+	if b.IGroup == "" || b.IDirect {
+		return nil
+	}
+	return app.P().Class("served-group").DataSet("testid", "served-group").DataSet("group", b.IGroup).
+		Text("Target group " + b.IGroup + ": " + b.IGroupWhy + ".")
 }
 
 func (b *BrowserPane) onRefresh(ctx app.Context, e app.Event) {

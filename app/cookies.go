@@ -50,12 +50,17 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 		return vd.Text(tg), true
 	case vd.Role == engine.RoleOther:
 		return "", false
+	case vd.Name == engine.CookieAWSALBTG || vd.Name == engine.CookieAWSALBTGCORS:
+		return describeGroupVerdict(lb, vd) // labgroups.go
 	case vd.Err != nil:
 		return "Not accepted: " + vd.Err.Error() + ". The load balancer treats it as no cookie.", false
 	case vd.Target == nil:
 		// An earlier lab with the same seed and more instances wrote it:
 		// the browser keeps it for 7 days.
 		return "Not accepted: it names an instance this load balancer does not have (a cookie from an earlier lab with more instances). The load balancer picks a target anew and rewrites it.", false
+	}
+	if g := vd.Target.TargetGroup(); g != nil && g.Name != "" {
+		tg = g // the instance's own target group, behind a weighted rule
 	}
 	age := lb.Now().Sub(vd.Info.Issued)
 	where := tg.Name

@@ -26,6 +26,8 @@ const (
 	docsHealth    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html"
 	docsClassic   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-sticky-sessions.html"
 	docsNetwork   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html"
+	docsListeners = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html"
+	docsEditTG    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html"
 )
 
 // docsTitles name the AWS pages in their links.
@@ -37,6 +39,8 @@ var docsTitles = map[string]string{
 	docsHealth:    "AWS: Health checks for your target groups",
 	docsClassic:   "AWS: Configure sticky sessions for your Classic Load Balancer",
 	docsNetwork:   "AWS: Edit target group attributes for your Network Load Balancer",
+	docsListeners: "AWS: Listeners for your Application Load Balancers",
+	docsEditTG:    "AWS: Edit target group attributes for your Application Load Balancer",
 }
 
 // specDefault is the engine's default of attribute key, as AWS prints it.
@@ -108,6 +112,18 @@ var glossary = []glossaryTerm{
 			specDefault(engine.KeyHealthCheckInterval), engine.KeyUnhealthyThresholdCount, specDefault(engine.KeyUnhealthyThresholdCount),
 			engine.KeyHealthyThresholdCount, specDefault(engine.KeyHealthyThresholdCount)),
 		docsHealth},
+	{"weighted-target-groups", "Weighted target groups",
+		fmt.Sprintf("A listener rule can forward to up to %d target groups, each with a weight from 0 to %d: a request without a valid group cookie goes to a target group at random by weight. Each target group has its own targets and attributes; shifting the weights is how a blue/green deployment moves traffic.",
+			engine.MaxForwardTargetGroups, engine.MaxTargetGroupWeight),
+		docsListeners},
+	{"awsalbtg", engine.CookieAWSALBTG + " (target group stickiness)",
+		fmt.Sprintf("With target group stickiness on the rule, the load balancer sets %s (and %s, SameSite=None; Secure) naming the target group, and keeps the client on it for the group stickiness duration after each response, whatever the weights say. Target stickiness (%s) then picks the target inside the group; AWS refuses it without group stickiness.",
+			engine.CookieAWSALBTG, engine.CookieAWSALBTGCORS, engine.CookieAWSALB),
+		docsListeners},
+	{"slow-start", "Slow start",
+		fmt.Sprintf("%s (%s seconds, 0 for off): a target that becomes healthy gets a share of round robin's requests that grows linearly to a full one over this time, so a cold instance warms up first. Targets healthy when it is turned on do not enter it, nor does the only healthy target.",
+			engine.KeySlowStart, specRange(engine.KeySlowStart)),
+		docsEditTG},
 }
 
 // lookupTerm returns the glossary's term id.

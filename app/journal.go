@@ -15,7 +15,7 @@ const (
 	DoRefresh          = "refresh"            // a request through the load balancer
 	DoOpen             = "open"               // an instance opened directly (Instance)
 	DoDeleteCookie     = "delete-cookie"      // a cookie deleted with the lab's button (Name)
-	DoSaveAttributes   = "save-attributes"    // the target group's attributes saved (Attributes)
+	DoSaveAttributes   = "save-attributes"    // a target group's attributes saved (Attributes; Name: its group, "" the default)
 	DoStopInstance     = "stop-instance"      // (Instance)
 	DoStartInstance    = "start-instance"     // (Instance)
 	DoFailChecks       = "fail-health-checks" // (Instance)
@@ -44,7 +44,9 @@ type Action struct {
 	Do string `json:"do"`
 	// Instance names the instance of an instance action, e.g. "Instance 2".
 	Instance string `json:"instance,omitempty"`
-	// Name is the cookie of delete-cookie and the preset of preset.
+	// Name is the cookie of delete-cookie, the preset of preset, the
+	// target group of save-attributes ("" the default), and the value of
+	// set-weights and group-stickiness (journalgroups.go).
 	Name string `json:"name,omitempty"`
 	// Cookies are, for a refresh, the cookies the request carried when they
 	// were not the ones the load balancer and the lab left in the browser
@@ -186,11 +188,17 @@ func (m *model) apply(a *Action) (ex *engine.Exchange, err error) {
 		m.shadow.Delete(a.Name)
 		return nil, nil
 	case DoSaveAttributes:
-		attrs, err := attributesFrom(lb.Type, lb.TargetGroup.Attributes(), a.Attributes)
+		tg, err := m.group(a.Name)
 		if err != nil {
 			return nil, err
 		}
-		return nil, lb.TargetGroup.SetAttributes(attrs)
+		attrs, err := attributesFrom(lb.Type, tg.Attributes(), a.Attributes)
+		if err != nil {
+			return nil, err
+		}
+		return nil, tg.SetAttributes(attrs)
+	case DoSetWeights, DoGroupStickiness:
+		return nil, m.applyGroups(a)
 	case DoStopInstance:
 		return nil, inst(lb.StopInstance)
 	case DoStartInstance:

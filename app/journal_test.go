@@ -30,6 +30,7 @@ func worldSummary(m *model) string {
 		fmt.Fprintf(&b, "last %s %s\n", m.last.TargetName, m.last.Reason)
 	}
 	fmt.Fprintf(&b, "preset %q crowd %v\n", m.preset, m.lb.Crowd() != nil)
+	b.WriteString(forwardSummary(m)) // journalgroups_test.go
 	return b.String()
 }
 

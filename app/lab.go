@@ -28,6 +28,7 @@ type Lab struct {
 
 	sc     scenarioState // sharing and loading scenarios (labscenario.go)
 	inited bool          // OnInit started the lab from the window's URL
+	grp    string        // the target group the attributes form edits (labgroups.go)
 
 	// predictions are the learner's predictions of the traffic lab's
 	// lessons, by preset and start (lessonlab.go).
@@ -198,6 +199,7 @@ func (l *Lab) tabGrid() app.UI {
 	return app.Div().Class("grid").Body(
 		app.Div().Class("col").Body(l.browserPane(), l.cookiePanel(), l.requestLog()),
 		app.Div().Class("col").Body(
+			l.rulePanel(),
 			l.settingsPanel(),
 			l.targetsPanel(),
 			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
@@ -211,7 +213,7 @@ func (l *Lab) tabGrid() app.UI {
 func (l *Lab) refresh() {
 	ex := l.m.refresh()
 	l.err = ""
-	l.announce(exchangeWords(&ex))
+	l.announce(exchangeWords(&ex) + groupSentence(l.m.lb, &ex))
 	l.post(newRequestMessage(&ex))
 }
 func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -127,11 +128,14 @@ func (l *Lab) shareParams() map[string]string {
 			ps[k] = v
 		}
 	}
+	set("lb", string(s.Type), string(def.Type))
 	set("stickiness", s.Stickiness, def.Stickiness)
 	set("duration", strconv.FormatInt(int64(s.Duration.Seconds()), 10), strconv.FormatInt(int64(def.Duration.Seconds()), 10))
 	set("algorithm", string(s.Algorithm), string(def.Algorithm))
 	set("instances", strconv.Itoa(s.Instances), strconv.Itoa(def.Instances))
 	set("seed", strconv.FormatUint(s.Seed, 10), strconv.FormatUint(def.Seed, 10))
+	set("weights", s.Weights, def.Weights)
+	set("group_stickiness", strconv.FormatInt(int64(s.GroupStickiness/time.Second), 10), "0")
 	set("preset", l.m.preset, "")
 	set("lesson", l.sc.lesson, "")
 	set("view", l.tab(), tabOfQuery(paramsQuery(ps)))

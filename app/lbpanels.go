@@ -45,7 +45,7 @@ func (l *Lab) settingsPanel() app.UI {
 	if lb.Type == engine.ClassicLoadBalancer {
 		return &ListenerStickinessForm{IPolicy: lb.ListenerStickiness(), IOnSave: l.editStickiness, IOnSaved: l.listenerSaved}
 	}
-	return &AttributesForm{IAttributes: lb.TargetGroup.Attributes(), INetwork: lb.Type == engine.NetworkLoadBalancer, IOnSave: l.saveAttributes, IOnSaved: l.attributesSaved}
+	return l.attributesForm() // labgroups.go: the target group picked
 }
 
 // browserPane is the learner's browser, with New connection on a Network
@@ -56,6 +56,7 @@ func (l *Lab) browserPane() app.UI {
 	b := &BrowserPane{
 		IDNSName: lb.DNSName, IInstances: instanceNames(lb),
 		IExchange: m.shown(), IDirect: m.direct != nil, IRequests: m.requests,
+		IGroup: servedGroup(lb, m.shown()), IGroupWhy: servedGroupWhy(m.shown()),
 		IOnRefresh: l.refresh, IOnDirect: l.openDirect,
 	}
 	if lb.Type == engine.NetworkLoadBalancer {

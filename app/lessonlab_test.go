@@ -99,7 +99,7 @@ func TestLessonStepMessage(t *testing.T) {
 // TestPresetPredictions measures each preset's answer on its own run: the
 // engine is deterministic, so the answers are known.
 func TestPresetPredictions(t *testing.T) {
-	want := map[string]int{"no-stickiness": 2, "stickiness": 0, "instance-fails": 1, "scale-out": 1, "external-store": 0, "classic-duration": 1, "nlb-office-nat": 1}
+	want := map[string]int{"no-stickiness": 2, "stickiness": 0, "instance-fails": 1, "scale-out": 1, "external-store": 0, "classic-duration": 1, "nlb-office-nat": 1, "slow-start": 1, "blue-green": 1}
 	if len(presetPredictions) != len(engine.Presets) {
 		t.Errorf("%d predictions for %d presets", len(presetPredictions), len(engine.Presets))
 	}

@@ -44,6 +44,7 @@ type chartSeries struct {
 	name         string
 	color        string
 	inService    bool
+	slowStart    bool // in slow start at the latest sample
 	lastRPS      float64
 	lastSessions float64
 	rpsPoints    string
@@ -70,6 +71,7 @@ type chartData struct {
 	lostPath, movedPath  string
 	lost, moved          int64 // totals in the window
 	markers              []chartMarker
+	groups               []groupLoad // behind a weighted rule (chartgroups.go)
 }
 
 // buildChart bins samples (one per simulated second, oldest first) into at
@@ -89,7 +91,7 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 	counts := make([]int, d.bins)
 	rps := make([][]float64, n)
 	ses := make([][]float64, n)
-	in := make([]bool, n)
+	in, slow := make([]bool, n), make([]bool, n)
 	for i := range n {
 		rps[i], ses[i] = make([]float64, d.bins), make([]float64, d.bins)
 	}
@@ -109,7 +111,7 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 			t := &s.Targets[i]
 			rps[i][b] += float64(t.Requests)
 			ses[i][b] = float64(t.Sessions)
-			in[i] = t.InService
+			in[i], slow[i] = t.InService, t.SlowStart
 		}
 		lost[b] += int64(s.Lost)
 		moved[b] += int64(s.Moved)
@@ -154,7 +156,7 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 		}
 	}
 	for i := range n {
-		s := chartSeries{number: i + 1, name: names[i], color: instanceColor(i + 1), inService: in[i],
+		s := chartSeries{number: i + 1, name: names[i], color: instanceColor(i + 1), inService: in[i], slowStart: slow[i],
 			rpsPoints: points(rps[i], rpsTop, rpsBottom, d.maxRPS), sesPoints: points(ses[i], sesTop, sesBottom, d.maxSessions)}
 		if lastBin >= 0 {
 			s.lastRPS, s.lastSessions = rps[i][lastBin], ses[i][lastBin]
@@ -260,11 +262,9 @@ func (c *LoadChart) poll(p *player) bool {
 	}
 	c.key, c.at, c.showing = k, now, true
 	c.samples = p.lb.History(c.samples[:0], c.window)
-	var names []string
-	for _, t := range p.lb.Instances() {
-		names = append(names, t.Name)
-	}
+	names, groups := chartNames(p.lb) // chartgroups.go
 	c.d = buildChart(c.samples, names, c.window, p.rec.markers)
+	c.d.groups = groupLoads(c.d.series, groups)
 	return true
 }
 
@@ -377,14 +377,17 @@ func (c *LoadChart) Render() app.UI {
 				state := "in service"
 				if !s.inService {
 					state = "out of service"
+				} else if s.slowStart {
+					state = "in slow start"
 				}
-				return app.Li().Class(map[bool]string{true: "", false: "out"}[s.inService]).DataSet("testid", "legend-"+strconv.Itoa(s.number)).Body(
+				return app.Li().Class(map[bool]string{true: "", false: "out"}[s.inService]).DataSet("testid", "legend-"+strconv.Itoa(s.number)).DataSet("slow-start", s.slowStart).Body(
 					app.Span().Class("swatch").Style("background", s.color),
 					app.Strong().Text(s.name),
 					app.Span().Class("muted").Text(" "+formatRate(s.lastRPS)+" req/s · "+plural(int(s.lastSessions), "session")+" · "+state),
 				)
 			}),
 		),
+		groupLoadLine(d.groups),
 	)
 }
 

@@ -93,14 +93,16 @@ func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
 		now = time.Now
 	}
 	attrs := setup.Attributes()
-	lb, err := engine.New(engine.Config{
+	cfg := engine.Config{
 		Type:               setup.Type,
 		Seed:               setup.Seed,
 		Instances:          setup.Instances,
 		Attributes:         &attrs,
 		ListenerStickiness: setup.ListenerStickiness(),
 		Start:              wall,
-	})
+	}
+	setup.forward(&cfg) // weighted target groups (setupgroups.go)
+	lb, err := engine.New(cfg)
 	if err != nil {
 		return nil, err
 	}

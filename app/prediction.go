@@ -107,6 +107,17 @@ var presetPredictions = []presetPrediction{
 			}
 			return 0, words
 		}},
+	{Preset: "slow-start", Horizon: 7 * time.Minute,
+		Question: "Two instances launch at 1 min, with 2 minutes of slow start. Once they pass their health checks, how do their requests grow?",
+		Choices: []string{"At once to a full share", "Gradually, to a full share when slow start ends",
+			"Hardly: the first three instances keep the load"},
+		measure: measureSlowStart},
+	{Preset: "blue-green", Horizon: 8 * time.Minute,
+		Question: "At 1 min the weights shift from blue 100 / green 0 to 0 / 100. What happens to the users on blue?",
+		Choices: []string{"They all move to green at once",
+			"They stay on blue while their group cookie is valid, and move to green (losing their session) once it runs out",
+			"They stay on blue for good"},
+		measure: measureBlueGreen},
 }
 
 // afterStop answers what happened to Instance 2's users once it stopped at
@@ -121,6 +132,61 @@ func afterStop(s []engine.Sample) (int, string) {
 		return 2, words
 	}
 	return 0, words
+}
+
+// measureSlowStart compares Instance 4's requests with an old instance's
+// in its first 30 s in service and in the last minute.
+func measureSlowStart(s []engine.Sample) (int, string) {
+	first := -1
+	for i, x := range s {
+		if x.Targets[3].InService {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return 2, "Instance 4 never came into service."
+	}
+	share := func(x []engine.Sample) float64 {
+		var n4, old int64
+		for _, y := range x {
+			n4 += int64(y.Targets[3].Requests)
+			old += int64(y.Targets[0].Requests + y.Targets[1].Requests + y.Targets[2].Requests)
+		}
+		return ratio(3*n4, old)
+	}
+	early, late := share(s[first:min(len(s), first+30)]), share(s[max(first, len(s)-60):])
+	words := fmt.Sprintf("In its first 30 s in service Instance 4 got %.0f%% of an old instance's requests; in the last minute, %.0f%%.", 100*early, 100*late)
+	switch {
+	case early >= 0.8:
+		return 0, words
+	case late >= 0.8:
+		return 1, words
+	}
+	return 2, words
+}
+
+// measureBlueGreen compares blue's share of the requests (Instances 1 and
+// 2) in the minute after the shift and in the last minute.
+func measureBlueGreen(s []engine.Sample) (int, string) {
+	blue := func(x []engine.Sample) float64 {
+		var b, all int64
+		for _, y := range x {
+			b += int64(y.Targets[0].Requests + y.Targets[1].Requests)
+			all += int64(y.Requests)
+		}
+		return ratio(b, all)
+	}
+	after, last := blue(s[min(len(s), 60):min(len(s), 120)]), blue(s[max(0, len(s)-60):])
+	lost := total(s[min(len(s), 60):]).Lost
+	words := fmt.Sprintf("Blue served %.0f%% of the requests in the minute after the shift and %.0f%% in the last minute; %d sessions were lost on the way to green.", 100*after, 100*last, lost)
+	switch {
+	case after < 0.1:
+		return 0, words
+	case last < after/2 && lost > 0:
+		return 1, words
+	}
+	return 2, words
 }
 
 // predictionFor returns the prediction of preset id.

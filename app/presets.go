@@ -73,6 +73,10 @@ func presetSetup(p engine.Preset) string {
 	if p.ExternalStore {
 		b.WriteString(", external session store")
 	}
+	if p.SlowStart > 0 {
+		b.WriteString(", slow start " + durationWords(p.SlowStart))
+	}
+	presetGroups(&b, p) // presetgroups.go
 	fmt.Fprintf(&b, "; %s; %s.", plural(p.Instances, "instance"), describeCrowd(p.Crowd))
 	for _, inc := range p.Incidents {
 		switch inc.Action {
@@ -80,6 +84,8 @@ func presetSetup(p engine.Preset) string {
 			fmt.Fprintf(&b, " After %s: %s stops.", humanDuration(inc.After), inc.Target)
 		case "launch":
 			fmt.Fprintf(&b, " After %s: %s launched (scale out).", humanDuration(inc.After), plural(inc.Count, "instance"))
+		case "weights":
+			fmt.Fprintf(&b, " After %s: the weights shift to %s.", humanDuration(inc.After), strings.ReplaceAll(formatWeights(inc.Weights), ",", "/"))
 		}
 	}
 	return b.String()

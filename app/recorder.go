@@ -82,6 +82,8 @@ func (r *recorder) onEvent(e engine.Event) {
 		kind = "registered"
 	case engine.EventTargetDeregistered:
 		kind = "deregistered"
+	case engine.EventForwardChanged: // a listener rule's weights or group stickiness
+		kind, e.Target = "weights", "rule"
 	case engine.EventTargetState:
 		switch e.To {
 		case engine.StateUnhealthy:

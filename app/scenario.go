@@ -283,7 +283,10 @@ func replayScenario(s Scenario, opts Options) (*model, error) {
 		if a.Do == DoSaveAttributes {
 			// The changes over the running attributes, journaled whole as
 			// the form saves them; a bad one fails in apply.
-			if attrs, err := attributesFrom(m.lb.Type, m.lb.TargetGroup.Attributes(), sa.Attributes); err == nil {
+			tg, err := m.group(a.Name)
+			if err != nil {
+				a.Attributes = sa.Attributes
+			} else if attrs, err := attributesFrom(m.lb.Type, tg.Attributes(), sa.Attributes); err == nil {
 				a.Attributes = attributeValues(attrs)
 			} else {
 				a.Attributes = sa.Attributes
@@ -365,20 +368,26 @@ func scenarioOf(m *model, params map[string]string, opts Options) (Scenario, err
 		ElapsedMs: m.lb.Now().Sub(m.journal.Start).Milliseconds(), AheadMs: m.player.ahead().Milliseconds()}
 	s.AheadMs = min(s.AheadMs, s.ElapsedMs)
 	lastCookies := -1
-	attrs, typ := m.journal.Setup.Attributes(), m.journal.Setup.Type
+	// Every target group starts with the same attributes: those of the
+	// setup, or of the preset staged. Saved ones go by group name.
+	base, attrs, typ := m.journal.Setup.Attributes(), map[string]engine.Attributes{}, m.journal.Setup.Type
 	for i, a := range m.journal.Actions {
 		s.Actions[i] = ScenarioAction{At: a.At, Do: a.Do, Instance: a.Instance, Name: a.Name, Crowd: a.Crowd}
 		switch a.Do {
 		case DoSaveAttributes:
-			next, err := attributesFrom(typ, attrs, a.Attributes)
+			prev, ok := attrs[a.Name]
+			if !ok {
+				prev = base
+			}
+			next, err := attributesFrom(typ, prev, a.Attributes)
 			if err != nil {
 				return s, fmt.Errorf("action %d (%s): %v", i+1, a.Do, err)
 			}
-			s.Actions[i].Attributes = changedAttributes(attrs, next)
-			attrs = next
+			s.Actions[i].Attributes = changedAttributes(prev, next)
+			attrs[a.Name] = next
 		case DoPreset:
 			if p, ok := engine.PresetByID(a.Name); ok {
-				attrs, typ = p.Attributes(), p.Type
+				base, attrs, typ = p.Attributes(), map[string]engine.Attributes{}, p.Type
 			}
 		case DoEditStickiness:
 			s.Actions[i].Attributes = a.Attributes

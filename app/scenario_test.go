@@ -157,7 +157,7 @@ var travel = map[string]func(t *testing.T, s Scenario) Scenario{
 // world and journal exactly when loaded at the teacher's wall clock.
 func TestScenarioRoundTrip(t *testing.T) {
 	for name, teacher := range map[string]func(*testing.T) (*model, *fakeClock){
-		"article": teacherLab, "traffic": trafficTeacher, "classic": classicTeacher, "network": networkTeacher} {
+		"article": teacherLab, "traffic": trafficTeacher, "classic": classicTeacher, "network": networkTeacher, "weighted": weightedTeacher} {
 		for how, send := range travel {
 			t.Run(name+"/"+how, func(t *testing.T) {
 				m, clock := teacher(t)
@@ -198,7 +198,7 @@ func (s Setup) query() string {
 	if s.Type != engine.NetworkLoadBalancer {
 		q += "&duration=" + strconv.Itoa(int(s.Duration.Seconds()))
 	}
-	return q
+	return q + s.groupsQuery()
 }
 
 // normalScenario makes nil and empty equal.
@@ -256,7 +256,7 @@ func TestScenarioLinkErrors(t *testing.T) {
 		"cut at a token": {q[:strings.LastIndex(q, ".Z")], "it is cut short: its actions do not end with their check"},
 		"tampered":       {strings.Replace(q, "Rjg", "Rjh", 1), "it was changed or cut short"},
 		"param changed":  {strings.Replace(q, "lb_cookie", "app_cookie", 1), "it was changed or cut short"},
-		"bad letter":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.D"), `action 2 ("D"): "D" is not an action's letter`},
+		"bad letter":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.!"), `action 2 ("!"): "!" is not an action's letter`}, // A to Z are all taken
 		"bad time":       {"stickiness=lb_cookie&actions=" + signed(ps, "1.R.R0a"), `item 2 ("R0a") has a bad time`},
 		"bad escape":     {"stickiness=lb_cookie&actions=" + signed(ps, "1.K~a-zz"), `has a bad escape "-zz"`},
 		"no instance":    {"stickiness=lb_cookie&actions=" + signed(ps, "1.S"), "action 1 (\"S\"): its instance is missing"},
@@ -417,7 +417,7 @@ func FuzzScenarioLink(f *testing.F) {
 	params := map[string]string{"stickiness": "lb_cookie"}
 	for _, body := range []string{"1.R.Rjg.Rjg~xAWSALB.A~ld30.Sgo~2.Wjk", "1.O~3~vAWSALB~abc-2b-3d.K~SESSIONID.Fa",
 		"1.C~c30~t2000~x0-2e25.N.L~1.E.Y.P~scale-2dout.X~i-41x.G~2.Q~1.H~1.J~1.B~1.U", "1.A~kfoo~bar~se~st", "1", "1.V~lesson-2dstep~n3.Vf~x~ifoo~nbar~xAWSALB",
-		"1.M6y~le600~lc~lplb_cookie.I.R.I2s.C~c40~g2~n0-2e5~t1000"} {
+		"1.M6y~le600~lc~lplb_cookie.I.R.I2s.C~c40~g2~n0-2e5~t1000", "1.A~ggreen~ss60.C~c40~g2~n0-2e5.A~gblue~g2"} {
 		f.Add(body, true)
 		f.Add(body, false)
 	}
@@ -437,6 +437,29 @@ func FuzzScenarioLink(f *testing.F) {
 			t.Fatalf("%q: encode→decode changed\n%+v\nto\n%+v", v, s, back)
 		}
 	})
+}
+
+// TestLinkGroupAndGateways checks that a g arg is read by its action: the
+// target group of Save attributes (A~g<name>), the NAT gateways of a crowd
+// (C~g<count>), so the two codes never meet.
+func TestLinkGroupAndGateways(t *testing.T) {
+	params := map[string]string{"stickiness": "lb_cookie"}
+	s, err := decodeActions(signed(params, "1.A~ggreen~ss60.C~c40~g2~n0-2e5"), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := s.Actions[0]; a.Do != DoSaveAttributes || a.Name != "green" || !reflect.DeepEqual(a.Attributes, map[string]string{engine.KeySlowStart: "60"}) {
+		t.Errorf("A~ggreen~ss60 decoded to %+v", a)
+	}
+	if c := s.Actions[1].Crowd; c == nil || c.Clients != 40 || c.NATGateways != 2 || c.NATShare != 0.5 {
+		t.Errorf("C~c40~g2~n0-2e5 decoded to %+v", c)
+	}
+	if back := encodeActions(s); !strings.Contains(back, ".A~ggreen~ss60.C~c40~g2~n0-2e5") {
+		t.Errorf("encoded back as %q", back)
+	}
+	if _, err := decodeActions(signed(params, "1.A~ggreen~g2"), params); err == nil || !strings.Contains(err.Error(), `"g2" names no attribute`) {
+		t.Errorf("a second g in Save attributes: %v, want no attribute", err)
+	}
 }
 
 // TestREADMEScenarios loads the README's example link and file.

@@ -33,8 +33,11 @@ var actionCodes = map[string]byte{
 	DoStopInstance: 'S', DoStartInstance: 'B', DoFailChecks: 'H', DoPassChecks: 'J',
 	DoDeregister: 'X', DoRegister: 'G', DoSlowDown: 'L', DoSpeedUp: 'Q', DoLaunch: 'N',
 	DoExternalStoreOn: 'E', DoExternalStoreOff: 'U', DoStartCrowd: 'C', DoStopCrowd: 'Y', DoPreset: 'P',
-	DoNewConnection: 'I', DoEditStickiness: 'M',
+	DoNewConnection: 'I', DoEditStickiness: 'M', DoSetWeights: 'T', DoGroupStickiness: 'D',
 }
+
+// namedActions carry their Name as their first arg.
+var namedActions = []string{DoDeleteCookie, DoPreset, DoSetWeights, DoGroupStickiness}
 
 // attributeCodes are two-letter names of the attributes in a link.
 var attributeCodes = map[string]string{
@@ -98,8 +101,11 @@ func encodeActions(s Scenario) string {
 				arg("i" + a.Instance)
 			}
 		}
-		if a.Do == DoDeleteCookie || a.Do == DoPreset {
+		if slices.Contains(namedActions, a.Do) {
 			arg(a.Name)
+		}
+		if a.Do == DoSaveAttributes && a.Name != "" {
+			arg("g" + a.Name) // its target group; no attribute code starts with g
 		}
 		for _, k := range slices.Sorted(maps.Keys(a.Attributes)) {
 			if c, ok := attributeCodes[k]; ok {
@@ -321,7 +327,7 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			return a, fmt.Errorf("its instance %q is neither a number nor i and a name", v)
 		}
 	}
-	if a.Do == DoDeleteCookie || a.Do == DoPreset {
+	if slices.Contains(namedActions, a.Do) {
 		if a.Name, err = next("its name"); err != nil {
 			return a, err
 		}
@@ -338,6 +344,8 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 			return a, errors.New("it has an empty part")
 		}
 		switch {
+		case a.Do == DoSaveAttributes && v[0] == 'g' && a.Name == "" && len(a.Attributes) == 0:
+			a.Name = v[1:] // its target group, not the crowd's g (NAT gateways) of a C
 		case a.Do == DoSaveAttributes || a.Do == DoEditStickiness:
 			key, val := "", ""
 			for k, c := range attributeCodes {

@@ -21,8 +21,13 @@ type Setup struct {
 	// period, 0 for a browser-session cookie.
 	Duration  time.Duration
 	Algorithm engine.Algorithm
-	Instances int
+	Instances int // per target group
 	Seed      uint64
+	// Weights ("80,20") make the listener forward to one target group per
+	// weight (setupgroups.go); "" is one target group. GroupStickiness is
+	// the rule's group stickiness, 0 for off. Application only.
+	Weights         string
+	GroupStickiness time.Duration
 }
 
 // DefaultSetup is the article's starting point: three instances, no
@@ -36,7 +41,8 @@ func DefaultSetup() Setup {
 const MaxLabInstances = 10
 
 // ParseSetup reads the URL parameters lb, stickiness, duration, algorithm,
-// instances and seed. A bad value keeps its default and adds a message that
+// instances, seed, weights and group_stickiness. A bad value keeps its
+// default and adds a message that
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
 	s := DefaultSetup()
@@ -112,6 +118,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 		msgs = append(msgs, fmt.Sprintf("URL parameters stickiness=%s and algorithm=%s cannot be combined: %s. Using %s.", s.Stickiness, s.Algorithm, v.Message, def.Algorithm))
 		s.Algorithm = def.Algorithm
 	}
+	msgs = append(msgs, parseGroups(q, &s)...) // weights, group_stickiness
 	return s, msgs
 }
 

@@ -135,31 +135,38 @@ func TestParseSetup(t *testing.T) {
 		{"lb=application&stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "Using off."}}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			q, err := url.ParseQuery(tt.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, msgs := ParseSetup(q)
-			if got != tt.want {
-				t.Errorf("setup = %+v, want %+v", got, tt.want)
-			}
-			if len(msgs) != len(tt.msgs) {
-				t.Fatalf("messages = %q, want %d", msgs, len(tt.msgs))
-			}
-			for i, subs := range tt.msgs {
-				for _, sub := range subs {
-					if !strings.Contains(msgs[i], sub) {
-						t.Errorf("message %d = %q, want it to contain %q", i, msgs[i], sub)
-					}
-				}
-			}
-			// Whatever the URL says, the lab can start from it.
-			if _, err := newModel(got, Options{}); err != nil {
-				t.Errorf("newModel(%+v): %v", got, err)
-			}
-		})
+		t.Run(tt.query, func(t *testing.T) { checkParseSetup(t, tt.query, tt.want, tt.msgs) })
 	}
+}
+
+// checkParseSetup checks the setup and messages of query (msgs holds, per
+// message, substrings it must contain) and returns the lab it starts.
+func checkParseSetup(t *testing.T, query string, want Setup, wantMsgs [][]string) *model {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, msgs := ParseSetup(q)
+	if got != want {
+		t.Errorf("setup = %+v, want %+v", got, want)
+	}
+	if len(msgs) != len(wantMsgs) {
+		t.Fatalf("messages = %q, want %d", msgs, len(wantMsgs))
+	}
+	for i, subs := range wantMsgs {
+		for _, sub := range subs {
+			if !strings.Contains(msgs[i], sub) {
+				t.Errorf("message %d = %q, want it to contain %q", i, msgs[i], sub)
+			}
+		}
+	}
+	// Whatever the URL says, the lab can start from it.
+	m, err := newModel(got, Options{})
+	if err != nil {
+		t.Fatalf("newModel(%+v): %v", got, err)
+	}
+	return m
 }
 
 // TestSetupAttributes checks the target group attributes a setup asks for.

@@ -36,15 +36,26 @@ type TargetView struct {
 	// InstanceState is a Classic Load Balancer's word for it (InService,
 	// OutOfService); "" for a target group's target.
 	InstanceState string
+	// Group is its target group behind a weighted rule, "" with one.
+	Group string
+	// SlowStart is its share of a full target's requests in percent while
+	// in slow start, until SlowStartUntil; -1 outside slow start.
+	SlowStart      int
+	SlowStartUntil time.Time
 }
 
 // viewTargets returns the panel's rows for every instance.
 func viewTargets(lb *engine.LoadBalancer) []TargetView {
-	a := lb.TargetGroup.Attributes()
 	_, shared := lb.ExternalSessionStore()
 	now := lb.Now()
+	several := weighted(lb)
 	var out []TargetView
 	for _, t := range lb.Instances() {
+		tg := lb.TargetGroup
+		if g := t.TargetGroup(); g != nil {
+			tg = g
+		}
+		a := tg.Attributes()
 		v := TargetView{
 			Number: t.Number, Name: t.Name, ID: t.ID, Zone: t.Zone, State: t.State,
 			Running: t.Running, FailingChecks: t.FailHealthChecks,
@@ -65,6 +76,13 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 		}
 		if lb.Type == engine.ClassicLoadBalancer {
 			v.InstanceState = t.InstanceState()
+		}
+		if several {
+			v.Group = tg.Name
+		}
+		v.SlowStart = -1
+		if t.InSlowStart(now) {
+			v.SlowStart, v.SlowStartUntil = int(t.SlowStartShare(now)*100), t.SlowStartUntil
 		}
 		out = append(out, v)
 	}
@@ -124,22 +142,62 @@ func sameFleet(a, b []TargetView) bool {
 	})
 }
 
-// Render draws one card per instance.
+// Render draws one card per instance, grouped by target group behind a
+// weighted rule.
 func (p *TargetsPanel) Render() app.UI {
 	title := "Targets"
 	if len(p.ITargets) > 0 && p.ITargets[0].InstanceState != "" {
 		title = "Instances"
 	}
+	groups := targetGroupsOf(p.ITargets)
 	return app.Section().Class("panel", "targets").Aria("label", title).Body(
 		app.H2().Text(title),
 		when(title == "Instances", func() app.UI {
 			return app.P().Class("muted").Text("Registered with the load balancer (a Classic Load Balancer has no target group); InService or OutOfService by its health check.")
 		}),
-		app.Div().Class("target-list").Body(
-			app.Range(p.ITargets).Slice(func(i int) app.UI { return p.card(p.ITargets[i]) }),
+		app.If(len(groups) == 0,
+			app.Div().Class("target-list").Body(
+				app.Range(p.ITargets).Slice(func(i int) app.UI { return p.card(p.ITargets[i]) }),
+			),
+		).Else(
+			app.Range(groups).Slice(func(i int) app.UI {
+				g := groups[i]
+				return app.Div().Class("target-group").DataSet("testid", "targets-"+g).Body(
+					app.H3().Text("Target group "+g),
+					app.Div().Class("target-list").Body(
+						app.Range(p.ITargets).Slice(func(j int) app.UI {
+							if t := p.ITargets[j]; t.Group == g {
+								return p.card(t)
+							}
+							return nil
+						}),
+					),
+				)
+			}),
 		),
 		p.launchButton(),
 	)
+}
+
+// targetGroupsOf returns the target groups of ts in order of appearance,
+// none when they have no group.
+func targetGroupsOf(ts []TargetView) []string {
+	var out []string
+	for _, t := range ts {
+		if t.Group != "" && !slices.Contains(out, t.Group) {
+			out = append(out, t.Group)
+		}
+	}
+	return out
+}
+
+// slowStartLine says how far a target in slow start is, nil outside it.
+func slowStartLine(t TargetView) app.UI {
+	if t.SlowStart < 0 {
+		return nil
+	}
+	return app.Div().Class("slow-start").DataSet("testid", fmt.Sprintf("instance-%d-slow-start", t.Number)).DataSet("share", t.SlowStart).Body(
+		app.Text(fmt.Sprintf("Slow start: %d%% of a full share, until %s ", t.SlowStart, t.SlowStartUntil.Format(time.TimeOnly))), termLink("slow-start"))
 }
 
 func (p *TargetsPanel) card(t TargetView) app.UI {
@@ -164,6 +222,7 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		app.Div().Class("muted").Text(t.ID+" · "+t.Zone+" · "+power),
 		app.Div().DataSet("testid", fmt.Sprintf("instance-%d-requests", t.Number)).Text(plural(int(t.Requests), "request")+" · "+store),
 		app.Div().Class("health").Body(app.Text(healthLine(t)+" "), termLink(healthTerm(t))),
+		slowStartLine(t),
 		when(!t.Running && t.State == engine.StateHealthy && t.UnhealthyIn >= 0, func() app.UI {
 			return app.P().Class("warn", "stopped-note").DataSet("testid", fmt.Sprintf("instance-%d-stopped-note", t.Number)).Body(app.Text(stoppedNote(t)+" "), termLink("health-thresholds"))
 		}),

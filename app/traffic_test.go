@@ -760,7 +760,7 @@ func TestLabTrafficURL(t *testing.T) {
 	tree = tl.tree()
 	notices := tree.mustTestID(t, "notices").Text()
 	for _, want := range []string{`URL parameter view="graph" is not valid: use browser or traffic.`,
-		`URL parameter preset="chaos" is not valid: use one of no-stickiness, stickiness, instance-fails, scale-out, external-store, classic-duration, nlb-office-nat. No lesson is staged.`} {
+		`URL parameter preset="chaos" is not valid: use one of no-stickiness, stickiness, instance-fails, scale-out, external-store, classic-duration, nlb-office-nat, slow-start, blue-green. No lesson is staged.`} {
 		if !strings.Contains(notices, want) {
 			t.Errorf("notices %q lack %q", notices, want)
 		}

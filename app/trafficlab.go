@@ -95,6 +95,7 @@ func (l *Lab) trafficView() app.UI {
 			&CrowdControls{IRunning: cr != nil, ICrowd: crowd, IExternal: external, INetwork: lb.Type == engine.NetworkLoadBalancer,
 				IOnStart: l.startCrowd, IOnStop: l.stopCrowd, IOnExternal: l.setExternalStore},
 			l.targetsPanel(),
+			l.rulePanel(),
 			l.settingsPanel(),
 			l.browserPane(),
 		),

@@ -31,7 +31,7 @@ const WorldVersion = 1
 
 // setupParams are the URL parameters that set a lab up: a page with other
 // values starts another lab.
-var setupParams = []string{"lb", "stickiness", "duration", "algorithm", "instances", "seed", "preset", "lesson", linkParam}
+var setupParams = []string{"lb", "stickiness", "duration", "algorithm", "instances", "seed", "weights", "group_stickiness", "preset", "lesson", linkParam}
 
 // World is the lab as saved in the browser: the URL parameters it started
 // from, the learner's actions, and the simulated clock against the wall

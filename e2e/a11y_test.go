@@ -318,3 +318,32 @@ func TestAxeTypes(t *testing.T) {
 	n.axe("a Network traffic lab with a NAT gateways error")
 	n.checkClean()
 }
+
+// TestAxeWeighted runs axe on the weighted target groups' panels: the
+// listener rule with an error, targets by group, served-group, the group
+// cookies, and the blue/green and slow start lessons.
+func TestAxeWeighted(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("weights=80,20&group_stickiness=60&stickiness=lb_cookie")
+	p.refresh()
+	p.WaitTestID("cookie-AWSALBTGCORS")
+	p.WaitTestID("served-group")
+	p.axe("the browser lab with weighted target groups")
+	p.typeInto("weight-green", "x")
+	p.Click("save-rule")
+	p.WaitText("rule-error", NonEmpty)
+	p.axe("the listener rule showing an error")
+	p.Click("traffic-tab")
+	p.WaitTestID("load-chart")
+	p.Click("preset-blue-green")
+	p.trWaitText("preset-lesson", NonEmpty)
+	p.trWait("the lesson's first requests", func() bool { return p.trNum("counters", "data-requests") > 100 })
+	p.WaitTestID("group-load")
+	p.axe("the traffic lab during the blue/green lesson")
+	p.Click("preset-slow-start")
+	p.Click("speed-100")
+	p.trWait("a target in slow start", func() bool { return p.trExists("instance-4-slow-start") })
+	p.Click("pause")
+	p.axe("the traffic lab with a target in slow start")
+	p.checkClean()
+}

@@ -360,3 +360,37 @@ func TestReflowTypes(t *testing.T) {
 	n.checkLayout("network-traffic")
 	n.checkClean()
 }
+
+// TestReflowWeighted checks the weighted target groups' panels from 320 to
+// 1280 px, light and dark: the listener rule (with an error), targets by
+// group, served-group, the blue/green lesson's chart.
+func TestReflowWeighted(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("weights=80,20&group_stickiness=60&stickiness=lb_cookie")
+	p.refresh()
+	p.WaitTestID("served-group")
+	p.typeInto("weight-green", "1000")
+	p.Click("save-rule")
+	p.WaitText("rule-error", NonEmpty)
+	p.checkLayout("weighted")
+	p.setViewport(320, 800)
+	p.ScreenshotOf("layout-rule-320", ".rule")
+	p.ScreenshotOf("layout-targets-320", ".targets")
+	p.ScreenshotOf("layout-browser-group-320", ".browser")
+	p.emulateMedia("prefers-color-scheme", "dark")
+	p.setViewport(1280, 900)
+	p.ScreenshotOf("layout-rule-dark", ".rule")
+	p.ScreenshotOf("layout-targets-dark", ".targets")
+	p.checkClean()
+
+	lesson := NewPage(t)
+	lesson.OpenLab("preset=blue-green&view=traffic")
+	lesson.WaitTestID("group-load")
+	lesson.Click("speed-100")
+	lesson.trWait("the weights' shift", func() bool { return strings.HasPrefix(lesson.trText("share-green"), "100%") })
+	lesson.Click("pause")
+	lesson.checkLayout("blue-green")
+	lesson.setViewport(1280, 900)
+	lesson.ScreenshotOf("layout-blue-green-chart", ".chart")
+	lesson.checkClean()
+}

@@ -8,9 +8,18 @@ import (
 // Incident is something a preset does to the fleet while its crowd runs.
 type Incident struct {
 	After  time.Duration // after the preset starts
-	Action string        // "stop" an instance, or "launch" Count instances
+	Action string        // "stop" an instance, "launch" Count instances, or set "weights"
 	Target string        // instance name, for "stop"
 	Count  int           // for "launch"
+	// Weights are the forward action's new weights, for "weights".
+	Weights []int
+}
+
+// PresetGroup is one target group of a preset's weighted forward action.
+type PresetGroup struct {
+	Name      string
+	Weight    int
+	Instances int
 }
 
 // Preset stages one of the classic lessons of sticky sessions: a load
@@ -29,8 +38,15 @@ type Preset struct {
 	CookieExpirationPeriod time.Duration
 	ExternalStore          bool
 	Instances              int
-	Crowd                  CrowdConfig
-	Incidents              []Incident
+	// SlowStart is slow_start.duration_seconds; 0 is off.
+	SlowStart time.Duration
+	// Groups, when set, make the listener forward to weighted target
+	// groups (each with the preset's attributes) instead of Instances
+	// (Application only).
+	Groups          []PresetGroup
+	GroupStickiness time.Duration // 0: group stickiness off
+	Crowd           CrowdConfig
+	Incidents       []Incident
 }
 
 // Presets are the lessons the traffic lab stages in one click.
@@ -95,6 +111,29 @@ var Presets = []Preset{
 		Type: NetworkLoadBalancer, Stickiness: string(SourceIP), Instances: 3,
 		Crowd: CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, NATShare: 0.5, NATGateways: 1},
 	},
+	{
+		ID: "slow-start", Title: "Scale out with slow start: new instances ramp up",
+		Lesson: "Slow start gives a target that has just become healthy a share of round robin's requests that grows linearly " +
+			"to a full one over slow_start.duration_seconds, so that a cold instance warms up before it takes a full load. " +
+			"One minute in, two instances are launched; once they pass their health checks (about 2½ minutes) watch their " +
+			"requests per second climb over 2 minutes instead of jumping to a third of the load. Sessions are in an external " +
+			"store, so stickiness is off.",
+		Stickiness: StickinessOff, ExternalStore: true, Instances: 3, SlowStart: 2 * time.Minute,
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
+		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
+	},
+	{
+		ID: "blue-green", Title: "Blue/green: sticky users stay on blue until their group cookie runs out",
+		Lesson: "The listener rule forwards to two target groups, blue (weight 100) and green (weight 0), with group " +
+			"stickiness of 1 minute: AWSALBTG names the target group, AWSALB the instance in it. One minute in, the weights " +
+			"shift to 0/100. New users go to green at once, but every user whose group cookie is still valid stays on blue: " +
+			"each response renews it, so a user leaves blue only after idling longer than a minute, and then lands on green, " +
+			"which does not know their session. Blue drains slowly; it is safe to remove once its load is zero.",
+		Stickiness: string(LBCookie), Instances: 4, GroupStickiness: time.Minute,
+		Groups:    []PresetGroup{{Name: "blue", Weight: 100, Instances: 2}, {Name: "green", Weight: 0, Instances: 2}},
+		Crowd:     CrowdConfig{Clients: 300, ThinkTime: 30 * time.Second},
+		Incidents: []Incident{{After: time.Minute, Action: "weights", Weights: []int{0, 100}}},
+	},
 }
 
 // PresetByID returns the preset called id, and whether there is one.
@@ -125,6 +164,7 @@ func (p Preset) attributes() (Attributes, error) {
 	if err != nil {
 		return a, fmt.Errorf("preset %s: %w", p.ID, err)
 	}
+	a.SlowStart = p.SlowStart
 	return a, nil
 }
 
@@ -150,8 +190,17 @@ func (p Preset) Start(seed uint64, start time.Time) (*LoadBalancer, error) {
 	if err != nil {
 		return nil, err
 	}
-	lb, err := New(Config{Type: p.Type, Seed: seed, Instances: p.Instances, Attributes: &a, ListenerStickiness: p.ListenerStickiness(),
-		ExternalSessionStore: p.ExternalStore, Start: start})
+	cfg := Config{Type: p.Type, Seed: seed, Instances: p.Instances, Attributes: &a, ListenerStickiness: p.ListenerStickiness(),
+		ExternalSessionStore: p.ExternalStore, Start: start}
+	if len(p.Groups) > 0 {
+		cfg.Instances, cfg.Attributes = 0, nil
+		for _, g := range p.Groups {
+			ga := a
+			cfg.TargetGroups = append(cfg.TargetGroups, TargetGroupConfig{Name: g.Name, Weight: g.Weight, Instances: g.Instances, Attributes: &ga})
+		}
+		cfg.TargetGroupStickiness = TargetGroupStickinessConfig{Enabled: p.GroupStickiness > 0, DurationSeconds: int(p.GroupStickiness / time.Second)}
+	}
+	lb, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -171,6 +220,8 @@ func (p Preset) Start(seed uint64, start time.Time) (*LoadBalancer, error) {
 					}
 				}
 			})
+		case "weights":
+			lb.At(inc.After, func(lb *LoadBalancer) { _ = lb.SetTargetGroupWeights(inc.Weights...) })
 		default:
 			return nil, fmt.Errorf("preset %s: unknown incident %q", p.ID, inc.Action)
 		}

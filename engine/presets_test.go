@@ -61,6 +61,39 @@ func TestPresetLessons(t *testing.T) {
 			t.Errorf("after a scale-out without stickiness the load should be even: imbalance %.2f", im)
 		}
 	})
+	t.Run("blue-green", func(t *testing.T) {
+		lb := runPreset(t, "blue-green", 59*time.Second, nil)
+		if g := groupRequests(lb, "green"); g != 0 {
+			t.Errorf("green served %d requests at weight 0", g)
+		}
+		blue0 := groupRequests(lb, "blue")
+		lb.Advance(30 * time.Second) // the weights shifted at 1 min
+		if b := groupRequests(lb, "blue") - blue0; b < 100 {
+			t.Errorf("sticky users should stay on blue after the shift: %d requests in 30 s", b)
+		}
+		lb.Advance(5 * time.Minute)
+		b, g := groupRequests(lb, "blue"), groupRequests(lb, "green")
+		lb.Advance(time.Minute)
+		b, g = groupRequests(lb, "blue")-b, groupRequests(lb, "green")-g
+		if g < 2*b || b == 0 {
+			t.Errorf("six minutes after the shift blue should be draining: last minute blue %d, green %d", b, g)
+		}
+		if lb.Metrics().SessionsLost == 0 {
+			t.Error("users whose group cookie ran out should lose their sessions on green")
+		}
+	})
+	t.Run("slow-start", func(t *testing.T) {
+		lb := runPreset(t, "slow-start", 4*time.Minute, nil)
+		n := 0
+		for _, x := range lb.Instances() {
+			if x.InSlowStart(lb.Now()) {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("4 min in, the 2 launched instances should be in slow start, %d are", n)
+		}
+	})
 	t.Run("external-store", func(t *testing.T) {
 		lb := runPreset(t, "external-store", 6*time.Minute, nil)
 		if m := lb.Metrics(); m.SessionsLost != 0 || m.Requests < 10000 {
@@ -170,4 +203,15 @@ func TestPresetStickiness(t *testing.T) {
 	if _, err := p.Start(1, Epoch); err == nil {
 		t.Error("a preset with stickiness \"on\" started")
 	}
+}
+
+// groupRequests returns the requests the instances of target group name served.
+func groupRequests(lb *LoadBalancer, name string) int64 {
+	var n int64
+	for _, x := range lb.Instances() {
+		if x.TargetGroup().Name == name {
+			n += x.Metrics.Requests
+		}
+	}
+	return n
 }
