@@ -34,14 +34,7 @@ var presetPredictions = []presetPrediction{
 	{Preset: "stickiness", Horizon: 2 * time.Minute,
 		Question: "With stickiness on, how many sessions will the crowd lose in the first 2 minutes?",
 		Choices:  []string{"None", "A few (under 5% of requests)", "Many (5% or more)"},
-		measure: func(s []engine.Sample) (int, string) {
-			t := total(s)
-			words := fmt.Sprintf("%d sessions lost in %d requests; %d were sticky.", t.Lost, t.Requests, t.Sticky)
-			if t.Lost == 0 {
-				return 0, words
-			}
-			return 1 + bucket(ratio(t.Lost, t.Requests), 0.05), words
-		}},
+		measure:  lostSessions(0.05, true)},
 	{Preset: "instance-fails", Horizon: 3 * time.Minute,
 		Question: "At 1 min Instance 2 stops. What happens to the users it was serving?",
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
@@ -73,14 +66,7 @@ var presetPredictions = []presetPrediction{
 	{Preset: "external-store", Horizon: 3 * time.Minute,
 		Question: "Stickiness off, sessions in an external store, 20% of users clearing their cookies, two instances launched at 1 min: how many sessions will be lost in 3 minutes?",
 		Choices:  []string{"None", "Some: the users who land on a new instance", "Many: without stickiness every move loses one"},
-		measure: func(s []engine.Sample) (int, string) {
-			t := total(s)
-			words := fmt.Sprintf("%d sessions lost in %d requests.", t.Lost, t.Requests)
-			if t.Lost == 0 {
-				return 0, words
-			}
-			return 1 + bucket(ratio(t.Lost, t.Requests), 0.3), words
-		}},
+		measure:  lostSessions(0.3, false)},
 	{Preset: "classic-duration", Horizon: 3 * time.Minute,
 		Question: "At 1 min Instance 2 stops. Its users hold an AWSELB cookie naming it: what happens to them?",
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
@@ -254,4 +240,20 @@ func bucket(x float64, limits ...float64) int {
 		}
 	}
 	return n
+}
+
+// lostSessions measures a lesson's lost sessions as none (0), some (1: under
+// share of the requests) or many (2), with the sticky requests when sticky.
+func lostSessions(share float64, sticky bool) func([]engine.Sample) (int, string) {
+	return func(s []engine.Sample) (int, string) {
+		t := total(s)
+		words := fmt.Sprintf("%d sessions lost in %d requests.", t.Lost, t.Requests)
+		if sticky {
+			words = fmt.Sprintf("%d sessions lost in %d requests; %d were sticky.", t.Lost, t.Requests, t.Sticky)
+		}
+		if t.Lost == 0 {
+			return 0, words
+		}
+		return 1 + bucket(ratio(t.Lost, t.Requests), share), words
+	}
 }
