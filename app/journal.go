@@ -252,16 +252,22 @@ func (m *model) apply(a *Action) (ex *engine.Exchange, err error) {
 	return nil, fmt.Errorf("unknown action %q", a.Do)
 }
 
+// resetShadow makes the shadow jar hold exactly cs, as session cookies:
+// the same for a live request that noted them and for its replay.
+func (m *model) resetShadow(now time.Time, cs []CookieValue) {
+	m.shadow.Clear()
+	for _, c := range cs {
+		m.shadow.Put(now, engine.StoredCookie{Name: c.Name, Value: c.Value, Path: "/"})
+	}
+}
+
 // request sends the learner's request with do and records it. Live, the
 // request carries the browser's real cookies and a refresh notes them when
 // they are not the ones the lab expected; replayed, it carries the
 // expected ones, or the noted ones.
 func (m *model) request(a *Action, do func() (engine.Exchange, error)) (*engine.Exchange, error) {
 	if m.replaying && a.Cookies != nil {
-		m.shadow.Clear()
-		for _, c := range *a.Cookies {
-			m.shadow.Put(m.lb.Now(), engine.StoredCookie{Name: c.Name, Value: c.Value, Path: "/"})
-		}
+		m.resetShadow(m.lb.Now(), *a.Cookies)
 	}
 	ex, err := do()
 	if err != nil {
@@ -273,10 +279,7 @@ func (m *model) request(a *Action, do func() (engine.Exchange, error)) (*engine.
 		carried := cookieValues(ex.Cookies)
 		if want := cookieValues(m.shadow.Cookies(ex.Time)); !slices.Equal(carried, want) {
 			a.Cookies = &carried
-			m.shadow.Clear()
-			for _, c := range carried {
-				m.shadow.Put(ex.Time, engine.StoredCookie{Name: c.Name, Value: c.Value, Path: "/"})
-			}
+			m.resetShadow(ex.Time, carried)
 		}
 	}
 	// Taken even when the browser refused them, so that the next request
