@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		return nil, nil
 	}
 	w, err := decodeWorld(raw)
-	if err == nil && !sameParams(w.Params, l.saved.params) {
+	if err == nil && !maps.Equal(w.Params, l.saved.params) {
 		return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
 			paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
 	}

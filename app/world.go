@@ -67,19 +67,6 @@ func labParams(q url.Values) map[string]string {
 	return ps
 }
 
-// sameParams reports whether two labs start from the same parameters.
-func sameParams(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
 // world returns m as a World saved at wall clock wall.
 func (m *model) world(params map[string]string, wall time.Time) World {
 	p := m.player
