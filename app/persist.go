@@ -138,11 +138,9 @@ func (l *Lab) holdWorld(ctx app.Context, steal bool) {
 }
 
 // pageLoad is the page's own request through the load balancer, with the
-// browser's real cookies, exactly like the Refresh button.
-func (l *Lab) pageLoad() {
-	l.refresh()
-	l.save()
-}
+// browser's real cookies, exactly like the Refresh button (whose journaled
+// action saves the lab).
+func (l *Lab) pageLoad() { l.refresh() }
 
 // takeOver makes this tab run the world another tab saved last.
 func (l *Lab) takeOver() {
