@@ -158,3 +158,23 @@ func TestAgoWords(t *testing.T) {
 		}
 	}
 }
+
+func TestReloadOfARunningCrowdWaits(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "")
+	if err := l.startCrowd(engine.CrowdConfig{Clients: 20, ThinkTime: 2 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(3 * time.Second)
+	l.m.sync()
+	l.save()
+	saved := l.m.lb.Now()
+	b.clock.Advance(10 * time.Minute) // away
+	r := b.load(t, "")
+	if got := r.m.lb.Now().Sub(saved); got > time.Second {
+		t.Errorf("a lab running a crowd ran %s on while the page was closed, want it waiting", got)
+	}
+	if r.m.lb.Crowd() == nil {
+		t.Error("the crowd is gone after the reload")
+	}
+}

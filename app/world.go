@@ -42,13 +42,12 @@ type World struct {
 	Start   time.Time         `json:"start"`
 	Actions []Action          `json:"actions"`
 	// Sim is the simulated clock and Wall the wall clock when saved; the
-	// simulated clock runs on while the page is closed, unless Paused (the
-	// traffic lab was paused or ran a crowd: it waits for the learner).
-	Sim    time.Time `json:"sim"`
-	Wall   time.Time `json:"wall"`
-	Ahead  int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
-	Paused bool      `json:"paused,omitempty"`
-	Rate   int       `json:"rate"` // the play speed: 0 paused, 1, 10 or 100
+	// simulated clock runs on while the page is closed, unless the traffic
+	// lab was paused (Rate 0) or ran a crowd: then it waits for the learner.
+	Sim   time.Time `json:"sim"`
+	Wall  time.Time `json:"wall"`
+	Ahead int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
+	Rate  int       `json:"rate"`              // the play speed: 0 paused, 1, 10 or 100
 }
 
 // worldKey is the storage key of the site's world: one per base path, so
@@ -73,7 +72,6 @@ func (m *model) world(params map[string]string, wall time.Time) World {
 	return World{
 		Version: WorldVersion, Params: params, Start: m.journal.Start, Actions: slices.Clone(m.journal.Actions),
 		Sim: m.lb.Now(), Wall: wall, Ahead: p.ahead().Milliseconds(), Rate: p.rate,
-		Paused: p.rate == 0 || m.lb.Crowd() != nil,
 	}
 }
 
@@ -114,7 +112,7 @@ func restoreWorld(w World, opts Options) (*model, []string, error) {
 	}
 	now := m.player.now()
 	sim := w.Sim
-	if d := now.Sub(w.Wall); !w.Paused && d > 0 {
+	if d := now.Sub(w.Wall); w.Rate != 0 && m.lb.Crowd() == nil && d > 0 {
 		sim = sim.Add(d)
 	}
 	m.lb.AdvanceTo(sim)
