@@ -1,8 +1,15 @@
 package app
 
 import (
+	"time"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 )
+
+// ffRefresh is how often the live views refresh while a fast-forward runs:
+// each refresh costs the page a layout and a paint, time the engine gets
+// instead (the last frame of a fast-forward always refreshes).
+const ffRefresh = 100 * time.Millisecond
 
 // The live views (SimClock, Counters, RequestFlow, LoadChart, TargetsPanel) embed Live,
 // which joins the frame loop on mount and leaves it on dismount; each frame
@@ -21,6 +28,7 @@ type liveView interface {
 type liveFeed struct {
 	player *player
 	views  []liveEntry
+	polled time.Time // the wall clock of the last frame's refresh
 }
 
 // liveEntry is a mounted live view and its Live, by which it leaves.
@@ -46,6 +54,16 @@ func (f *liveFeed) leave(l *Live) {
 			return
 		}
 	}
+}
+
+// frame refreshes the live views for the animation frame at wall, at most
+// every ffRefresh while a fast-forward runs.
+func (f *liveFeed) frame(wall time.Time) {
+	if f.player.fastForwarding() && wall.Sub(f.polled) < ffRefresh && !wall.Before(f.polled) {
+		return
+	}
+	f.polled = wall
+	f.poll()
 }
 
 // poll refreshes the live views and asks go-app to render those that

@@ -158,3 +158,66 @@ func TestTargetsAfterFastForward(t *testing.T) {
 		t.Errorf("the cards count %v requests, the counters %v", sum, total)
 	}
 }
+
+// pollCounter is a live view that counts its polls.
+type pollCounter struct {
+	app.Compo
+	polls int
+}
+
+func (c *pollCounter) Render() app.UI    { return app.Div() }
+func (c *pollCounter) poll(*player) bool { c.polls++; return false }
+
+// TestLiveFrameRefreshesLessDuringFastForward checks the frame loop's
+// refresh cadence: every frame while playing, at most every ffRefresh while
+// a fast-forward runs, and on the frame where the fast-forward ends.
+func TestLiveFrameRefreshesLessDuringFastForward(t *testing.T) {
+	p, clock := newTestPlayer(t)
+	clock.cost = time.Millisecond // each reading of the wall clock: the engine's work takes time
+	startTestCrowd(t, p, engine.CrowdConfig{Clients: 50})
+	v := &pollCounter{}
+	feed := &liveFeed{player: p}
+	feed.join(&Live{}, v)
+	frame := func() {
+		clock.Advance(time.Second / 60)
+		p.frame(clock.now)
+		feed.frame(clock.now)
+	}
+	for range 6 {
+		frame()
+	}
+	if v.polls != 6 {
+		t.Fatalf("%d refreshes in 6 frames of play, want one a frame", v.polls)
+	}
+	p.fastForward(24 * time.Hour) // more than these frames can run
+	// Each refresh comes ffRefresh or more after the previous one, and
+	// no later than the first frame after that.
+	var at []time.Time
+	var longest time.Duration
+	for range 60 {
+		before := v.polls
+		t0 := clock.now
+		frame()
+		longest = max(longest, clock.now.Sub(t0))
+		if v.polls > before {
+			at = append(at, clock.now)
+		}
+	}
+	if !p.fastForwarding() {
+		t.Fatal("the fast-forward ended within the test's frames")
+	}
+	if len(at) < 5 || len(at) > 30 {
+		t.Fatalf("%d refreshes in 60 frames of fast-forward", len(at))
+	}
+	for i := 1; i < len(at); i++ {
+		if gap := at[i].Sub(at[i-1]); gap < ffRefresh || gap > ffRefresh+longest {
+			t.Errorf("refresh %d came %s after the previous one, want %s to %s", i, gap, ffRefresh, ffRefresh+longest)
+		}
+	}
+	p.cancelFastForward()
+	v.polls = 0
+	frame()
+	if v.polls != 1 {
+		t.Errorf("%d refreshes on the frame after the fast-forward ended, want 1", v.polls)
+	}
+}

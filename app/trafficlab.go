@@ -266,7 +266,7 @@ func (l *Lab) ensureFrames() {
 // refresh, and the loop stops when nothing needs it any more.
 func (l *Lab) frame(wall time.Time) {
 	l.m.player.frame(wall)
-	l.live.poll()
+	l.live.frame(wall)
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
 		l.tl.stop = nil
