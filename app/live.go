@@ -29,6 +29,7 @@ type liveFeed struct {
 	player *player
 	views  []liveEntry
 	polled time.Time // the wall clock of the last frame's refresh
+	ff     bool      // whether a fast-forward ran at that refresh
 }
 
 // liveEntry is a mounted live view and its Live, by which it leaves.
@@ -56,13 +57,14 @@ func (f *liveFeed) leave(l *Live) {
 	}
 }
 
-// frame refreshes the live views for the animation frame at wall, at most
-// every ffRefresh while a fast-forward runs.
+// frame refreshes the live views for the animation frame at wall: at once
+// when a fast-forward starts or ends, at most every ffRefresh while it runs.
 func (f *liveFeed) frame(wall time.Time) {
-	if f.player.fastForwarding() && wall.Sub(f.polled) < ffRefresh && !wall.Before(f.polled) {
+	ff := f.player.fastForwarding()
+	if ff && f.ff && wall.Sub(f.polled) < ffRefresh && !wall.Before(f.polled) {
 		return
 	}
-	f.polled = wall
+	f.polled, f.ff = wall, ff
 	f.poll()
 }
 
