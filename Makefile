@@ -5,6 +5,7 @@
 #   make test                       vet + every test (native, e2e in Chromium, wasm in Chromium)
 #   make bench                      benchmarks as "name: value" lines
 #   make lighthouse                 Lighthouse scores of both views (not in make test: slow)
+#   make pgo                        rewrite wasm/default.pgo, the profile the wasm build is optimized with
 
 GO        ?= go
 BASE_PATH ?=
@@ -31,6 +32,8 @@ SHELL       := bash
 .SHELLFLAGS := -euo pipefail -c
 
 # The browser binary: never links go-app's server side (see wasm/main_js.go).
+# go build optimizes it with wasm/default.pgo (profile-guided inlining of the
+# engine's hot path); make pgo writes that profile anew.
 .PHONY: wasm
 wasm:
 	@mkdir -p bin
@@ -99,13 +102,20 @@ bench:
 	@mkdir -p bin
 	@out=$$(STICKYLAB_BENCH=native $(GO) test -count=1 -v -run '^TestBenchReport$$' ./engine 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | grep -E '^engine_[a-z0-9_]+: ' | tee bin/bench-native.txt
-	@out=$$($(WASM_TEST_ENV) STICKYLAB_BENCH=wasm GOOS=js GOARCH=wasm $(GO) test -count=1 -v -run '^TestBenchReport$$' \
+	@out=$$($(WASM_TEST_ENV) STICKYLAB_BENCH=wasm GOOS=js GOARCH=wasm $(GO) test -pgo=$(CURDIR)/wasm/default.pgo -count=1 -v -run '^TestBenchReport$$' \
 		-exec=$(GOROOT_DIR)/lib/wasm/go_js_wasm_exec ./engine 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | grep -E '^engine_wasm_[a-z0-9_]+: ' | tee bin/bench-wasm.txt
 	@awk -F': ' 'FNR==NR && $$1=="engine_sticky_request_ns" {n=$$2} FNR!=NR && $$1=="engine_wasm_sticky_request_ns" {w=$$2} \
 		END { if (n > 0) printf "engine_wasm_native_ratio: %.2f\n", w/n }' bin/bench-native.txt bin/bench-wasm.txt
 	@out=$$($(GO) test -run '^$$' -bench '^(BenchmarkLoad|BenchmarkTraffic|BenchmarkRestore)$$' -benchtime 1x -timeout 60m ./e2e 2>&1) || { echo "$$out"; exit 1; }; \
 		echo "$$out" | $(BENCH_FILTER) | { grep -v '^Benchmark[A-Za-z]*\.' || true; }
+
+# The CPU profile of a fast-forwarded hour of the traffic lab's 10,000-client
+# crowd (app.BenchmarkFastForward), natively: the calls it finds hot are the
+# wasm build's too. Rewrite it when the engine's hot path changes.
+.PHONY: pgo
+pgo:
+	$(GO) test -run '^$$' -bench '^BenchmarkFastForward$$' -benchtime 2x -cpuprofile wasm/default.pgo -o bin/app-pgo.test ./app
 
 .PHONY: clean
 clean:

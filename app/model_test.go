@@ -338,7 +338,7 @@ func TestModelAppCookie(t *testing.T) {
 	}
 }
 
-func mustQuery(t *testing.T, q string) url.Values {
+func mustQuery(t testing.TB, q string) url.Values {
 	t.Helper()
 	v, err := url.ParseQuery(q)
 	if err != nil {
