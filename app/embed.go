@@ -250,14 +250,14 @@ func withAttributes(a engine.Attributes, attrs map[string]string) (engine.Attrib
 type LessonStepMessage struct {
 	Type    string `json:"type"`
 	Version int    `json:"version"`
-	Lesson  string `json:"lesson"` // "article"
+	Lesson  string `json:"lesson"` // "article", "classic", "network" or "blue-green"
 	Step    int    `json:"step"`   // 1, 2, … as data-step
 	ID      string `json:"id"`     // the step's name, e.g. "delete"
 	Done    int    `json:"done"`   // steps done so far
 	Total   int    `json:"total"`
 }
 
-func newLessonStepMessage(lesson string, step, done int) LessonStepMessage {
-	return LessonStepMessage{Type: MsgLessonStep, Version: MessageVersion, Lesson: lesson, Step: step,
-		ID: articleLessonSteps[step-1].ID, Done: done, Total: numLessonSteps}
+func newLessonStepMessage(g *guidedLesson, step, done int) LessonStepMessage {
+	return LessonStepMessage{Type: MsgLessonStep, Version: MessageVersion, Lesson: g.ID, Step: step,
+		ID: g.Steps[step-1].ID, Done: done, Total: len(g.Steps)}
 }

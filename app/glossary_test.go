@@ -62,7 +62,8 @@ func TestGlossaryLinks(t *testing.T) {
 				}
 				got[id]++
 			case strings.HasPrefix(href, "https://docs.aws.amazon.com/"), href == "/", href == "/stickylab/", // the home link
-				strings.HasSuffix(href, "/?lesson="+LessonArticle),           // the guided lesson
+				strings.HasSuffix(href, "/?lesson="+LessonArticle), // the guided lessons
+				strings.HasSuffix(href, "/?lesson="+LessonBlueGreen),
 				href == "#panel-"+tabBrowser || href == "#panel-"+tabTraffic, // the skip link
 				a.attrs["data-testid"] == "share-link", strings.HasPrefix(a.attrs["data-testid"], "lb-type-"):
 			default:

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/stickylab/stickylab/engine"
@@ -35,10 +37,11 @@ var (
 	}
 )
 
-// intro lists the five steps of type t and offers the guided lesson,
+// intro lists the five steps of type t and offers its guided lesson (the
+// blue/green one on weighted target groups, and beside the article's),
 // hidden on the traffic lab's tab (always there, so that switching tabs
 // keeps the focus on the tab bar after it).
-func intro(hidden bool, t engine.LoadBalancerType) app.UI {
+func intro(hidden bool, t engine.LoadBalancerType, weighted bool) app.UI {
 	steps := articleSteps
 	switch t {
 	case engine.ClassicLoadBalancer:
@@ -46,14 +49,24 @@ func intro(hidden bool, t engine.LoadBalancerType) app.UI {
 	case engine.NetworkLoadBalancer:
 		steps = networkSteps
 	}
+	g, other := lessonFor(t, weighted), (*guidedLesson)(nil)
+	if t == engine.ApplicationLoadBalancer && !weighted {
+		other = lessonByID(LessonBlueGreen)
+	}
 	return app.Div().Class("intro").Hidden(hidden).Body(
 		app.Ol().Class("steps").DataSet("testid", "steps").Aria("label", "Try it in five steps").Body(
 			app.Range(steps).Slice(func(i int) app.UI { return app.Li().Text(steps[i]) }),
 		),
 		app.P().Class("start-lesson").Body(
-			lessonLink(Href("/")+"?lesson="+LessonArticle, "start-lesson", "Start the guided lesson →"),
-			app.Text(" the same steps one at a time, each ticked when the lab sees you do it, then four questions on your own run."),
+			lessonLink(Href("/")+"?lesson="+g.ID, "start-lesson", "Start the guided lesson →"),
+			app.Text(" "+lessonPitch(g)),
 		),
+		when(other != nil, func() app.UI {
+			return app.P().Class("start-lesson").Body(
+				lessonLink(Href("/")+"?lesson="+other.ID, "start-lesson-"+other.ID, "Start the blue/green lesson →"),
+				app.Text(" "+lessonPitch(other)),
+			)
+		}),
 	)
 }
 
@@ -73,4 +86,15 @@ func tagline(t engine.LoadBalancerType) string {
 		return "How an AWS Network Load Balancer sticks without a cookie: refresh, open a new connection, turn on source IP stickiness, break an instance."
 	}
 	return "How an AWS Application Load Balancer's sticky sessions work: refresh, turn stickiness on, delete the cookie, break an instance."
+}
+
+// lessonPitch says what guided lesson g does, after its link.
+func lessonPitch(g *guidedLesson) string {
+	switch g.ID {
+	case LessonArticle:
+		return "the same steps one at a time, each ticked when the lab sees you do it, then four questions on your own run."
+	case LessonBlueGreen:
+		return "shift a listener rule's weights from blue to green and watch group stickiness keep you on blue, step by step."
+	}
+	return fmt.Sprintf("%d steps one at a time, each ticked when the lab sees you do it.", len(g.Steps))
 }

@@ -171,7 +171,9 @@ func at(start time.Time, ms int64) time.Time { return start.Add(time.Duration(ms
 func (m *model) apply(a *Action) (ex *engine.Exchange, err error) {
 	defer func() {
 		if err == nil {
-			m.lesson.observe(m, a, ex) // the guided lesson watches every action (lesson.go)
+			for _, r := range m.lessons { // the guided lessons watch every action (lessons.go)
+				r.observe(m, a, ex)
+			}
 		}
 	}()
 	lb := m.lb

@@ -113,7 +113,7 @@ func (l *Lab) start(q map[string][]string) {
 	} else {
 		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 	}
-	l.notices = append(l.notices, lessonNotice(l.sc.lesson)...)
+	l.notices = append(l.notices, lessonNotice(l.sc.lesson, l.m.setup)...)
 }
 
 // Render draws the page.
@@ -152,7 +152,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text(tagline(lb.Type))
 			}),
-			intro(tab != tabBrowser || l.embed.On || l.lesson() != "", lb.Type),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != nil, lb.Type, len(lb.Forward().TargetGroups) > 1),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),

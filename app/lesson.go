@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/stickylab/stickylab/engine"
@@ -68,9 +67,7 @@ var articleLessonSteps = [numLessonSteps]lessonStepText{
 // and keeps what the lesson needs: the steps done and this run's answers.
 // A replay re-runs apply, so progress survives a reload.
 type lessonProgress struct {
-	done [numLessonSteps]bool
-	// news are the steps done by live actions since the Lab last said so.
-	news []int
+	stepProgress
 
 	opened      map[string]bool // instances opened directly
 	spreadTo    map[string]bool // instances reached by non-sticky refreshes
@@ -99,7 +96,7 @@ type lessonProgress struct {
 }
 
 func newLessonProgress(lb *engine.LoadBalancer) *lessonProgress {
-	return &lessonProgress{opened: map[string]bool{}, spreadTo: map[string]bool{}, stoppedYour: map[string]bool{},
+	return &lessonProgress{stepProgress: newStepProgress(numLessonSteps), opened: map[string]bool{}, spreadTo: map[string]bool{}, stoppedYour: map[string]bool{},
 		stickyOn: lbCookieSticky(lb.TargetGroup.Attributes())}
 }
 
@@ -110,6 +107,9 @@ func lbCookieSticky(a engine.Attributes) bool {
 // observe takes note of action a that apply carried out on m (ex: its
 // request's exchange, nil for another action).
 func (p *lessonProgress) observe(m *model, a *Action, ex *engine.Exchange) {
+	if a.Do != DoPreset && m.lb.Type != engine.ApplicationLoadBalancer {
+		return // AWSALB's lesson: another type's lab ticks none of its steps
+	}
 	switch a.Do {
 	case DoOpen:
 		p.opened[a.Instance] = true
@@ -207,35 +207,6 @@ func (p *lessonProgress) request(m *model, a *Action, ex *engine.Exchange) {
 	}
 }
 
-// tick marks step n done; a live action's step is news for the Lab.
-func (p *lessonProgress) tick(m *model, n int) {
-	if p.done[n-1] {
-		return
-	}
-	p.done[n-1] = true
-	if !m.replaying {
-		p.news = append(p.news, n)
-	}
-}
-
-// doneCount returns how many steps are done.
-func (p *lessonProgress) doneCount() int {
-	n := 0
-	for _, d := range p.done {
-		if d {
-			n++
-		}
-	}
-	return n
-}
-
-// takeNews returns the steps done since the last call.
-func (p *lessonProgress) takeNews() []int {
-	n := p.news
-	p.news = nil
-	return n
-}
-
 // stepDetail says what the lab observed for a done step, "" for none.
 func (p *lessonProgress) stepDetail(n int) string {
 	if !p.done[n-1] {
@@ -292,11 +263,5 @@ func (p *lessonProgress) questions(instances []string) []lessonQuestion {
 	}
 }
 
-// lessonWords says the steps ns done, for the live region.
-func lessonWords(ns []int) string {
-	var b strings.Builder
-	for _, n := range ns {
-		fmt.Fprintf(&b, " Lesson step %d done: %s.", n, articleLessonSteps[n-1].Title)
-	}
-	return strings.TrimSpace(b.String())
-}
+// steps returns the steps done and news.
+func (p *lessonProgress) steps() *stepProgress { return &p.stepProgress }

@@ -15,12 +15,19 @@ type lessonWalk struct {
 	t     *testing.T
 	m     *model
 	clock *fakeClock
+	id    string // the lesson walked
 }
 
-func newLessonWalk(t *testing.T) *lessonWalk {
-	m, clock := newTestModel(t, "lesson=article", nil)
-	return &lessonWalk{t: t, m: m, clock: clock}
+func newLessonWalk(t *testing.T) *lessonWalk { return newLessonWalkOf(t, LessonArticle) }
+
+// newLessonWalkOf starts the lab ?lesson=id, with the setup the lesson brings.
+func newLessonWalkOf(t *testing.T, id string) *lessonWalk {
+	m, clock := newTestModel(t, "lesson="+id, nil)
+	return &lessonWalk{t: t, m: m, clock: clock, id: id}
 }
+
+// run is what the walked lesson observed.
+func (w *lessonWalk) run() *stepProgress { return w.m.lessons[w.id].steps() }
 
 func (w *lessonWalk) wait(d time.Duration) { w.clock.Advance(d); w.m.sync() }
 
@@ -49,7 +56,7 @@ func (w *lessonWalk) setStickiness(on bool) {
 // done returns the steps done, by number.
 func (w *lessonWalk) done() []int {
 	var ns []int
-	for i, d := range w.m.lesson.done {
+	for i, d := range w.run().done {
 		if d {
 			ns = append(ns, i+1)
 		}
@@ -64,7 +71,7 @@ func (w *lessonWalk) expect(what string, want []int, news ...int) {
 	if got := w.done(); !slices.Equal(got, want) {
 		w.t.Fatalf("%s: steps done %v, want %v", what, got, want)
 	}
-	if got := w.m.lesson.takeNews(); !slices.Equal(got, news) {
+	if got := w.run().takeNews(); !slices.Equal(got, news) {
 		w.t.Fatalf("%s: news %v, want %v", what, got, news)
 	}
 }
@@ -169,7 +176,7 @@ func TestLessonWalk(t *testing.T) {
 	}
 
 	r := checkReplay(t, m)
-	if r.lesson.done != m.lesson.done {
+	if !slices.Equal(r.lesson.done, m.lesson.done) {
 		t.Fatalf("replayed progress %v, live %v", r.lesson.done, m.lesson.done)
 	}
 	if n := r.lesson.takeNews(); len(n) != 0 {
@@ -219,7 +226,7 @@ func TestLessonNoNextClick(t *testing.T) {
 }
 
 func TestLessonWords(t *testing.T) {
-	if got, want := lessonWords([]int{3}), "Lesson step 3 done: Enable stickiness."; got != want {
+	if got, want := lessonWords(lessonByID(LessonArticle), []int{3}), "Lesson step 3 done: Enable stickiness."; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
 }

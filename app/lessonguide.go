@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
 // LessonStepView is one step of the guided lesson as the guide shows it.
@@ -20,9 +22,12 @@ type LessonStepView struct {
 type LessonGuide struct {
 	app.Compo
 
+	ILesson    string // its id, as the URL's lesson=
+	ITitle     string
 	ISteps     []LessonStepView
 	IQuestions []lessonQuestion
-	IExit      string // the lab without the lesson
+	INext      *engine.Preset // the traffic lab lesson offered once all steps are done
+	IExit      string         // the lab without the lesson
 }
 
 // Render draws the guide.
@@ -36,8 +41,8 @@ func (g *LessonGuide) Render() app.UI {
 		}
 	}
 	total := len(g.ISteps)
-	return app.Section().Class("panel", "lesson-guide").DataSet("testid", "lesson").Aria("labelledby", "lesson-title").Body(
-		app.H2().ID("lesson-title").Text("Guided lesson: sticky sessions, as the article shows them"),
+	return app.Section().Class("panel", "lesson-guide").DataSet("testid", "lesson").DataSet("lesson", g.ILesson).Aria("labelledby", "lesson-title").Body(
+		app.H2().ID("lesson-title").Text(g.ITitle),
 		app.P().Class("muted").Text("Do each step in this lab and in your browser's own DevTools. The lab ticks a step only when it sees it happen, "+
 			"in any order; the next step to do is open. Your progress is part of the lab, as your cookies and sessions are."),
 		app.Div().Class("lesson-progress").DataSet("testid", "lesson-progress").DataSet("done-count", done).Body(
@@ -50,6 +55,12 @@ func (g *LessonGuide) Render() app.UI {
 			app.Range(g.ISteps).Slice(func(i int) app.UI { return g.step(g.ISteps[i], g.ISteps[i].N == next) }),
 		),
 		when(len(g.IQuestions) > 0, func() app.UI { return &LessonQuestions{IQuestions: g.IQuestions} }),
+		when(g.INext != nil, func() app.UI {
+			return app.P().Class("lesson-next").Body(
+				app.Strong().Text("Every step observed. "),
+				lessonLink(g.IExit+"?preset="+g.INext.ID, "lesson-next", "Next, in the traffic lab: "+g.INext.Title+" →"),
+			)
+		}),
 		app.P().Class("muted").Body(lessonLink(g.IExit, "leave-lesson", "Leave the lesson"), app.Text(" (a new lab without the guide)")),
 	)
 }

@@ -4,39 +4,43 @@ import (
 	"fmt"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
-// The Lab's guided lesson (?lesson=article): the model observes (lesson.go),
-// the Lab shows the guide, says each step done and tells the course page.
+// The Lab's guided lesson (?lesson=article, classic, network, blue-green):
+// the model observes (lessons.go), the Lab shows the guide of the lesson
+// the URL names, says each step done and tells the course page.
 
-// lessonNotice says what is wrong with the lesson parameter v, if anything.
-func lessonNotice(v string) []string {
-	if v == "" || v == LessonArticle {
-		return nil
+// lesson returns the guided lesson shown: the one the lab's lesson
+// parameter names when it fits the lab's setup, else nil (labscenario.go
+// keeps the parameter through links and files).
+func (l *Lab) lesson() *guidedLesson {
+	if g := lessonByID(l.sc.lesson); g != nil && g.misfit(l.m.setup) == "" {
+		return g
 	}
-	return []string{fmt.Sprintf("URL parameter lesson=%q is not valid: use %s. No guided lesson.", v, LessonArticle)}
+	return nil
 }
 
-// lesson returns the guided lesson shown: the lab's lesson parameter when
-// it names one, else "" (labscenario.go keeps it through links and files).
-func (l *Lab) lesson() string {
-	if l.sc.lesson == LessonArticle {
-		return l.sc.lesson
-	}
-	return ""
-}
-
-// lessonNews takes the steps done since it was last called: it posts them
-// to the course page and returns what the live region says of them.
+// lessonNews takes the steps done since it was last called: it posts the
+// shown lesson's to the course page and returns what the live region says
+// of them.
 func (l *Lab) lessonNews() string {
-	ns := l.m.lesson.takeNews()
-	if len(ns) == 0 || l.lesson() == "" {
+	g := l.lesson()
+	var ns []int
+	for id, r := range l.m.lessons {
+		if news := r.steps().takeNews(); g != nil && id == g.ID {
+			ns = news
+		}
+	}
+	if len(ns) == 0 {
 		return ""
 	}
+	done := l.m.lessons[g.ID].steps().doneCount()
 	for _, n := range ns {
-		l.post(newLessonStepMessage(l.lesson(), n, l.m.lesson.doneCount()))
+		l.post(newLessonStepMessage(g, n, done))
 	}
-	return lessonWords(ns)
+	return lessonWords(g, ns)
 }
 
 // sayLessonNews has screen readers say the steps just done, after an
@@ -49,15 +53,21 @@ func (l *Lab) sayLessonNews() {
 
 // lessonView is the guide on the browser tab, nil without a lesson.
 func (l *Lab) lessonView() app.UI {
-	if l.lesson() == "" || l.tab() != tabBrowser {
+	g := l.lesson()
+	if g == nil || l.tab() != tabBrowser {
 		return nil
 	}
-	p := l.m.lesson
-	steps := make([]LessonStepView, numLessonSteps)
-	for i, s := range articleLessonSteps {
-		steps[i] = LessonStepView{N: i + 1, Title: s.Title, How: s.How, Watch: s.Watch, Done: p.done[i], Detail: p.stepDetail(i + 1)}
+	r := l.m.lessons[g.ID]
+	p := r.steps()
+	steps := make([]LessonStepView, len(g.Steps))
+	for i, s := range g.Steps {
+		steps[i] = LessonStepView{N: i + 1, Title: s.Title, How: s.How, Watch: s.Watch, Done: p.done[i], Detail: r.stepDetail(i + 1)}
 	}
-	return &LessonGuide{ISteps: steps, IQuestions: p.questions(instanceNames(l.m.lb)), IExit: Href("/")}
+	var next *engine.Preset
+	if pr, ok := engine.PresetByID(g.Next); ok && p.doneCount() == len(g.Steps) {
+		next = &pr
+	}
+	return &LessonGuide{ILesson: g.ID, ITitle: g.Title, ISteps: steps, IQuestions: r.questions(instanceNames(l.m.lb)), INext: next, IExit: Href("/")}
 }
 
 // predictionView is the prediction of the traffic lab's staged preset.

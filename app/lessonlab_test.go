@@ -87,7 +87,7 @@ func TestLessonEntry(t *testing.T) {
 }
 
 func TestLessonStepMessage(t *testing.T) {
-	b, _ := json.Marshal(newLessonStepMessage(LessonArticle, stepDelete, 6))
+	b, _ := json.Marshal(newLessonStepMessage(lessonByID(LessonArticle), stepDelete, 6))
 	if got, want := string(b), `{"type":"stickylab:lesson-step","version":1,"lesson":"article","step":6,"id":"delete","done":6,"total":9}`; got != want {
 		t.Errorf("%s\nwant %s", got, want)
 	}

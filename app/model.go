@@ -54,8 +54,9 @@ type model struct {
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
 
-	preset string          // the traffic lab's preset staged, "" for none
-	lesson *lessonProgress // what the guided lesson observed (lesson.go)
+	preset  string               // the traffic lab's preset staged, "" for none
+	lesson  *lessonProgress      // what the article's guided lesson observed (lesson.go)
+	lessons map[string]lessonRun // every guided lesson's, by id (lessons.go)
 
 	journal Journal // the setup and every action since, to replay (journal.go)
 	// shadow holds the cookies the load balancer and the lab left in the
@@ -113,6 +114,7 @@ func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
 	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall), journal: Journal{Setup: setup, Start: wall}}
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
 	m.lesson = newLessonProgress(lb)
+	m.lessons = newLessonRuns(m)
 	return m, nil
 }
 

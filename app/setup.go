@@ -41,10 +41,11 @@ func DefaultSetup() Setup {
 const MaxLabInstances = 10
 
 // ParseSetup reads the URL parameters lb, stickiness, duration, algorithm,
-// instances, seed, weights and group_stickiness. A bad value keeps its
-// default and adds a message that
+// instances, seed, weights and group_stickiness, with a lesson's setup for
+// those left out. A bad value keeps its default and adds a message that
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
+	q = withLessonSetup(q) // a lesson brings its type and rule (lessons.go)
 	s := DefaultSetup()
 	var msgs []string
 	bad := func(key, value, want, using string) {
