@@ -31,7 +31,7 @@ var blueGreenLessonSteps = [numBlueGreenSteps]lessonStepText{
 		"Refresh within the group stickiness duration: blue still answers, with Welcome back. Your " + engine.CookieAWSALBTG + " names blue and is still valid, so the rule follows it whatever the weights say, and each response renews it.",
 		"Ticked when your group cookie keeps you on blue while blue has weight 0."},
 	{"runs-out", "Let the group cookie run out: green",
-		"Wait longer than the group stickiness duration without a request (press +1 min on the clock), then Refresh: the cookie has run out, the weights pick green, and green does not know the session blue kept in its memory.",
+		"Wait longer than the group stickiness duration without a request (press +5 min on the clock), then Refresh: the cookie has run out, the weights pick green, and green does not know the session blue kept in its memory.",
 		"Ticked when a request whose group cookie ran out is sent to green by the weights."},
 	{"new-user", "A new user goes to green at once",
 		"Delete " + engine.CookieAWSALBTG + " and " + engine.CookieAWSALBTGCORS + " (DevTools, or the lab's Delete buttons under Cookies in your browser) and Refresh: a request without a group cookie is split by the weights, and all of them are green's now.",
