@@ -54,20 +54,25 @@ func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
 	return app.Div().Class("row").Body(reg, when(reg != nil, func() app.UI { return termLink("deregister") }), slowBtn, note)
 }
 
-// launchButton launches a new instance (scale out).
-func (p *TargetsPanel) launchButton() app.UI {
+// launchButton launches a new instance (scale out) into target group g,
+// "" with one target group: one button per group section.
+func (p *TargetsPanel) launchButton(g string) app.UI {
 	if p.IOnLaunch == nil {
 		return nil
 	}
 	full := len(p.ITargets) >= engine.MaxInstances
+	id, label, title := "launch-instance", "+ Launch instance", "Scale out: launch a new instance and register it; it serves once it passes its health checks"
+	if g != "" {
+		id, label = "launch-instance-"+g, "+ Launch instance in "+g
+		title = "Scale out target group " + g + ": launch a new instance and register it with " + g + "; it serves once it passes its health checks"
+	}
 	return app.Div().Class("row", "launch").Body(
-		app.Button().Class("secondary").DataSet("testid", "launch-instance").Disabled(full).Text("+ Launch instance").
-			Title("Scale out: launch a new instance and register it; it serves once it passes its health checks").
+		app.Button().Class("secondary").DataSet("testid", id).Disabled(full).Text(label).Title(title).
 			OnClick(func(ctx app.Context, e app.Event) {
 				if p.IOnLaunch != nil {
-					p.IOnLaunch()
+					p.IOnLaunch(g)
 				}
-			}),
+			}, g),
 		when(full, func() app.UI {
 			return app.Span().Class("muted").Text(fmt.Sprintf("The lab runs at most %d instances.", engine.MaxInstances))
 		}),

@@ -24,7 +24,7 @@ const (
 	DoRegister         = "register"           // (Instance)
 	DoSlowDown         = "slow-down"          // (Instance)
 	DoSpeedUp          = "speed-up"           // (Instance)
-	DoLaunch           = "launch-instance"
+	DoLaunch           = "launch-instance"    // (Name: its target group, "" the default)
 	DoExternalStoreOn  = "external-store-on"
 	DoExternalStoreOff = "external-store-off"
 	DoStartCrowd       = "start-crowd" // (Crowd)
@@ -45,8 +45,9 @@ type Action struct {
 	// Instance names the instance of an instance action, e.g. "Instance 2".
 	Instance string `json:"instance,omitempty"`
 	// Name is the cookie of delete-cookie, the preset of preset, the
-	// target group of save-attributes ("" the default), and the value of
-	// set-weights and group-stickiness (journalgroups.go).
+	// target group of save-attributes and launch-instance ("" the
+	// default), and the value of set-weights and group-stickiness
+	// (journalgroups.go).
 	Name string `json:"name,omitempty"`
 	// Cookies are, for a refresh, the cookies the request carried when they
 	// were not the ones the load balancer and the lab left in the browser
@@ -218,7 +219,11 @@ func (m *model) apply(a *Action) (ex *engine.Exchange, err error) {
 		}
 		return nil, lb.SetLatency(a.Instance, d)
 	case DoLaunch:
-		_, err := lb.LaunchInstance()
+		tg, err := m.group(a.Name)
+		if err != nil {
+			return nil, err
+		}
+		_, err = lb.LaunchInstanceIn(tg)
 		return nil, err
 	case DoExternalStoreOn, DoExternalStoreOff:
 		lb.SetExternalSessionStore(a.Do == DoExternalStoreOn)

@@ -104,3 +104,52 @@ func TestGroupActionsRefused(t *testing.T) {
 		t.Errorf("refused actions were journaled: %+v %+v", m.journal.Actions, m2.journal.Actions)
 	}
 }
+
+// TestLaunchIntoATargetGroup checks that launch-instance launches into the
+// target group it names (the first without one), replays from the journal,
+// travels in a link as N~g<group> and that a plain N of an older link
+// still launches into the first.
+func TestLaunchIntoATargetGroup(t *testing.T) {
+	m, clock := newTestModel(t, "weights=50,50&group_stickiness=60", nil)
+	n := len(m.lb.Instances())
+	if _, err := m.do(Action{Do: DoLaunch, Name: "green"}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Second)
+	m.sync()
+	if _, err := m.do(Action{Do: DoLaunch}); err != nil {
+		t.Fatal(err)
+	}
+	groupOf := func(m *model, i int) string { return m.lb.Instances()[i].TargetGroup().Name }
+	if got := [2]string{groupOf(m, n), groupOf(m, n+1)}; got != [2]string{"green", "blue"} {
+		t.Fatalf("launched into %v, want green then blue", got)
+	}
+	r := checkReplay(t, m)
+	if got := [2]string{groupOf(r, n), groupOf(r, n+1)}; got != [2]string{"green", "blue"} {
+		t.Errorf("replayed launches into %v, want green then blue", got)
+	}
+	if _, err := m.do(Action{Do: DoLaunch, Name: "red"}); err == nil || !strings.Contains(err.Error(), `no target group "red"`) {
+		t.Errorf("a launch into red: %v", err)
+	}
+
+	params := map[string]string{"weights": "50,50", "group_stickiness": "60"}
+	s := Scenario{Params: params, Actions: []ScenarioAction{{Do: DoLaunch, Name: "green"}, {At: 1000, Do: DoLaunch}}, ElapsedMs: 1000}
+	v := encodeActions(s)
+	if !strings.HasPrefix(v, "1.N~ggreen.Nrs.") {
+		t.Errorf("the launches encoded as %q, want 1.N~ggreen.Nrs.…", v)
+	}
+	back, err := decodeActions(v, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Actions[0].Name != "green" || back.Actions[1].Name != "" {
+		t.Errorf("decoded back as %+v", back.Actions)
+	}
+	old, err := decodeActions(signed(params, "1.N"), params)
+	if err != nil || old.Actions[0].Do != DoLaunch || old.Actions[0].Name != "" {
+		t.Errorf("an older link's N: %+v, %v", old.Actions, err)
+	}
+	if _, err := decodeActions(signed(params, "1.N~ggreen~gblue"), params); err == nil || !strings.Contains(err.Error(), `"gblue" is not a part of this action`) {
+		t.Errorf("a second g in N: %v", err)
+	}
+}

@@ -130,3 +130,24 @@ func TestSlowStartInTargets(t *testing.T) {
 		t.Error("Instance 1 in slow start")
 	}
 }
+
+// TestLaunchButtonPerGroup checks one launch button per target group
+// section behind a weighted rule, and the one button with one group.
+func TestLaunchButtonPerGroup(t *testing.T) {
+	m, _ := newTestModel(t, "weights=80,20", nil)
+	tree := renderTree(t, &TargetsPanel{ITargets: viewTargets(m.lb), IOnLaunch: func(string) {}})
+	if tree.byTestID("launch-instance") != nil {
+		t.Error("a weighted rule's panel has a launch button of no target group")
+	}
+	for _, g := range []string{"blue", "green"} {
+		sec := tree.mustTestID(t, "targets-"+g)
+		if b := sec.byTestID("launch-instance-" + g); b == nil || !strings.Contains(b.Text(), "Launch instance in "+g) {
+			t.Errorf("target group %s's section has no launch button of its own", g)
+		}
+	}
+	one, _ := newTestModel(t, "", nil)
+	tree = renderTree(t, &TargetsPanel{ITargets: viewTargets(one.lb), IOnLaunch: func(string) {}})
+	if tree.byTestID("launch-instance") == nil || len(tree.find(func(n *htmlNode) bool { v, _ := n.attr("data-testid"); return strings.HasPrefix(v, "launch-instance-") })) != 0 {
+		t.Error("one target group: want the one launch-instance button")
+	}
+}

@@ -104,7 +104,7 @@ func encodeActions(s Scenario) string {
 		if slices.Contains(namedActions, a.Do) {
 			arg(a.Name)
 		}
-		if a.Do == DoSaveAttributes && a.Name != "" {
+		if (a.Do == DoSaveAttributes || a.Do == DoLaunch) && a.Name != "" {
 			arg("g" + a.Name) // its target group; no attribute code starts with g
 		}
 		for _, k := range slices.Sorted(maps.Keys(a.Attributes)) {
@@ -346,6 +346,8 @@ func decodeAction(code string, argv []string) (ScenarioAction, error) {
 		switch {
 		case a.Do == DoSaveAttributes && v[0] == 'g' && a.Name == "" && len(a.Attributes) == 0:
 			a.Name = v[1:] // its target group, not the crowd's g (NAT gateways) of a C
+		case a.Do == DoLaunch && v[0] == 'g' && a.Name == "":
+			a.Name = v[1:] // its target group; a link of before had none: the default
 		case a.Do == DoSaveAttributes || a.Do == DoEditStickiness:
 			key, val := "", ""
 			for k, c := range attributeCodes {

@@ -105,7 +105,9 @@ type TargetsPanel struct {
 	IOnDeregister func(name string)
 	IOnRegister   func(name string)
 	IOnSlow       func(name string, slow bool)
-	IOnLaunch     func()
+	// IOnLaunch launches an instance into the target group named (""
+	// with one target group).
+	IOnLaunch func(group string)
 
 	at    time.Time // wall clock of the latest refresh by the frame loop
 	ffing bool      // a fast-forward ran at the latest poll
@@ -172,10 +174,11 @@ func (p *TargetsPanel) Render() app.UI {
 							return nil
 						}),
 					),
+					p.launchButton(g),
 				)
 			}),
 		),
-		p.launchButton(),
+		when(len(groups) == 0, func() app.UI { return p.launchButton("") }),
 	)
 }
 

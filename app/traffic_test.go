@@ -688,7 +688,7 @@ func TestLabTraffic(t *testing.T) {
 
 	// The fleet.
 	tl.do(func(l *Lab) { l.deregister("Instance 1") })
-	tl.do(func(l *Lab) { l.launch() })
+	tl.do(func(l *Lab) { l.launch("") })
 	tl.do(func(l *Lab) { l.slowDown("Instance 3", true) })
 	tree = tl.tree()
 	if got := tree.mustTestID(t, "instance-1-state").Text(); got != "draining" || !tree.has("register-1") || tree.has("deregister-1") {

@@ -215,7 +215,14 @@ func (l *Lab) slowDown(name string, slow bool) {
 	l.do(Action{Do: map[bool]string{true: DoSlowDown, false: DoSpeedUp}[slow], Instance: name})
 }
 
-func (l *Lab) launch() { l.do(Action{Do: DoLaunch}) }
+// launch launches an instance into target group g: the journal names it
+// unless it is the first ("" as in save-attributes).
+func (l *Lab) launch(g string) {
+	if g == l.m.lb.TargetGroup.Name {
+		g = ""
+	}
+	l.do(Action{Do: DoLaunch, Name: g})
+}
 
 // wantFrames reports whether the frame loop should run: the traffic tab is
 // open, or the simulation runs a crowd or a fast-forward.
