@@ -151,12 +151,13 @@ func newErrorMessage(err error) ErrorMessage {
 }
 
 // command is a course page's command: its type and, for set-attributes,
-// the attributes as AWS's API names them; for load-scenario, the scenario
-// file's JSON.
+// the attributes as AWS's API names them and the target group they are
+// set on ("" the first); for load-scenario, the scenario file's JSON.
 type command struct {
-	Type       string
-	Attributes map[string]string
-	Scenario   json.RawMessage
+	Type        string
+	Attributes  map[string]string
+	TargetGroup string
+	Scenario    json.RawMessage
 }
 
 // maxCommandBytes bounds the JSON of a command the lab reads, but a
@@ -173,8 +174,9 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 	var raw struct {
 		Type       string                     `json:"type"`
 		Version    *json.Number               `json:"version"`
-		Attributes map[string]json.RawMessage `json:"attributes"`
-		Scenario   json.RawMessage            `json:"scenario"`
+		Attributes  map[string]json.RawMessage `json:"attributes"`
+		TargetGroup json.RawMessage            `json:"targetGroup"`
+		Scenario    json.RawMessage            `json:"scenario"`
 	}
 	if json.Unmarshal(data, &raw) != nil || !strings.HasPrefix(raw.Type, "stickylab:") ||
 		(len(data) > maxCommandBytes && raw.Type != CmdLoadScenario) {
@@ -197,6 +199,11 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 				return c, true, fmt.Errorf("attribute %s: %v", k, err)
 			}
 			c.Attributes[k] = s
+		}
+		if len(raw.TargetGroup) > 0 && string(raw.TargetGroup) != "null" {
+			if json.Unmarshal(raw.TargetGroup, &c.TargetGroup) != nil || c.TargetGroup == "" {
+				return c, true, fmt.Errorf("targetGroup must be the name of a target group, e.g. \"green\", not %s", raw.TargetGroup)
+			}
 		}
 	case CmdLoadScenario:
 		if len(raw.Scenario) == 0 || raw.Scenario[0] != '{' {
@@ -227,6 +234,33 @@ func attributeText(v json.RawMessage) (string, error) {
 		return n.String(), nil
 	}
 	return "", fmt.Errorf("give a string, not %s", v)
+}
+
+// commandGroup returns the target group a set-attributes command names
+// (name "": the first) and its name in the journal ("" for the first), or
+// why the lab has no such target group.
+func commandGroup(lb *engine.LoadBalancer, name string) (*engine.TargetGroup, string, error) {
+	if name == "" {
+		return lb.TargetGroup, "", nil
+	}
+	if lb.Type == engine.ClassicLoadBalancer {
+		return nil, "", fmt.Errorf("there is no target group %q: a Classic Load Balancer has no target groups; leave targetGroup out", name)
+	}
+	tg := lb.TargetGroupByName(name)
+	if tg == nil {
+		var names []string
+		for _, g := range lb.TargetGroups() {
+			names = append(names, strconv.Quote(g.Name))
+		}
+		if len(names) == 1 {
+			return nil, "", fmt.Errorf("there is no target group %q: this lab's one target group is %s", name, names[0])
+		}
+		return nil, "", fmt.Errorf("there is no target group %q: this lab's target groups are %s", name, strings.Join(names, ", "))
+	}
+	if tg == lb.TargetGroup {
+		return tg, "", nil
+	}
+	return tg, tg.Name, nil
 }
 
 // withAttributes returns a with the attributes set, in key order, and

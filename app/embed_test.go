@@ -102,6 +102,9 @@ func TestParseCommand(t *testing.T) {
 		{`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":true}}`, true, "", CmdSetAttributes, "true"},
 		{`{"type":"stickylab:set-attributes","attributes":{"stickiness.enabled":{}}}`, true, "give a string", CmdSetAttributes, ""},
 		{`{"type":"stickylab:set-attributes"}`, true, "needs attributes", CmdSetAttributes, ""},
+		{`{"type":"stickylab:set-attributes","targetGroup":"green","attributes":{"stickiness.enabled":"true"}}`, true, "", CmdSetAttributes, "true"},
+		{`{"type":"stickylab:set-attributes","targetGroup":2,"attributes":{"stickiness.enabled":"true"}}`, true, `targetGroup must be the name of a target group, e.g. "green", not 2`, CmdSetAttributes, ""},
+		{`{"type":"stickylab:set-attributes","targetGroup":"","attributes":{"stickiness.enabled":"true"}}`, true, "targetGroup must be the name", CmdSetAttributes, ""},
 		{`{"type":"stickylab:load-everything"}`, true, "unknown command", "stickylab:load-everything", ""},
 		{`{"type":"stickylab:request","target":"Instance 1"}`, false, "", "", ""},
 		{`{"type":"stickylab:lesson-step"}`, false, "", "", ""},
@@ -214,5 +217,55 @@ func TestLabEmbedded(t *testing.T) {
 	lt.do(func(l *Lab) { reply = l.command([]byte(`{"type":"hello"}`)) })
 	if reply != nil || lt.lab.m.requests != 1 {
 		t.Errorf("a foreign message: reply %v, %d requests", reply, lt.lab.m.requests)
+	}
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","targetGroup":"green","attributes":{"stickiness.enabled":"true"}}`))
+	})
+	if reply == nil || reply.Message != `there is no target group "green": this lab's one target group is "my-target-group"` {
+		t.Errorf("a target group this lab has not: reply %+v", reply)
+	}
+}
+
+// TestSetAttributesOfATargetGroup checks set-attributes' targetGroup: the
+// group named is changed, journaled under its name and shown in the form;
+// the first by default; a name the rule does not forward to is refused.
+func TestSetAttributesOfATargetGroup(t *testing.T) {
+	lt := mountLab(t, "embed=1&parent=https://course.example&weights=50,50&group_stickiness=60", nil)
+	var reply *ErrorMessage
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","targetGroup":"green","attributes":{"slow_start.duration_seconds":"60"}}`))
+	})
+	lb := lt.lab.m.lb
+	if reply != nil || lb.TargetGroupByName("green").Attributes().SlowStart != time.Minute || lb.TargetGroup.Attributes().SlowStart != 0 {
+		t.Fatalf("set-attributes on green: reply %+v, green %s, blue %s", reply, lb.TargetGroupByName("green").Attributes().SlowStart, lb.TargetGroup.Attributes().SlowStart)
+	}
+	if as := lt.lab.m.journal.Actions; as[len(as)-1].Name != "green" {
+		t.Errorf("journaled as %+v, want green's", as[len(as)-1])
+	}
+	if v := lt.tree().mustTestID(t, "slow-start-duration").attrs["value"]; v != "60" {
+		t.Errorf("the form shows slow start %q, want green's 60", v)
+	}
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","attributes":{"deregistration_delay.timeout_seconds":"10"}}`))
+	})
+	if reply != nil || lb.TargetGroup.Attributes().DeregistrationDelay != 10*time.Second || lb.TargetGroupByName("green").Attributes().DeregistrationDelay == 10*time.Second {
+		t.Errorf("set-attributes without targetGroup: reply %+v, want the first target group changed", reply)
+	}
+	n := len(lt.lab.m.journal.Actions)
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","targetGroup":"red","attributes":{"deregistration_delay.timeout_seconds":"20"}}`))
+	})
+	if reply == nil || reply.Type != MsgError || reply.Message != `there is no target group "red": this lab's target groups are "blue", "green"` {
+		t.Errorf("a bad target group: reply %+v", reply)
+	}
+	if len(lt.lab.m.journal.Actions) != n {
+		t.Error("a refused set-attributes was journaled")
+	}
+	classic := mountLab(t, "embed=1&parent=https://course.example&lb=classic", nil)
+	classic.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:set-attributes","targetGroup":"blue","attributes":{"deregistration_delay.timeout_seconds":"20"}}`))
+	})
+	if reply == nil || !strings.Contains(reply.Message, "a Classic Load Balancer has no target groups") {
+		t.Errorf("a target group on a Classic Load Balancer: reply %+v", reply)
 	}
 }

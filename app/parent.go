@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
 // The Lab's messages with the course page that embeds it (embed.go holds
@@ -104,9 +106,15 @@ func (l *Lab) command(data []byte) *ErrorMessage {
 			l.refresh()
 		case CmdSetAttributes:
 			l.m.sync()
-			var a = l.m.lb.TargetGroup.Attributes()
-			if a, err = withAttributes(a, c.Attributes); err == nil {
-				err = l.saveAttributes(a)
+			tg, name, gerr := commandGroup(l.m.lb, c.TargetGroup)
+			if err = gerr; err == nil {
+				var a engine.Attributes
+				if a, err = withAttributes(tg.Attributes(), c.Attributes); err == nil {
+					_, err = l.m.do(Action{Do: DoSaveAttributes, Name: name, Attributes: attributeValues(a)})
+				}
+				if err == nil && weighted(l.m.lb) {
+					l.grp = tg.Name // the form shows the target group just set
+				}
 			}
 			l.attributesSaved(err)
 		case CmdLoadScenario:
