@@ -63,12 +63,9 @@ func defaultName(t LoadBalancerType) (string, bool) {
 // ErrLoadBalancerType is returned for a Config.Type the lab does not know.
 var ErrLoadBalancerType = fmt.Errorf("load balancer type must be one of %s", strings.Join(names(LoadBalancerTypes), ", "))
 
-// Defaults of a Classic Load Balancer's health check (ConfigureHealthCheck
-// in the console) and of a Network Load Balancer's TCP health check.
-const (
-	ClassicHealthyThreshold   = 10
-	NetworkHealthCheckTimeout = 10 * time.Second
-)
+// NetworkHealthCheckTimeout is a Network Load Balancer's TCP health check
+// timeout (a Classic one's health check: classic_health.go).
+const NetworkHealthCheckTimeout = 10 * time.Second
 
 // DefaultAttributesFor returns the settings a new load balancer of type t
 // starts with: its target group's attributes, or for Classic its instances'
@@ -78,7 +75,7 @@ func DefaultAttributesFor(t LoadBalancerType) Attributes {
 	switch t {
 	case ClassicLoadBalancer:
 		a.Algorithm = LeastOutstandingRequests
-		a.HealthyThresholdCount = ClassicHealthyThreshold
+		a.classicHealthDefaults()
 	case NetworkLoadBalancer:
 		a.StickinessType = SourceIP
 		a.HealthCheckTimeout = NetworkHealthCheckTimeout
@@ -104,6 +101,9 @@ func (a Attributes) ValidateFor(t LoadBalancerType) error {
 	case ClassicLoadBalancer:
 		if a.StickinessEnabled || a.Algorithm != LeastOutstandingRequests {
 			return &ValidationError{Key: KeyStickinessEnabled, Message: MessageClassicNoTargetGroup}
+		}
+		if err := a.validateClassicHealthCheck(); err != nil {
+			return err // the ELB API's ranges before the ALB's
 		}
 	case NetworkLoadBalancer:
 		if a.StickinessType != SourceIP {

@@ -34,6 +34,11 @@ func TestLoadBalancerTypes(t *testing.T) {
 	if tg := clb.TargetGroup; tg.Name != "" || tg.ARN != "" || tg.Attributes().Algorithm != LeastOutstandingRequests || tg.Attributes().HealthyThresholdCount != ClassicHealthyThreshold {
 		t.Errorf("Classic: instances named %q %q, %+v", tg.Name, tg.ARN, tg.Attributes())
 	}
+	for _, s := range ClassicHealthCheckSpecs() {
+		if got := clb.TargetGroup.Attributes().Value(s.Key); got != s.Default {
+			t.Errorf("Classic: %s (%s) is %s, want the console's default %s", s.Label, s.Key, got, s.Default)
+		}
+	}
 	nlb := newTyped(t, Config{Type: NetworkLoadBalancer})
 	if nlb.Listener.Protocol != "TCP" || nlb.TargetGroup.Attributes().StickinessType != SourceIP {
 		t.Errorf("Network: listener %s, %+v", nlb.Listener.Protocol, nlb.TargetGroup.Attributes())
@@ -62,6 +67,17 @@ func TestValidateFor(t *testing.T) {
 		{ClassicLoadBalancer, []string{KeyDeregistrationDelay, "60"}, ""},
 		{ClassicLoadBalancer, []string{KeyStickinessEnabled, "true"}, MessageClassicNoTargetGroup},
 		{ClassicLoadBalancer, []string{KeyAlgorithm, "round_robin"}, MessageClassicNoTargetGroup},
+		// The Classic health check: the ELB API's ranges, in the console's words.
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "300", KeyHealthCheckTimeout, "60", KeyUnhealthyThresholdCount, "10", KeyHealthyThresholdCount, "2"}, ""},
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "5", KeyHealthCheckTimeout, "2"}, ""},
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "300", KeyHealthCheckTimeout, "61"}, "Response Timeout must be between 2 and 60 seconds"},
+		{ApplicationLoadBalancer, []string{KeyHealthCheckInterval, "300", KeyHealthCheckTimeout, "61"}, ""}, // an ALB's timeout goes to 120 s
+		{ClassicLoadBalancer, []string{KeyHealthCheckTimeout, "1"}, "Response Timeout must be between 2 and 60 seconds"},
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "10", KeyHealthCheckTimeout, "10"}, MessageClassicTimeout},
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "4", KeyHealthCheckTimeout, "2"}, "Health Check Interval must be between 5 and 300 seconds"},
+		{ClassicLoadBalancer, []string{KeyHealthCheckInterval, "301"}, "Health Check Interval must be between 5 and 300 seconds"},
+		{ClassicLoadBalancer, []string{KeyUnhealthyThresholdCount, "1"}, "Unhealthy Threshold must be between 2 and 10"},
+		{ClassicLoadBalancer, []string{KeyHealthyThresholdCount, "11"}, "Healthy Threshold must be between 2 and 10"},
 		{ApplicationLoadBalancer, []string{KeyStickinessType, "source_ip"}, "not supported for target groups with the HTTP protocol"},
 	} {
 		a := DefaultAttributesFor(tt.typ)
