@@ -172,8 +172,8 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 		return c, false, nil
 	}
 	var raw struct {
-		Type       string                     `json:"type"`
-		Version    *json.Number               `json:"version"`
+		Type        string                     `json:"type"`
+		Version     *json.Number               `json:"version"`
 		Attributes  map[string]json.RawMessage `json:"attributes"`
 		TargetGroup json.RawMessage            `json:"targetGroup"`
 		Scenario    json.RawMessage            `json:"scenario"`

@@ -201,6 +201,7 @@ func (l *Lab) tabGrid() app.UI {
 		app.Div().Class("col").Body(
 			l.rulePanel(),
 			l.settingsPanel(),
+			l.healthCheckPanel(),
 			l.targetsPanel(),
 			app.Section().Class("panel", "store").Aria("label", "Session store").Body(
 				app.H2().Text("Session store"),

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -46,6 +47,27 @@ func (l *Lab) settingsPanel() app.UI {
 		return &ListenerStickinessForm{IPolicy: lb.ListenerStickiness(), IOnSave: l.editStickiness, IOnSaved: l.listenerSaved}
 	}
 	return l.attributesForm() // labgroups.go: the target group picked
+}
+
+// healthCheckPanel is a Classic Load Balancer's Health check tab, nil for
+// the other types (their health checks are a target group's).
+func (l *Lab) healthCheckPanel() app.UI {
+	lb := l.m.lb
+	if lb.Type != engine.ClassicLoadBalancer {
+		return nil
+	}
+	return &HealthCheckForm{IAttributes: lb.TargetGroup.Attributes(), IOnSave: l.saveAttributes, IOnSaved: l.healthCheckSaved}
+}
+
+// healthCheckSaved announces how a Save of the health check ended.
+func (l *Lab) healthCheckSaved(err error) {
+	if err != nil {
+		l.announce("Health check not saved: " + err.Error())
+		return
+	}
+	a := l.m.lb.TargetGroup.Attributes()
+	l.announce(fmt.Sprintf("Health check saved: every %s, OutOfService after %d failed checks, InService after %d passed.",
+		durationWords(a.HealthCheckInterval), a.UnhealthyThresholdCount, a.HealthyThresholdCount))
 }
 
 // browserPane is the learner's browser, with New connection on a Network

@@ -97,6 +97,7 @@ func (l *Lab) trafficView() app.UI {
 			l.targetsPanel(),
 			l.rulePanel(),
 			l.settingsPanel(),
+			l.healthCheckPanel(),
 			l.browserPane(),
 		),
 	)

@@ -53,8 +53,15 @@ func ClassicHealthCheckSpecs() []AttributeSpec {
 }
 
 // validateClassicHealthCheck reports the first health check field outside
-// the ELB API's range, or the timeout not less than the interval.
+// the ELB API's range, then the timeout not less than the interval.
 func (a Attributes) validateClassicHealthCheck() error {
+	for i := range classicHealthSpecs { // each range, then the rule
+		s := classicHealthSpecs[i]
+		s.rule = nil
+		if err := s.check(a); err != nil {
+			return err
+		}
+	}
 	for i := range classicHealthSpecs {
 		if err := classicHealthSpecs[i].check(a); err != nil {
 			return err
