@@ -1,6 +1,8 @@
 package app
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +151,60 @@ func TestLaunchButtonPerGroup(t *testing.T) {
 	tree = renderTree(t, &TargetsPanel{ITargets: viewTargets(one.lb), IOnLaunch: func(string) {}})
 	if tree.byTestID("launch-instance") == nil || len(tree.find(func(n *htmlNode) bool { v, _ := n.attr("data-testid"); return strings.HasPrefix(v, "launch-instance-") })) != 0 {
 		t.Error("one target group: want the one launch-instance button")
+	}
+}
+
+// TestChartGroupShares checks the chart's share of requests per target
+// group: a line per group from 0 to 100%, a shift from blue to green
+// visible in it, no point where no request came, and the legend's text.
+func TestChartGroupShares(t *testing.T) {
+	base := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	var samples []engine.Sample
+	for i := 0; i < 300; i++ {
+		s := engine.Sample{Time: base.Add(time.Duration(i) * time.Second)}
+		switch {
+		case i < 100: // 80/20
+			s.Targets[0].Requests, s.Targets[1].Requests, s.Targets[2].Requests = 8, 2, 0
+		case i < 200: // nothing at all
+		default: // shifted to green
+			s.Targets[1].Requests, s.Targets[2].Requests = 4, 6
+		}
+		samples = append(samples, s)
+	}
+	names := []string{"Instance 1 · blue", "Instance 2 · green", "Instance 3 · green"}
+	d := buildChart(samples, names, []string{"blue", "green", "green"}, 300, nil)
+	if len(d.groups) != 2 || d.groups[0].name != "blue" || d.groups[1].name != "green" {
+		t.Fatalf("groups %+v", d.groups)
+	}
+	blue, green := d.groups[0], d.groups[1]
+	if blue.share != 0 || green.share != 100 || green.rps != 10 || blue.color == green.color {
+		t.Errorf("latest: blue %v%%, green %v%% at %v req/s", blue.share, green.share, green.rps)
+	}
+	ys := func(g groupLoad) []float64 {
+		var out []float64
+		for _, p := range strings.Fields(g.points) {
+			_, y, _ := strings.Cut(p, ",")
+			v, _ := strconv.ParseFloat(y, 64)
+			out = append(out, v)
+		}
+		return out
+	}
+	by, gy := ys(blue), ys(green)
+	if len(by) != 100 || len(gy) != 100 { // 150 bins of 2 s, 50 of them without a request
+		t.Fatalf("%d and %d points, want 100 each", len(by), len(gy))
+	}
+	at := func(share float64) float64 { return shareBottom - (shareBottom-shareTop)*share/100 }
+	if by[0] != math.Round(at(80)*10)/10 || gy[0] != math.Round(at(20)*10)/10 || by[99] != at(0) || gy[99] != at(100) {
+		t.Errorf("blue %v → %v, green %v → %v; want 80%% → 0%% and 20%% → 100%%", by[0], by[99], gy[0], gy[99])
+	}
+	if d.height() != chartH+shareHeight {
+		t.Errorf("height %v", d.height())
+	}
+	legend := renderTree(t, groupLegend(d.groups))
+	if got := legend.mustTestID(t, "group-load-green").Text(); got != "Target group green 100% of requests · 10 req/s" {
+		t.Errorf("green's legend %q", got)
+	}
+	if one := buildChart(samples, names, nil, 300, nil); one.groups != nil || one.height() != chartH || groupLegend(one.groups) != nil {
+		t.Error("one target group: a share panel")
 	}
 }

@@ -74,10 +74,19 @@ type chartData struct {
 	groups               []groupLoad // behind a weighted rule (chartgroups.go)
 }
 
+// height is the chart's height: the share panel adds to it.
+func (d *chartData) height() float64 {
+	if len(d.groups) > 0 {
+		return chartH + shareHeight
+	}
+	return chartH
+}
+
 // buildChart bins samples (one per simulated second, oldest first) into at
 // most maxBins bins over the last window seconds. names are the instances
-// by number - 1.
-func buildChart(samples []engine.Sample, names []string, window int, markers []marker) chartData {
+// by number - 1, groups their target groups behind a weighted rule (nil
+// with one).
+func buildChart(samples []engine.Sample, names, groups []string, window int, markers []marker) chartData {
 	d := chartData{window: window}
 	d.binSec = (window + maxBins - 1) / maxBins
 	d.bins = window / d.binSec
@@ -163,6 +172,7 @@ func buildChart(samples []engine.Sample, names []string, window int, markers []m
 		}
 		d.series = append(d.series, s)
 	}
+	d.groups = groupShares(rps, counts, groups, x) // chartgroups.go
 	lane := func(v []int64, y float64) (string, int64) {
 		buf = buf[:0]
 		var total int64
@@ -263,8 +273,7 @@ func (c *LoadChart) poll(p *player) bool {
 	c.key, c.at, c.showing = k, now, true
 	c.samples = p.lb.History(c.samples[:0], c.window)
 	names, groups := chartNames(p.lb) // chartgroups.go
-	c.d = buildChart(c.samples, names, c.window, p.rec.markers)
-	c.d.groups = groupLoads(c.d.series, groups)
+	c.d = buildChart(c.samples, names, groups, c.window, p.rec.markers)
 	return true
 }
 
@@ -332,9 +341,10 @@ func (c *LoadChart) Render() app.UI {
 		svgText(chartLeft-6, laneTop+2*laneHeight-1, "end", false, "moved").Attr("font-size", "8"),
 		svgElem("path").DataSet("testid", "lost-marks").DataSet("total", d.lost).Attr("fill", "#cf222e").Attr("d", d.lostPath),
 		svgElem("path").DataSet("testid", "moved-marks").DataSet("total", d.moved).Attr("fill", "#d97706").Attr("d", d.movedPath),
-		svgText(chartLeft, chartH-6, "", false, t0.Format("15:04:05")),
-		svgText(chartRight, chartH-6, "end", false, t1.Format("15:04:05")),
+		svgText(chartLeft, d.height()-6, "", false, t0.Format("15:04:05")),
+		svgText(chartRight, d.height()-6, "end", false, t1.Format("15:04:05")),
 	)
+	elems = append(elems, groupShareElems(d.groups)...)
 	for i := range d.series {
 		s := &d.series[i]
 		n := strconv.Itoa(s.number)
@@ -368,8 +378,10 @@ func (c *LoadChart) Render() app.UI {
 			),
 		),
 		svgElem("svg").DataSet("testid", "load-chart").Attr("font-family", "system-ui, sans-serif").DataSet("samples", d.samples).DataSet("bin-seconds", d.binSec).
-			Attr("viewBox", "0 0 "+num(chartW)+" "+num(chartH)).Attr("role", "img").
-			Attr("aria-label", "Requests per second and active sessions of each instance over the last "+time.Duration(d.window*int(time.Second)).String()).
+			Attr("viewBox", "0 0 "+num(chartW)+" "+num(d.height())).Attr("role", "img").
+			Attr("aria-label", "Requests per second and active sessions of each instance"+
+				map[bool]string{true: ", and each target group's share of the requests,", false: ""}[len(d.groups) > 0]+
+				" over the last "+time.Duration(d.window*int(time.Second)).String()).
 			Body(elems...),
 		app.Ul().Class("legend").Body(
 			app.Range(d.series).Slice(func(i int) app.UI {
@@ -387,7 +399,7 @@ func (c *LoadChart) Render() app.UI {
 				)
 			}),
 		),
-		groupLoadLine(d.groups),
+		groupLegend(d.groups),
 	)
 }
 

@@ -520,7 +520,7 @@ func TestBuildChart(t *testing.T) {
 	}
 	mk := []marker{{time: base.Add(350 * time.Second), kind: "unhealthy", target: "Instance 2"}, {time: base.Add(10 * time.Second), kind: "stopped", target: "Instance 2"},
 		{time: base.Add(400*time.Second + 500*time.Millisecond), kind: "stopped", target: "Instance 1"}, {time: base.Add(410 * time.Second), kind: "started", target: "Instance 1"}}
-	d := buildChart(samples, []string{"Instance 1", "Instance 2"}, 300, mk)
+	d := buildChart(samples, []string{"Instance 1", "Instance 2"}, nil, 300, mk)
 	if d.binSec != 2 || d.bins != 150 || d.samples != 300 || d.t0 != base.Unix()+100 {
 		t.Fatalf("bins: %d × %d s from %d, %d samples", d.bins, d.binSec, d.t0-base.Unix(), d.samples)
 	}
@@ -542,7 +542,7 @@ func TestBuildChart(t *testing.T) {
 	if x := d.markers[1].x; x != chartRight {
 		t.Errorf("the marker of the second being filled at x=%v, want the right edge %v", x, float64(chartRight))
 	}
-	if e := buildChart(nil, []string{"Instance 1"}, 3600, nil); e.binSec != 24 || e.bins != 150 || len(e.series) != 0 {
+	if e := buildChart(nil, []string{"Instance 1"}, nil, 3600, nil); e.binSec != 24 || e.bins != 150 || len(e.series) != 0 {
 		t.Errorf("empty chart %+v", e)
 	}
 	for v, want := range map[float64]float64{0: 1, 0.5: 1, 3: 5, 10: 10, 11: 20, 480: 500, 501: 1000} {

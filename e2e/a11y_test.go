@@ -298,6 +298,15 @@ func TestAxeTypes(t *testing.T) {
 	p.waitAnnounced(func(s string) bool {
 		return strings.Contains(s, "Stickiness saved: the listener uses AppCookieStickinessPolicy, cookie name SESSIONID")
 	})
+	p.typeInto("hc-healthy", "11")
+	p.Click("save-health-check")
+	p.WaitText("health-check-error", NonEmpty)
+	p.axe("a Classic lab's Health check showing an error")
+	Eval[bool](p, `(document.activeElement && document.activeElement.blur(), true)`)
+	p.tabTo("hc-healthy")
+	p.do("typing a healthy threshold", chromedp.SendKeys(ByTestID("hc-healthy"), kb.Backspace+kb.Backspace+"3"))
+	p.key(kb.Enter)
+	p.waitAnnounced(func(s string) bool { return strings.Contains(s, "InService after 3 passed") })
 	p.checkClean()
 
 	n := NewPage(t)

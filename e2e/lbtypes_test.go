@@ -92,6 +92,49 @@ func TestClassicCookies(t *testing.T) {
 	p.Screenshot("classic")
 }
 
+// TestClassicHealthCheck: the Health check panel's defaults, the engine's
+// messages for a value outside the ELB API's ranges, a faster check that
+// takes a failing instance OutOfService, and a reload that replays it.
+func TestClassicHealthCheck(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=classic&stickiness=lb_cookie")
+	p.WaitText("hc-ping-target", has(engine.ClassicPingTarget))
+	for id, want := range map[string]string{"hc-timeout": "5", "hc-interval": "30", "hc-unhealthy": "2", "hc-healthy": "10"} {
+		if got := prop[string](p, id, "value"); got != want {
+			t.Errorf("%s shows %q, want the console's default %s", id, got, want)
+		}
+	}
+	p.typeInto("hc-timeout", "61")
+	p.Click("save-health-check")
+	if got := p.WaitText("health-check-error", NonEmpty); got != "Response Timeout must be between 2 and 60 seconds" {
+		t.Errorf("error %q", got)
+	}
+	if got := p.trAttr("hc-timeout", "aria-invalid"); got != "true" {
+		t.Errorf("hc-timeout aria-invalid=%q", got)
+	}
+	p.typeInto("hc-timeout", "30")
+	p.Click("save-health-check")
+	p.WaitText("health-check-error", has(engine.MessageClassicTimeout))
+	p.typeInto("hc-timeout", "2")
+	p.typeInto("hc-interval", "5")
+	p.Click("save-health-check")
+	p.WaitTestID("health-check-saved")
+	p.waitAnnounced(has("Health check saved: every 5 seconds, OutOfService after 2 failed checks"))
+	p.Screenshot("classic-health-check")
+	p.Click("fail-checks-2")
+	p.Click("ff-1m0s")
+	p.WaitText("instance-2-state", has("OutOfService"))
+	p.Reload()
+	p.WaitReady()
+	if got := prop[string](p, "hc-interval", "value"); got != "5" {
+		t.Errorf("after a reload the interval shows %q, want 5", got)
+	}
+	if got := p.Text("instance-2-state"); got != "OutOfService" {
+		t.Errorf("after a reload Instance 2 is %q", got)
+	}
+	p.checkClean()
+}
+
 // TestNetworkConnections: no cookie of the load balancer, refreshes stay
 // on the connection's target, New connection opens another one from a new
 // port that the flow hash places anew, and a reload replays it.

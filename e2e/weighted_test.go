@@ -95,6 +95,21 @@ func TestWeightedRefusals(t *testing.T) {
 	p.WaitText("attributes-error", has("You must enable group stickiness before enabling target stickiness"))
 	p.Click("edit-group-green")
 	p.WaitText("attributes-group", has("page of green."))
+	// A launch into green: the new instance is green's, and stays so after a reload.
+	inGreen := func() int {
+		return Eval[int](p, `document.querySelectorAll('[data-testid="targets-green"] [data-testid$="-state"]').length`)
+	}
+	before := inGreen()
+	if p.exists("launch-instance") {
+		t.Error("a launch button of no target group behind a weighted rule")
+	}
+	p.Click("launch-instance-green")
+	p.trWait("the instance launched into green", func() bool { return inGreen() == before+1 })
+	p.Reload()
+	p.WaitReady()
+	if got := inGreen(); got != before+1 {
+		t.Errorf("after a reload green has %d instances, want %d", got, before+1)
+	}
 	p.checkClean()
 
 	u := NewPage(t)
@@ -114,8 +129,9 @@ func TestBlueGreenLesson(t *testing.T) {
 	p.trWaitText("preset-title", has("Blue/green"))
 	p.Click("refresh")
 	p.trWait("the browser on blue", func() bool { return p.servedGroup() == "blue" })
-	if got := p.trWaitText("group-load-green", NonEmpty); !strings.HasPrefix(got, "· green 0") {
-		t.Errorf("green's load before the shift: %q", got)
+	p.trWait("the groups' shares on the chart", func() bool { return strings.Contains(p.trText("group-load-green"), "% of requests") })
+	if got := p.trText("group-load-green"); !strings.HasPrefix(got, "Target group green 0% of requests") || p.trNum("series-group-green", "data-last") != 0 {
+		t.Errorf("green's share before the shift: %q, its line at %v%%", got, p.trNum("series-group-green", "data-last"))
 	}
 	// Keep refreshing (each renews the group cookie) until the shift.
 	p.Click("speed-10")
@@ -136,6 +152,9 @@ func TestBlueGreenLesson(t *testing.T) {
 	p.trWait("green takes the load", func() bool {
 		return p.trNum("group-load-green", "data-last") > 2*p.trNum("group-load-blue", "data-last")
 	})
+	if blue, green := p.trNum("series-group-blue", "data-last"), p.trNum("series-group-green", "data-last"); green < 60 || blue+green < 99 || blue+green > 101 {
+		t.Errorf("the share lines after the shift: blue %v%%, green %v%%", blue, green)
+	}
 	p.Click("refresh")
 	p.trWait("the browser on green", func() bool { return p.servedGroup() == "green" })
 	if !strings.Contains(p.trText("served-group"), "group cookie expired") {
