@@ -13,7 +13,7 @@ import (
 const (
 	shareTop    = chartH + 14
 	shareBottom = chartH + 80
-	shareHeight = 96.0
+	shareHeight = 108.0
 )
 
 // groupColors colour the target groups in order: blue, green, then more

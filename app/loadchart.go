@@ -355,12 +355,16 @@ func (c *LoadChart) Render() app.UI {
 				DataSet("testid", "series-sessions-"+n).DataSet("last", num(s.lastSessions)),
 		)
 	}
+	markerBottom := laneTop + 2*laneHeight
+	if len(d.groups) > 0 {
+		markerBottom = shareBottom // a shift of the weights shows across the shares
+	}
 	for i, mk := range d.markers {
 		label := shortName(mk.target) + " " + mk.kind
 		color := markerColor(mk.kind)
 		elems = append(elems, svgElem("g").DataSet("testid", "chart-marker").DataSet("kind", mk.kind).DataSet("target", mk.target).Body(
 			svgElem("title").Text(mk.time.Format("15:04:05")+": "+mk.target+" "+mk.kind),
-			svgLine(mk.x, mk.x, rpsTop, laneTop+2*laneHeight, color).Attr("stroke-dasharray", "3 3"),
+			svgLine(mk.x, mk.x, rpsTop, markerBottom, color).Attr("stroke-dasharray", "3 3"),
 			markerLabel(mk.x, rpsTop+10+float64(i%4)*10, label).Attr("fill", color),
 		))
 	}

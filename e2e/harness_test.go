@@ -296,6 +296,19 @@ func (p *Page) Screenshot(name string) string {
 	return file
 }
 
+// readmeShot saves a 1280×h window as readme-NAME.png, scrolled to the
+// top or to the element of the CSS selector at (optional): the README's
+// screenshots (docs/screenshot-NAME.png) are copied from these.
+func (p *Page) readmeShot(name string, h int64, at ...string) {
+	p.T.Helper()
+	p.setViewport(1280, h)
+	Eval[bool](p, `(scrollTo(0, 0), true)`)
+	if len(at) > 0 {
+		Eval[bool](p, fmt.Sprintf(`(document.querySelector(%q).scrollIntoView({block: "start"}), scrollBy(0, -12), true)`, at[0]))
+	}
+	p.T.Logf("screenshot: %s", p.saveScreenshot("readme-"+name, run(p, "taking a screenshot of the window", chromedp.CaptureScreenshot())))
+}
+
 // saveScreenshot writes png as NAME.png in $E2E_SCREENSHOTS, or
 // e2e/screenshots, and returns its path.
 func (p *Page) saveScreenshot(name string, png []byte) string {

@@ -133,6 +133,7 @@ func TestClassicHealthCheck(t *testing.T) {
 		t.Errorf("after a reload Instance 2 is %q", got)
 	}
 	p.checkClean()
+	p.readmeShot("classic", 1700, `[data-testid="lb-type"]`)
 }
 
 // TestNetworkConnections: no cookie of the load balancer, refreshes stay
@@ -183,6 +184,7 @@ func TestNetworkConnections(t *testing.T) {
 	}
 	p.checkClean()
 	p.Screenshot("network")
+	p.readmeShot("network", 1500, `[data-testid="lb-type"]`)
 }
 
 // TestNetworkNATCrowd: in the traffic lab of a Network Load Balancer with

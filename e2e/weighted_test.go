@@ -164,6 +164,9 @@ func TestBlueGreenLesson(t *testing.T) {
 		t.Errorf("legend-1 %q, want the group named", got)
 	}
 	p.Screenshot("blue-green-lesson")
+	p.choose("chart-window", "900") // the shift, the crossing and after
+	p.trWait("the 15 min window", func() bool { return p.trNum("load-chart", "data-bin-seconds") == 6 })
+	p.readmeShot("blue-green", 1200, ".chart")
 	p.trClean()
 }
 
