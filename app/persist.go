@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -93,7 +92,7 @@ func (l *Lab) save() {
 	if st == nil || l.saved.hold != holdHeld || l.m == nil {
 		return
 	}
-	raw, err := json.Marshal(l.m.world(l.saved.params, l.m.player.now()))
+	raw, err := marshalWorld(l.m.world(l.saved.params, l.m.player.now()))
 	if err == nil {
 		err = st.Save(l.saved.key, string(raw))
 	}
