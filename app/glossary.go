@@ -2,6 +2,9 @@ package app
 
 import (
 	"fmt"
+	"html"
+	"strings"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -153,21 +156,20 @@ type Glossary struct {
 	app.Compo
 }
 
-// Render draws the glossary.
-func (g *Glossary) Render() app.UI {
-	return app.Section().Class("glossary").ID("glossary").DataSet("testid", "glossary").Aria("label", "Glossary").Body(
-		app.H2().Text("Glossary"),
-		app.Dl().Body(
-			app.Range(glossary).Slice(func(i int) app.UI {
-				t := glossary[i]
-				return app.Div().Class("term").ID("term-"+t.ID).DataSet("testid", "term-"+t.ID).Body(
-					app.Dt().Text(t.Term),
-					app.Dd().Body(
-						app.Text(t.Text+" "),
-						app.A().Href(t.Source).Attr("rel", "noopener").Text(docsTitles[t.Source]),
-					),
-				)
-			}),
-		),
-	)
-}
+// Render draws the glossary: static HTML (glossaryHTML), which the browser
+// parses in one go instead of go-app building its nodes one by one.
+func (g *Glossary) Render() app.UI { return app.Raw(glossaryHTML()) }
+
+// glossaryHTML is the glossary's section, built once.
+var glossaryHTML = sync.OnceValue(func() string {
+	var b strings.Builder
+	b.WriteString(`<section class="glossary" id="glossary" data-testid="glossary" aria-label="Glossary"><h2>Glossary</h2><dl>`)
+	for _, t := range glossary {
+		id := html.EscapeString("term-" + t.ID)
+		b.WriteString(`<div class="term" id="` + id + `" data-testid="` + id + `"><dt>` + html.EscapeString(t.Term) + `</dt><dd>` +
+			html.EscapeString(t.Text+" ") + `<a href="` + html.EscapeString(t.Source) + `" rel="noopener">` +
+			html.EscapeString(docsTitles[t.Source]) + `</a></dd></div>`)
+	}
+	b.WriteString(`</dl></section>`)
+	return b.String()
+})
