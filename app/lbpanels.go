@@ -95,7 +95,8 @@ const noLBCookie = "A Network Load Balancer sets no cookie at all: it forwards T
 // cookiePanel is the browser's cookies with the load balancer's reading.
 func (l *Lab) cookiePanel() app.UI {
 	m := l.m
-	p := &CookiePanel{ICookies: viewCookies(m.lb, m.cookies(), m.sentCookies()), INotice: m.jarNotice(), IOnDelete: l.deleteCookie}
+	all, sent := m.cookieViews()
+	p := &CookiePanel{ICookies: viewCookies(m.lb, all, sent), INotice: m.jarNotice(), IOnDelete: l.deleteCookie}
 	if m.lb.Type == engine.NetworkLoadBalancer {
 		p.INoLBCookie = noLBCookie
 	}

@@ -171,6 +171,22 @@ func (m *model) cookies() []engine.StoredCookie { return m.jar.All(m.lb.Now()) }
 // sentCookies returns the cookies the learner's next request carries.
 func (m *model) sentCookies() []engine.StoredCookie { return m.jar.Cookies(m.lb.Now()) }
 
+// JarViewer is implemented by a jar that gives All and Cookies from one
+// reading, as the browser lab's document.cookie jar does (one read of
+// document.cookie instead of two, each a trip to the browser's cookie store).
+type JarViewer interface {
+	Views(now time.Time) (all, sent []engine.StoredCookie)
+}
+
+// cookieViews returns cookies() and sentCookies(), from one reading of the
+// jar when it can.
+func (m *model) cookieViews() (all, sent []engine.StoredCookie) {
+	if v, ok := m.jar.(JarViewer); ok {
+		return v.Views(m.lb.Now())
+	}
+	return m.cookies(), m.sentCookies()
+}
+
 // jarNotice returns what the jar has to say, or "".
 func (m *model) jarNotice() string {
 	if r, ok := m.jar.(JarReporter); ok {

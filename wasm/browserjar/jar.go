@@ -129,10 +129,50 @@ func (j *Jar) Store(now time.Time, setCookie string) error {
 }
 
 // SetCookies stores each cookie of a response as Store stores its
-// Set-Cookie header, and returns the first error.
+// Set-Cookie header, and returns the first error. It writes them all, then
+// reads document.cookie once to check which stuck (storeAll); those that did
+// not take store's way (partitioned, then memory).
 func (j *Jar) SetCookies(now time.Time, cs []engine.StoredCookie) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	if len(cs) > 1 && j.state.Mode != Memory && distinctNames(cs) {
+		return j.storeAll(now, cs)
+	}
+	return j.storeEach(now, cs)
+}
+
+// storeAll is SetCookies for cookies of distinct names outside memory, with
+// j.mu held: one read of document.cookie checks every write (store reads it
+// after each, a round trip to the browser's cookie store). From the first
+// cookie that did not stick on, it undoes its later writes and goes on as
+// store does, one cookie at a time.
+func (j *Jar) storeAll(now time.Time, cs []engine.StoredCookie) error {
+	for _, c := range cs {
+		if !engine.ValidCookieName(c.Name) || storable(c) != nil || (!c.Expires.IsZero() && !c.Expires.After(now)) {
+			return j.storeEach(now, cs)
+		}
+	}
+	partitioned := j.state.Mode == Partitioned
+	for _, c := range cs {
+		w := j.placed(c)
+		_ = j.doc.SetCookie(assignment(w, j.browserExpiry(now, w), partitioned)) // checked below
+	}
+	held, err := readCookies(j.doc)
+	for i, c := range cs {
+		if err == nil && slices.ContainsFunc(held, func(h engine.StoredCookie) bool { return h.Name == c.Name && h.Value == c.Value }) {
+			j.remember(j.placed(c), partitioned)
+			continue
+		}
+		for _, later := range cs[i+1:] {
+			j.expire(later.Name, j.path, partitioned)
+		}
+		return j.storeEach(now, cs[i:])
+	}
+	return nil
+}
+
+// storeEach stores cs one by one, with j.mu held, and returns the first error.
+func (j *Jar) storeEach(now time.Time, cs []engine.StoredCookie) error {
 	var first error
 	for _, c := range cs {
 		if err := j.store(now, c); err != nil && first == nil {
@@ -140,6 +180,28 @@ func (j *Jar) SetCookies(now time.Time, cs []engine.StoredCookie) error {
 		}
 	}
 	return first
+}
+
+// distinctNames reports whether no two cookies of cs share a name.
+func distinctNames(cs []engine.StoredCookie) bool {
+	for i := range cs {
+		for k := i + 1; k < len(cs); k++ {
+			if cs[i].Name == cs[k].Name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// placed returns c as the jar writes it: its path, and SameSite=None;
+// Secure when partitioned.
+func (j *Jar) placed(c engine.StoredCookie) engine.StoredCookie {
+	c.Path = j.path
+	if j.state.Mode == Partitioned {
+		c.SameSite, c.Secure = "None", true
+	}
+	return c
 }
 
 // store is Store for a parsed cookie, with j.mu held.
@@ -158,11 +220,7 @@ func (j *Jar) store(now time.Time, c engine.StoredCookie) error {
 		j.delete(c.Name)
 		return nil
 	}
-	w := c
-	w.Path = j.path
-	if j.state.Mode == Partitioned {
-		w.SameSite, w.Secure = "None", true
-	}
+	w := j.placed(c)
 	if j.write(now, w, j.state.Mode == Partitioned) {
 		return nil
 	}
@@ -209,6 +267,16 @@ func (j *Jar) All(now time.Time) []engine.StoredCookie {
 		return j.merge(cs)
 	}
 	return j.mem.All(now)
+}
+
+// Views returns All(now) and Cookies(now) from one read of document.cookie.
+func (j *Jar) Views(now time.Time) (all, sent []engine.StoredCookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if cs, ok := j.read(now); ok {
+		return j.merge(cs), engine.ParseCookieHeader(engine.CookieHeader(cs))
+	}
+	return j.mem.All(now), slices.Clone(j.mem.Cookies(now))
 }
 
 // merge returns cs sorted by name, each with the attributes it is known by.
@@ -298,13 +366,24 @@ func (j *Jar) expire(name, path string, partitioned bool) {
 // write writes c (Expires on the simulated clock at now) to document.cookie
 // and reports whether it stuck; if so it remembers c.
 func (j *Jar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool {
-	var expires time.Time
-	if !c.Expires.IsZero() {
-		expires = j.wall().Add(c.Expires.Sub(now))
-	}
-	if err := j.doc.SetCookie(assignment(c, expires, partitioned)); err != nil || !j.holds(c.Name, c.Value) {
+	if err := j.doc.SetCookie(assignment(c, j.browserExpiry(now, c), partitioned)); err != nil || !j.holds(c.Name, c.Value) {
 		return false
 	}
+	j.remember(c, partitioned)
+	return true
+}
+
+// browserExpiry returns c's Expires (on the simulated clock at now) on the
+// browser's clock, zero for a session cookie.
+func (j *Jar) browserExpiry(now time.Time, c engine.StoredCookie) time.Time {
+	if c.Expires.IsZero() {
+		return time.Time{}
+	}
+	return j.wall().Add(c.Expires.Sub(now))
+}
+
+// remember notes that c stuck in document.cookie as written.
+func (j *Jar) remember(c engine.StoredCookie, partitioned bool) {
 	w, ok := j.written[c.Name]
 	if !ok {
 		j.seq++
@@ -312,7 +391,6 @@ func (j *Jar) write(now time.Time, c engine.StoredCookie, partitioned bool) bool
 	}
 	w.cookie, w.partitioned = c, partitioned
 	j.written[c.Name] = w
-	return true
 }
 
 // probe writes and deletes a test cookie under path, plain or partitioned,
