@@ -69,13 +69,12 @@ var articleLessonSteps = [numLessonSteps]lessonStepText{
 type lessonProgress struct {
 	stepProgress
 
-	opened      map[string]bool // instances opened directly
-	spreadTo    map[string]bool // instances reached by non-sticky refreshes
-	spreadLost  bool            // and one of them lost the session
-	stickyOn    bool            // lb_cookie stickiness, as the last look found it
-	held        bool            // a request carried AWSALB
-	stayTarget  string          // the instance of the current run of sticky answers
-	stayRun     int
+	opened      map[string]bool  // instances opened directly
+	spreadTo    map[string]bool  // instances reached by non-sticky refreshes
+	spreadLost  bool             // and one of them lost the session
+	stickyOn    bool             // lb_cookie stickiness, as the last look found it
+	held        bool             // a request carried AWSALB
+	stay        stickyRun        // the current run of sticky answers
 	labDeleted  bool             // the lab's Delete button removed AWSALB or AWSALBCORS since the last request
 	prev        *engine.Exchange // the previous 200 through the load balancer
 	stoppedYour map[string]bool  // instances stopped while they held the learner's session
@@ -165,15 +164,8 @@ func (p *lessonProgress) request(m *model, a *Action, ex *engine.Exchange) {
 		}
 		p.tick(m, stepFindCookie)
 	}
-	if ex.Reason == engine.ReasonSticky && ex.Session == engine.SessionResumed {
-		if ex.TargetName != p.stayTarget {
-			p.stayTarget, p.stayRun = ex.TargetName, 0
-		}
-		if p.stayRun++; p.stayRun >= 3 {
-			p.tick(m, stepStay)
-		}
-	} else {
-		p.stayTarget, p.stayRun = "", 0
+	if p.stay.note(ex, ex.Reason == engine.ReasonSticky) >= 3 {
+		p.tick(m, stepStay)
 	}
 	if ex.Reason == engine.ReasonNewClient && p.held && !p.done[stepDelete-1] {
 		p.afterDelete, p.deletedInLab = ex.TargetName, lab && a.Cookies == nil
@@ -265,3 +257,24 @@ func (p *lessonProgress) questions(instances []string) []lessonQuestion {
 
 // steps returns the steps done and news.
 func (p *lessonProgress) steps() *stepProgress { return &p.stepProgress }
+
+// stickyRun counts a run of sticky answers that resumed the session on one
+// instance: the "refresh and stay" steps.
+type stickyRun struct {
+	target string
+	n      int
+}
+
+// note counts ex into the run when it is sticky (and resumed the session),
+// ends the run otherwise, and returns the run's length.
+func (r *stickyRun) note(ex *engine.Exchange, sticky bool) int {
+	if !sticky || ex.Session != engine.SessionResumed {
+		*r = stickyRun{}
+		return 0
+	}
+	if ex.TargetName != r.target {
+		*r = stickyRun{target: ex.TargetName}
+	}
+	r.n++
+	return r.n
+}

@@ -58,8 +58,7 @@ type classicLesson struct {
 	spreadLost bool
 	policy     engine.ClassicPolicyType // the listener's, as the last look found it
 	held       bool                     // a request carried AWSELB under the duration-based policy
-	stayTarget string
-	stayRun    int
+	stay       stickyRun                // the current run of sticky answers
 
 	last string // the instance of the last 200
 
@@ -108,15 +107,8 @@ func (p *classicLesson) request(m *model, policy engine.ClassicPolicyType, ex *e
 		}
 		p.tick(m, classicFindCookie)
 	}
-	if duration && ex.Reason == engine.ReasonSticky && ex.Session == engine.SessionResumed {
-		if ex.TargetName != p.stayTarget {
-			p.stayTarget, p.stayRun = ex.TargetName, 0
-		}
-		if p.stayRun++; p.stayRun >= 3 {
-			p.tick(m, classicStay)
-		}
-	} else {
-		p.stayTarget, p.stayRun = "", 0
+	if p.stay.note(ex, duration && ex.Reason == engine.ReasonSticky) >= 3 {
+		p.tick(m, classicStay)
 	}
 	if duration && ex.Reason == engine.ReasonNewClient && p.held {
 		if !p.done[classicDelete-1] {
