@@ -269,18 +269,34 @@ func decodeSealed(dst *[sealedBuf]byte, s string) bool {
 	if len(s) != b64Len || s[b64Len-2] != '=' || s[b64Len-1] != '=' {
 		return false
 	}
-	var bad byte
+	var bad uint32
 	for g := range groups {
 		in := s[8*g : 8*g+8]
-		c0, c1, c2, c3 := b64Index[in[0]], b64Index[in[1]], b64Index[in[2]], b64Index[in[3]]
-		c4, c5, c6, c7 := b64Index[in[4]], b64Index[in[5]], b64Index[in[6]], b64Index[in[7]]
-		bad |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7
-		v := uint64(c0)<<58 | uint64(c1)<<52 | uint64(c2)<<46 | uint64(c3)<<40 |
-			uint64(c4)<<34 | uint64(c5)<<28 | uint64(c6)<<22 | uint64(c7)<<16
-		binary.BigEndian.PutUint64(dst[6*g:], v)
+		a := b64Quantum[0][in[0]] | b64Quantum[1][in[1]] | b64Quantum[2][in[2]] | b64Quantum[3][in[3]]
+		b := b64Quantum[0][in[4]] | b64Quantum[1][in[5]] | b64Quantum[2][in[6]] | b64Quantum[3][in[7]]
+		bad |= a | b
+		binary.BigEndian.PutUint64(dst[6*g:], uint64(a)<<40|uint64(b&0xFFFFFF)<<16)
 	}
 	a, b := b64Index[s[8*groups]], b64Index[s[8*groups+1]]
-	bad |= a | b
 	dst[6*groups] = a<<2 | b>>4
-	return bad&0xC0 == 0 && b&0x0F == 0
+	return bad&b64Bad == 0 && (a|b)&0xC0 == 0 && b&0x0F == 0
 }
+
+// b64Quantum[k][c] is character c's 6 bits in position k of four characters
+// (a 24-bit quantum, first character highest), or b64Bad for a byte outside
+// the alphabet: four lookups and three ORs decode three bytes.
+var b64Quantum = func() (t [4][256]uint32) {
+	for k := range t {
+		for c := range t[k] {
+			if v := b64Index[c]; v == 0xFF {
+				t[k][c] = b64Bad
+			} else {
+				t[k][c] = uint32(v) << (18 - 6*k)
+			}
+		}
+	}
+	return t
+}()
+
+// b64Bad marks a byte outside the base64 alphabet in b64Quantum.
+const b64Bad = 1 << 31
