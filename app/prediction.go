@@ -45,14 +45,10 @@ var presetPredictions = []presetPrediction{
 		Question: "At 1 min two new instances launch. Will they get a fair share of the requests (at least 80% of the average instance's) within 10 minutes?",
 		Choices:  []string{"Yes: the load balancer spreads the load over five instances", "No: the crowd's cookies keep it on the first three"},
 		measure: func(s []engine.Sample) (int, string) {
-			last := s[max(0, len(s)-60):]
-			var per [engine.MaxInstances]int64
+			per := targetRequests(s[max(0, len(s)-60):])
 			var sum int64
-			for _, x := range last {
-				for i, ts := range x.Targets {
-					per[i] += int64(ts.Requests)
-					sum += int64(ts.Requests)
-				}
+			for _, n := range per {
+				sum += n
 			}
 			mean := float64(sum) / 5
 			worst := min(per[3], per[4])
@@ -77,14 +73,8 @@ var presetPredictions = []presetPrediction{
 		Question: "Half of the 300 users work behind one NAT gateway. With source IP stickiness, how will the second minute's requests spread over the three targets?",
 		Choices:  []string{"Evenly: about a third each", "Unevenly: one target carries the whole office"},
 		measure: func(s []engine.Sample) (int, string) {
-			var per [3]int64
-			var sum int64
-			for _, x := range s[min(len(s), 60):] {
-				for i := range min(len(x.Targets), 3) {
-					per[i] += int64(x.Targets[i].Requests)
-					sum += int64(x.Targets[i].Requests)
-				}
-			}
+			per := targetRequests(s[min(len(s), 60):])
+			sum := per[0] + per[1] + per[2]
 			busiest := max(per[0], per[1], per[2])
 			words := fmt.Sprintf("In the second minute: Instance 1 got %d requests, Instance 2 %d, Instance 3 %d; the busiest carried %.0f%% of them.",
 				per[0], per[1], per[2], 100*ratio(busiest, sum))
@@ -134,12 +124,8 @@ func measureSlowStart(s []engine.Sample) (int, string) {
 		return 2, "Instance 4 never came into service."
 	}
 	share := func(x []engine.Sample) float64 {
-		var n4, old int64
-		for _, y := range x {
-			n4 += int64(y.Targets[3].Requests)
-			old += int64(y.Targets[0].Requests + y.Targets[1].Requests + y.Targets[2].Requests)
-		}
-		return ratio(3*n4, old)
+		per := targetRequests(x)
+		return ratio(3*per[3], per[0]+per[1]+per[2])
 	}
 	early, late := share(s[first:min(len(s), first+30)]), share(s[max(first, len(s)-60):])
 	words := fmt.Sprintf("In its first 30 s in service Instance 4 got %.0f%% of an old instance's requests; in the last minute, %.0f%%.", 100*early, 100*late)
@@ -156,12 +142,8 @@ func measureSlowStart(s []engine.Sample) (int, string) {
 // 2) in the minute after the shift and in the last minute.
 func measureBlueGreen(s []engine.Sample) (int, string) {
 	blue := func(x []engine.Sample) float64 {
-		var b, all int64
-		for _, y := range x {
-			b += int64(y.Targets[0].Requests + y.Targets[1].Requests)
-			all += int64(y.Requests)
-		}
-		return ratio(b, all)
+		per := targetRequests(x)
+		return ratio(per[0]+per[1], total(x).Requests)
 	}
 	after, last := blue(s[min(len(s), 60):min(len(s), 120)]), blue(s[max(0, len(s)-60):])
 	lost := total(s[min(len(s), 60):]).Lost
@@ -222,6 +204,16 @@ func total(s []engine.Sample) (t struct{ Requests, Sticky, Lost, Moved, Errors i
 		t.Errors += int64(x.Errors)
 	}
 	return t
+}
+
+// targetRequests sums each target's requests over s, by its Number - 1.
+func targetRequests(s []engine.Sample) (per [engine.MaxInstances]int64) {
+	for _, x := range s {
+		for i, t := range x.Targets {
+			per[i] += int64(t.Requests)
+		}
+	}
+	return per
 }
 
 func ratio(a, b int64) float64 {
