@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/stickylab/stickylab/engine"
 )
@@ -81,17 +80,16 @@ type lessonProgress struct {
 	gateways    int              // 502s since the stop
 
 	// This run's answers to the lesson's questions.
-	stuckTo       string // the instance AWSALB first kept the learner on
-	beforeDelete  string // the instance before the deletion
-	afterDelete   string // the new pick after it
-	deletedInLab  bool   // with the lab's button rather than DevTools
-	stopped       string // the instance whose stop lost the session
-	lostOn        string // the instance that said so
-	lostGateways  int    // 502s between the stop and the loss
-	keptFrom      string // with the store on: the move that kept the session
-	keptOn        string
-	lostUnsticky  int       // sessions lost with stickiness off
-	presetStarted time.Time // when the traffic lab's preset was staged
+	stuckTo      string // the instance AWSALB first kept the learner on
+	beforeDelete string // the instance before the deletion
+	afterDelete  string // the new pick after it
+	deletedInLab bool   // with the lab's button rather than DevTools
+	stopped      string // the instance whose stop lost the session
+	lostOn       string // the instance that said so
+	lostGateways int    // 502s between the stop and the loss
+	keptFrom     string // with the store on: the move that kept the session
+	keptOn       string
+	lostUnsticky int // sessions lost with stickiness off
 }
 
 func newLessonProgress(lb *engine.LoadBalancer) *lessonProgress {
@@ -106,7 +104,7 @@ func lbCookieSticky(a engine.Attributes) bool {
 // observe takes note of action a that apply carried out on m (ex: its
 // request's exchange, nil for another action).
 func (p *lessonProgress) observe(m *model, a *Action, ex *engine.Exchange) {
-	if a.Do != DoPreset && m.lb.Type != engine.ApplicationLoadBalancer {
+	if m.lb.Type != engine.ApplicationLoadBalancer {
 		return // AWSALB's lesson: another type's lab ticks none of its steps
 	}
 	switch a.Do {
@@ -134,7 +132,6 @@ func (p *lessonProgress) observe(m *model, a *Action, ex *engine.Exchange) {
 	case DoStartInstance:
 		delete(p.stoppedYour, a.Instance)
 	case DoPreset:
-		p.presetStarted = m.lb.Now()
 		p.prev = nil
 	}
 }

@@ -77,7 +77,7 @@ func (l *Lab) predictionView() app.UI {
 	if !ok {
 		return nil
 	}
-	start := m.lesson.presetStarted
+	start := m.presetStarted
 	key := fmt.Sprint(m.preset, "@", start.UnixMilli())
 	choice, ok := l.predictions[key]
 	if !ok {

@@ -108,7 +108,7 @@ func TestPresetPredictions(t *testing.T) {
 		if err := m.applyPreset(q.Preset); err != nil {
 			t.Fatal(err)
 		}
-		start := m.lesson.presetStarted
+		start := m.presetStarted
 		m.lb.AdvanceTo(start.Add(q.Horizon - time.Second))
 		if _, ok := q.measureOn(m.lb, start); ok {
 			t.Errorf("%s: measured before its horizon", q.Preset)
@@ -137,7 +137,7 @@ func TestPredictionView(t *testing.T) {
 	if got := lt.tree().mustTestID(t, "prediction-result").attrs["data-measured"]; got != "-1" {
 		t.Errorf("before the horizon: data-measured %q", got)
 	}
-	lt.do(func(l *Lab) { l.m.lb.AdvanceTo(l.m.lesson.presetStarted.Add(12 * time.Minute)) })
+	lt.do(func(l *Lab) { l.m.lb.AdvanceTo(l.m.presetStarted.Add(12 * time.Minute)) })
 	r := lt.tree().mustTestID(t, "prediction-result")
 	if r.attrs["data-measured"] != "1" || r.attrs["data-correct"] != "false" || !strings.Contains(r.Text(), "Instance 4 got") {
 		t.Errorf("after the horizon: %v %q", r.attrs, r.Text())

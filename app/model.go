@@ -54,9 +54,10 @@ type model struct {
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
 
-	preset  string               // the traffic lab's preset staged, "" for none
-	lesson  *lessonProgress      // what the article's guided lesson observed (lesson.go)
-	lessons map[string]lessonRun // every guided lesson's, by id (lessons.go)
+	preset        string               // the traffic lab's preset staged, "" for none
+	presetStarted time.Time            // when it was staged, on the simulated clock
+	lesson        *lessonProgress      // what the article's guided lesson observed (lesson.go)
+	lessons       map[string]lessonRun // every guided lesson's, by id (lessons.go)
 
 	journal Journal // the setup and every action since, to replay (journal.go)
 	// shadow holds the cookies the load balancer and the lab left in the
@@ -254,7 +255,7 @@ func (m *model) stagePreset(id string) error {
 		return err
 	}
 	m.setLoadBalancer(lb)
-	m.preset = id
+	m.preset, m.presetStarted = id, lb.Now()
 	return nil
 }
 
