@@ -193,6 +193,23 @@ func (p *Page) Click(id string) {
 	p.do("clicking "+id, chromedp.Click(ByTestID(id), chromedp.NodeVisible))
 }
 
+// SetChecked clicks the checkbox with data-testid=id until it shows on. A
+// click that lands elsewhere (the page moved between finding the box and
+// the mouse event) is tried again; once ticked, the box is the page's to keep.
+func (p *Page) SetChecked(id string, on bool) {
+	p.T.Helper()
+	state := fmt.Sprintf(`document.querySelector('[data-testid=%q]').checked`, id)
+	for try := 0; Eval[bool](p, state) != on; try++ {
+		if try == 3 {
+			p.T.Fatalf("%s: three clicks did not set it to %v", id, on)
+		}
+		p.Click(id)
+		for wait := time.Now().Add(time.Second); Eval[bool](p, state) != on && time.Now().Before(wait); {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
 // Text returns the text of the element with data-testid=id, trimmed.
 func (p *Page) Text(id string) string {
 	p.T.Helper()

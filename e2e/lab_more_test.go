@@ -547,14 +547,14 @@ func TestAppCookieMoveWithExternalStore(t *testing.T) {
 	p.OpenLab("stickiness=app_cookie")
 	p.Click("traffic-tab")
 	p.WaitTestID("external-store")
-	p.Click("external-store")
+	p.SetChecked("external-store", true)
 	p.Click("browser-tab")
-	// The tab's panels are back, and the switch has settled.
+	// The tab's panels are back, and its own switch shows the store on.
 	p.WaitTestID("cookie-panel")
 	deadline := time.Now().Add(Timeout)
-	for !Eval[bool](p, `document.querySelector('[data-testid="browser-tab"]').getAttribute('aria-selected') === 'true' && !document.querySelector('[data-testid="load-chart"]')`) {
+	for !Eval[bool](p, `document.querySelector('[data-testid="browser-tab"]').getAttribute('aria-selected') === 'true' && !document.querySelector('[data-testid="load-chart"]') && document.querySelector('[data-testid="external-store"]').checked`) {
 		if time.Now().After(deadline) {
-			t.Fatal("the browser tab is not selected")
+			t.Fatal("the browser tab is not selected with the external store on")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -128,7 +128,7 @@ func walkLesson(t *testing.T, p *Page) (afterDelete string) {
 	}
 	p.waitStep(8, 8)
 	// 9. The external store: a move keeps the session.
-	p.Click("external-store")
+	p.SetChecked("external-store", true)
 	p.refresh()
 	for i := 0; i < 4 && !p.stepDone(9); i++ {
 		p.DeleteCookie("AWSALB")
