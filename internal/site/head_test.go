@@ -69,6 +69,14 @@ func TestGeneratedHead(t *testing.T) {
 			t.Errorf("app.js lacks %s", want)
 		}
 	}
+	// The preload is the very request app.js makes: same URL, CORS mode.
+	fetched := regexp.MustCompile(`fetchWithProgress\("([^"]+)"`).FindStringSubmatch(string(js))
+	if fetched == nil || fetched[1] != "/stickylab/web/app.wasm" {
+		t.Fatalf("app.js fetches %q", fetched)
+	}
+	if want := `<link rel="preload" href="` + fetched[1] + `" as="fetch" type="application/wasm" crossorigin>`; !strings.Contains(html, want) {
+		t.Errorf("index.html lacks %s", want)
+	}
 }
 
 // TestFixHead rewrites both attribute orders go-app may write.

@@ -147,6 +147,9 @@ func Generate(opts Options) (Result, error) {
 		CacheableResources:      []string{"/web/icon.svg"},
 		Version:                 res.Version,
 		ServiceWorkerTemplate:   WorkerTemplate(CachePrefix(opts.Name, base)),
+		// app.js fetches app.wasm only once the page is parsed and laid out;
+		// the preload starts the download with the HTML (same URL and mode).
+		RawHeaders: []string{`<link rel="preload" href="` + base + `/web/app.wasm" as="fetch" type="application/wasm" crossorigin>`},
 	}
 	if base == "" {
 		h.Resources = app.LocalDir("")
