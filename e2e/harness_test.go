@@ -193,9 +193,9 @@ func (p *Page) Click(id string) {
 	p.do("clicking "+id, chromedp.Click(ByTestID(id), chromedp.NodeVisible))
 }
 
-// SetChecked clicks the checkbox with data-testid=id until it shows on. A
-// click that lands elsewhere (the page moved between finding the box and
-// the mouse event) is tried again; once ticked, the box is the page's to keep.
+// SetChecked clicks the checkbox with data-testid=id until its checked
+// state is on. A click that lands elsewhere (the page moved between finding
+// the box and the mouse event) is tried again, at most three clicks.
 func (p *Page) SetChecked(id string, on bool) {
 	p.T.Helper()
 	state := fmt.Sprintf(`document.querySelector('[data-testid=%q]').checked`, id)
