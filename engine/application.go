@@ -10,7 +10,7 @@ func (lb *LoadBalancer) application(t *Target, r *Request, ex *Exchange, resp []
 	var s *Session
 	switch cs := c.session; {
 	case !sent:
-	case cs != nil && cs.in == store && cs.ID == id:
+	case cs != nil && cs.in == store && sameString(cs.ID, id):
 		// What store.Lookup(id) would return: the store holds cs, under
 		// the key id spells.
 		s = cs

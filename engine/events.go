@@ -106,14 +106,14 @@ type eventLog struct {
 	cookies int
 }
 
-func (l *eventLog) emit(e Event) {
+func (l *eventLog) emit(e *Event) {
 	l.seq++
 	e.Seq = l.seq
 	if e.Kind != EventRequest {
-		l.ring[l.seq%uint64(len(l.ring))] = e
+		l.ring[l.seq%uint64(len(l.ring))] = *e
 	}
 	for _, f := range l.subs {
-		(*f)(e)
+		(*f)(*e)
 	}
 }
 

@@ -551,7 +551,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 
 func (lb *LoadBalancer) emit(e Event) {
 	e.Time = lb.now
-	lb.log.emit(e)
+	lb.log.emit(&e)
 }
 
 // DecodeCookie reads a stickiness cookie value the way the load balancer

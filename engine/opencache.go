@@ -33,7 +33,7 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 		return c.openAt(k, value, now)
 	}
 	slot := &oc.slots[h%openCacheSize]
-	if slot.kind == k && slot.value == value {
+	if slot.kind == k && sameString(slot.value, value) {
 		if err := slot.o.checkAt(now); err != nil {
 			return opened{}, err
 		}

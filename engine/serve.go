@@ -179,7 +179,8 @@ func (lb *LoadBalancer) emitRequest(ex *Exchange, target string) {
 		lb.log.seq++
 		return
 	}
-	lb.emit(Event{Kind: EventRequest, Client: ex.Client, Target: target, Exchange: ex})
+	e := Event{Time: lb.now, Kind: EventRequest, Client: ex.Client, Target: target, Exchange: ex}
+	lb.log.emit(&e)
 }
 
 // settle brings every target's in-flight count up to now (UnixNano).
