@@ -10,10 +10,11 @@ import (
 
 // The engine runs once per animation frame, in chunks of about chunkWork,
 // until the frame's budget is spent; a fast-forward spends ffFrameBudget a
-// frame (about 30 frames a second), since each frame has a fixed cost.
+// frame (about 20 frames a second: its live views refresh at 10 Hz anyway),
+// since each frame has a fixed cost.
 const (
 	frameBudget   = 8 * time.Millisecond  // engine work per frame while playing
-	ffFrameBudget = 28 * time.Millisecond // engine work per frame while fast-forwarding
+	ffFrameBudget = 45 * time.Millisecond // engine work per frame while fast-forwarding
 	syncBudget    = 20 * time.Millisecond // engine work of a sync outside the frame loop
 	chunkWork     = time.Millisecond      // the aim of one AdvanceTo call
 	minChunk      = time.Millisecond

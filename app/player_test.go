@@ -110,7 +110,7 @@ func TestPlayerClock(t *testing.T) {
 // within the chunk tuning's band, so each chunk stays firstChunk long. A
 // frame at play speed reads the clock once, then twice per chunk, and stops
 // at the reading that reaches frameBudget: 4 chunks; a fast-forward frame
-// runs to ffFrameBudget: 14 chunks.
+// runs to ffFrameBudget: 23 chunks.
 func TestPlayerFrameBudget(t *testing.T) {
 	p, clock := newTestPlayer(t)
 	startTestCrowd(t, p, engine.CrowdConfig{Clients: 2000, RequestRate: 50000})
@@ -119,7 +119,7 @@ func TestPlayerFrameBudget(t *testing.T) {
 	}
 	clock.cost = time.Millisecond
 	playChunks := time.Duration(frameBudget / (2 * time.Millisecond))
-	ffChunks := time.Duration(ffFrameBudget / (2 * time.Millisecond))
+	ffChunks := time.Duration((ffFrameBudget + 2*time.Millisecond - 1) / (2 * time.Millisecond)) // rounded up
 
 	clock.Advance(time.Second / 60)
 	p.frame(clock.now)
