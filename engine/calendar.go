@@ -14,8 +14,9 @@ type calendar struct {
 	// the clients' indices, and a bitmap of the buckets that are not empty. A
 	// request due beyond the ring's last bucket goes to the queue's heap
 	// (width makes that rare).
-	size   int      // buckets in the ring
-	width  int64    // ns of simulated time per bucket
+	size   int   // buckets in the ring
+	width  int64 // ns of simulated time per bucket: 1<<shift
+	shift  uint
 	base   int64    // start of the bucket at cursor, a multiple of width
 	cursor int      // ring index of the earliest bucket
 	heads  []int32  // first client of each bucket, -1 for none
@@ -36,16 +37,19 @@ type slot struct {
 }
 
 // newCalendar returns an empty calendar for clients clients who pause
-// think on average between two requests: the ring spans eight think times,
-// so a bucket holds about two requests.
+// think on average between two requests: the ring spans eight to sixteen
+// think times (a bucket's width is a power of two, so that finding one
+// shifts instead of dividing), so a bucket holds two to four requests.
 func newCalendar(clients int, think time.Duration) *calendar {
 	size := 1 << 10
 	for size < 4*clients && size < 1<<16 {
 		size *= 2
 	}
+	shift := uint(bits.Len64(uint64(max(int64(8*think)/int64(size), int64(time.Microsecond)))))
 	c := &calendar{
 		size:  size,
-		width: max(int64(8*think)/int64(size)+1, int64(time.Microsecond)),
+		width: 1 << shift,
+		shift: shift,
 		heads: make([]int32, size),
 		busy:  make([]uint64, size/64),
 		slots: make([]slot, clients),
@@ -64,8 +68,11 @@ func (c *calendar) add(i int32, at int64, seq uint64, now int64) bool {
 		// Empty: start the ring at now, however long it stood idle.
 		c.base, c.cursor = now-now%c.width, 0
 	}
-	k := (at - c.base) / c.width
-	if k < 0 || k >= int64(c.size) {
+	if at < c.base {
+		return false
+	}
+	k := (at - c.base) >> c.shift
+	if k >= int64(c.size) {
 		return false
 	}
 	b := (c.cursor + int(k)) & (c.size - 1)

@@ -101,6 +101,9 @@ func (o opened) checkAt(now int64) error {
 // (Unix seconds): keyEpochs rotations old or more. A later epoch's key is
 // not retired (see openAt).
 func keyRetired(epoch uint32, now int64) bool {
+	if now >= 0 { // the same test without a division: the request path asks it
+		return now >= (int64(epoch)+keyEpochs)*int64(KeyRotation/time.Second)
+	}
 	cur := epochAt(now)
 	return epoch <= cur && cur-epoch >= keyEpochs
 }

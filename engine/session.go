@@ -168,14 +168,21 @@ func (lb *LoadBalancer) sweepSessions() {
 type recentCounter struct {
 	sec     [60]int64 // the second each bucket counts
 	buckets [60]int32
+	last    int64 // the second of the bucket last counted in, at index lastIdx
+	lastIdx int
 }
 
 func (r *recentCounter) add(unixSec int64) {
+	if unixSec == r.last && r.sec[r.lastIdx] == unixSec {
+		r.buckets[r.lastIdx]++ // most requests fall in the second before them
+		return
+	}
 	i := unixSec % int64(len(r.buckets))
 	if r.sec[i] != unixSec {
 		r.sec[i], r.buckets[i] = unixSec, 0
 	}
 	r.buckets[i]++
+	r.last, r.lastIdx = unixSec, int(i)
 }
 
 // sum returns the count over the window seconds ending with unixSec
