@@ -239,7 +239,9 @@ func (j *MemoryJar) update(cur, c *StoredCookie, plain bool) {
 	// Write only what changed: a re-issued cookie changes its value and
 	// expiry, and each string written is a pointer write the collector
 	// may have to track.
-	if !sameString(cur.Value, c.Value) {
+	if len(cur.Value) != len(c.Value) || unsafe.StringData(cur.Value) != unsafe.StringData(c.Value) {
+		// Not the very same string: written without comparing bytes,
+		// since a value re-issued a second later differs anyway.
 		// With no odd cookie in the jar, the old one was plain.
 		if j.odd > 0 && !plainCookie(cur.Name, cur.Value) {
 			j.odd--
