@@ -27,7 +27,7 @@ func (lb *LoadBalancer) application(t *Target, r *Request, ex *Exchange, resp []
 		t.Metrics.SessionsLost++
 		lb.metrics.SessionsLost++
 		lb.history.cur.Lost++
-		lb.emit(Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin)})
+		lb.emit(&Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin)})
 	default:
 		ex.Session = SessionNew
 	}

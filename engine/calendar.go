@@ -9,15 +9,14 @@ import (
 // the queue: a crowd takes one out per request, and a calendar does that in
 // constant time where a heap sifts through thousands.
 type calendar struct {
-	// A ring of buckets (a power of two, about four per client), each width
-	// of simulated time long and each a list in schedule order linked through
+	// A ring of buckets (a power of two, about four per client), each 1<<shift
+	// ns of simulated time long and each a list in schedule order linked through
 	// the clients' indices, and a bitmap of the buckets that are not empty. A
 	// request due beyond the ring's last bucket goes to the queue's heap
-	// (width makes that rare).
-	size   int   // buckets in the ring
-	width  int64 // ns of simulated time per bucket: 1<<shift
-	shift  uint
-	base   int64    // start of the bucket at cursor, a multiple of width
+	// (the ring's span makes that rare).
+	size   int      // buckets in the ring
+	shift  uint     // a bucket is 1<<shift ns of simulated time
+	base   int64    // start of the bucket at cursor, a multiple of 1<<shift
 	cursor int      // ring index of the earliest bucket
 	heads  []int32  // first client of each bucket, -1 for none
 	busy   []uint64 // bitmap of the buckets that are not empty
@@ -48,7 +47,6 @@ func newCalendar(clients int, think time.Duration) *calendar {
 	shift := uint(bits.Len64(uint64(max(int64(8*think)/int64(size), int64(time.Microsecond)))))
 	c := &calendar{
 		size:  size,
-		width: 1 << shift,
 		shift: shift,
 		heads: make([]int32, size),
 		busy:  make([]uint64, size/64),
@@ -66,7 +64,7 @@ func newCalendar(clients int, think time.Duration) *calendar {
 func (c *calendar) add(i int32, at int64, seq uint64, now int64) bool {
 	if c.n == 0 {
 		// Empty: start the ring at now, however long it stood idle.
-		c.base, c.cursor = now-now%c.width, 0
+		c.base, c.cursor = now-now%(1<<c.shift), 0
 	}
 	if at < c.base {
 		return false
@@ -122,7 +120,7 @@ func (c *calendar) nextBusy(from int) int {
 // ring then starts at its bucket.
 func (c *calendar) take() {
 	b := c.peeked
-	c.base += int64((b-c.cursor)&(c.size-1)) * c.width
+	c.base += int64((b-c.cursor)&(c.size-1)) << c.shift
 	c.cursor = b
 	i := c.heads[b]
 	c.heads[b] = c.slots[i].next

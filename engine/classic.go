@@ -143,7 +143,7 @@ func (lb *LoadBalancer) SetListenerStickiness(s ClassicStickiness) error {
 	lb.classic = s
 	lb.issued = issuedCookies{} // sealed with the old period
 	lb.TargetGroup.setStickiness()
-	lb.emit(Event{Kind: EventAttributesChanged, Detail: "listener HTTP:80 stickiness: " + s.String()})
+	lb.emit(&Event{Kind: EventAttributesChanged, Detail: "listener HTTP:80 stickiness: " + s.String()})
 	return nil
 }
 

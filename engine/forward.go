@@ -427,7 +427,7 @@ func (lb *LoadBalancer) emitForward() {
 	} else {
 		b.WriteString("; group stickiness off")
 	}
-	lb.emit(Event{Kind: EventForwardChanged, Detail: b.String()})
+	lb.emit(&Event{Kind: EventForwardChanged, Detail: b.String()})
 }
 
 // TargetGroup returns the target group the instance registers with.

@@ -152,7 +152,12 @@ func (j *MemoryJar) Store(now time.Time, setCookie string) error {
 // bytes when they share them, as the load balancer's cookies re-issued
 // within one second do.
 func sameString(a, b string) bool {
-	return len(a) == len(b) && (len(a) == 0 || unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+	return sameData(a, b) || len(a) == len(b) && a == b
+}
+
+// sameData reports whether a and b are the very same bytes in memory.
+func sameData(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 func (j *MemoryJar) noteExpiry(t time.Time) {
@@ -239,7 +244,7 @@ func (j *MemoryJar) update(cur, c *StoredCookie, plain bool) {
 	// Write only what changed: a re-issued cookie changes its value and
 	// expiry, and each string written is a pointer write the collector
 	// may have to track.
-	if len(cur.Value) != len(c.Value) || unsafe.StringData(cur.Value) != unsafe.StringData(c.Value) {
+	if !sameData(cur.Value, c.Value) {
 		// Not the very same string: written without comparing bytes,
 		// since a value re-issued a second later differs anyway.
 		// With no odd cookie in the jar, the old one was plain.

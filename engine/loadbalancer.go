@@ -332,7 +332,7 @@ func (lb *LoadBalancer) SetExternalSessionStore(on bool) {
 	if on {
 		detail = "on: every instance reads and writes sessions in one external store"
 	}
-	lb.emit(Event{Kind: EventSessionStore, Detail: detail})
+	lb.emit(&Event{Kind: EventSessionStore, Detail: detail})
 }
 
 // Attributes returns the target group's attributes.
@@ -370,7 +370,7 @@ func (tg *TargetGroup) SetAttributes(a Attributes) error {
 		}
 	}
 	if len(changed) > 0 {
-		tg.lb.emit(Event{Kind: EventAttributesChanged, Detail: string(changed)})
+		tg.lb.emit(&Event{Kind: EventAttributesChanged, Detail: string(changed)})
 	}
 	return nil
 }
@@ -424,7 +424,7 @@ func (lb *LoadBalancer) RegisterTarget(idOrName string) error {
 	t.State = StateInitial
 	t.DrainingUntil = time.Time{}
 	t.ConsecutivePasses, t.ConsecutiveFailures = 0, 0
-	lb.emit(Event{Kind: EventTargetRegistered, Target: t.Name, From: from, To: StateInitial, Detail: "registered: health checks start"})
+	lb.emit(&Event{Kind: EventTargetRegistered, Target: t.Name, From: from, To: StateInitial, Detail: "registered: health checks start"})
 	lb.targetsChanged()
 	lb.scheduleHealthCheck(t, 0)
 	return nil
@@ -471,7 +471,7 @@ func (lb *LoadBalancer) finishDraining(t *Target) {
 	tg.pool.Targets = tg.targets
 	t.DrainingUntil = time.Time{}
 	lb.setState(t, StateUnused, "deregistration complete")
-	lb.emit(Event{Kind: EventTargetDeregistered, Target: t.Name, Detail: "deregistration complete"})
+	lb.emit(&Event{Kind: EventTargetDeregistered, Target: t.Name, Detail: "deregistration complete"})
 }
 
 // StopInstance stops an instance. Its in-memory sessions are gone. The load
@@ -488,7 +488,7 @@ func (lb *LoadBalancer) StopInstance(idOrName string) error {
 	t.Running = false
 	lost := t.own.Len()
 	t.own.reset()
-	lb.emit(Event{Kind: EventInstanceStopped, Target: t.Name, Detail: fmt.Sprintf("stopped: %s in memory gone", plural(lost, "session"))})
+	lb.emit(&Event{Kind: EventInstanceStopped, Target: t.Name, Detail: fmt.Sprintf("stopped: %s in memory gone", plural(lost, "session"))})
 	return nil
 }
 
@@ -503,7 +503,7 @@ func (lb *LoadBalancer) StartInstance(idOrName string) error {
 		return fmt.Errorf("%s is already running", t.Name)
 	}
 	t.Running = true
-	lb.emit(Event{Kind: EventInstanceStarted, Target: t.Name, Detail: "started with an empty session memory"})
+	lb.emit(&Event{Kind: EventInstanceStarted, Target: t.Name, Detail: "started with an empty session memory"})
 	return nil
 }
 
@@ -519,7 +519,7 @@ func (lb *LoadBalancer) SetFailHealthChecks(idOrName string, fail bool) error {
 	if fail {
 		detail = "health checks now fail"
 	}
-	lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: detail})
+	lb.emit(&Event{Kind: EventTargetChanged, Target: t.Name, Detail: detail})
 	return nil
 }
 
@@ -534,7 +534,7 @@ func (lb *LoadBalancer) SetLatency(idOrName string, d time.Duration) error {
 		return fmt.Errorf("latency must be between 0 and 60s, not %s", d)
 	}
 	t.Latency = d
-	lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: "answers in " + d.String()})
+	lb.emit(&Event{Kind: EventTargetChanged, Target: t.Name, Detail: "answers in " + d.String()})
 	return nil
 }
 
@@ -544,14 +544,14 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 	}
 	from := t.State
 	t.State = to
-	lb.emit(Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
+	lb.emit(&Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
 	t.group.slowStartOnStateChange(t, from, to)
 	lb.targetsChanged()
 }
 
-func (lb *LoadBalancer) emit(e Event) {
+func (lb *LoadBalancer) emit(e *Event) {
 	e.Time = lb.now
-	lb.log.emit(&e)
+	lb.log.emit(e)
 }
 
 // DecodeCookie reads a stickiness cookie value the way the load balancer

@@ -179,8 +179,7 @@ func (lb *LoadBalancer) emitRequest(ex *Exchange, target string) {
 		lb.log.seq++
 		return
 	}
-	e := Event{Time: lb.now, Kind: EventRequest, Client: ex.Client, Target: target, Exchange: ex}
-	lb.log.emit(&e)
+	lb.emit(&Event{Kind: EventRequest, Client: ex.Client, Target: target, Exchange: ex})
 }
 
 // settle brings every target's in-flight count up to now (UnixNano).

@@ -168,13 +168,12 @@ func (lb *LoadBalancer) sweepSessions() {
 type recentCounter struct {
 	sec     [60]int64 // the second each bucket counts
 	buckets [60]int32
-	last    int64 // the second of the bucket last counted in, at index lastIdx
-	lastIdx int
+	lastIdx int // the bucket last counted in
 }
 
 func (r *recentCounter) add(unixSec int64) {
-	if unixSec == r.last && r.sec[r.lastIdx] == unixSec {
-		r.buckets[r.lastIdx]++ // most requests fall in the second before them
+	if r.sec[r.lastIdx] == unixSec {
+		r.buckets[r.lastIdx]++ // most requests fall in the same second as the one before
 		return
 	}
 	i := unixSec % int64(len(r.buckets))
@@ -182,7 +181,7 @@ func (r *recentCounter) add(unixSec int64) {
 		r.sec[i], r.buckets[i] = unixSec, 0
 	}
 	r.buckets[i]++
-	r.last, r.lastIdx = unixSec, int(i)
+	r.lastIdx = int(i)
 }
 
 // sum returns the count over the window seconds ending with unixSec

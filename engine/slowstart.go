@@ -49,7 +49,7 @@ func (tg *TargetGroup) beginSlowStart(t *Target) {
 			t.slowGen++
 			tg.pool.SlowStart++
 			lb.sched.push(scheduled{at: t.SlowStartUntil.UnixNano(), kind: evSlowStartDone, idx: int32(t.Number), gen: t.slowGen})
-			lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: fmt.Sprintf("slow start for %s, until %s: its share grows linearly to a full one", d, t.SlowStartUntil.Format(time.TimeOnly))})
+			lb.emit(&Event{Kind: EventTargetChanged, Target: t.Name, Detail: fmt.Sprintf("slow start for %s, until %s: its share grows linearly to a full one", d, t.SlowStartUntil.Format(time.TimeOnly))})
 			return
 		}
 	}
@@ -63,7 +63,7 @@ func (tg *TargetGroup) endSlowStart(t *Target, why string) {
 	t.SlowStartFrom, t.SlowStartUntil, t.slowCredit = time.Time{}, time.Time{}, 0
 	t.slowGen++ // cancels the scheduled end
 	tg.pool.SlowStart--
-	tg.lb.emit(Event{Kind: EventTargetChanged, Target: t.Name, Detail: "slow start over: " + why})
+	tg.lb.emit(&Event{Kind: EventTargetChanged, Target: t.Name, Detail: "slow start over: " + why})
 }
 
 // slowStartOnStateChange applies the slow start rules to t's move from one

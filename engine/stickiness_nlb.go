@@ -116,5 +116,5 @@ func (lb *LoadBalancer) targetsChanged() {
 	}
 	n := len(p.targets)
 	clear(p.targets)
-	lb.emit(Event{Kind: EventStickinessReset, Detail: "source IP stickiness reset: " + plural(n, "source IP") + " forgotten, as targets changed"})
+	lb.emit(&Event{Kind: EventStickinessReset, Detail: "source IP stickiness reset: " + plural(n, "source IP") + " forgotten, as targets changed"})
 }
