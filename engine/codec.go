@@ -244,7 +244,10 @@ func (c *codec) openSealed(k cookieKind, b, dst []byte, now int64) (opened, erro
 
 // b64Index maps a standard base64 character to its 6 bits, and every other
 // byte to 0xFF.
-var b64Index = digitTable("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+var b64Index = digitTable(b64Digits)
+
+// b64Digits is the standard base64 alphabet.
+const b64Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 // digitTable maps each byte of digits to its position, and every other
 // byte to 0xFF.
@@ -275,41 +278,38 @@ func decodeSealed(dst *[sealedBuf]byte, s string) bool {
 		return false
 	}
 	in := unsafe.Slice(unsafe.StringData(s), b64Len)
-	var bad uint16
+	ok := uint16(0xFFFF)
 	for g := 0; g < groups; g += 2 { // two groups a turn, for the CPU to overlap
-		x0, bad0 := decodeGroup(binary.BigEndian.Uint64(in[8*g:]))
-		x1, bad1 := decodeGroup(binary.BigEndian.Uint64(in[8*g+8:]))
+		x0, ok0 := decodeGroup(binary.BigEndian.Uint64(in[8*g:]))
+		x1, ok1 := decodeGroup(binary.BigEndian.Uint64(in[8*g+8:]))
 		binary.BigEndian.PutUint64(dst[6*g:], x0)
 		binary.BigEndian.PutUint64(dst[6*g+6:], x1)
-		bad |= bad0 | bad1
+		ok &= ok0 & ok1
 	}
 	a, b := b64Index[s[8*groups]], b64Index[s[8*groups+1]]
 	dst[6*groups] = a<<2 | b>>4
-	return bad&b64PairBad == 0 && (a|b)&0xC0 == 0 && b&0x0F == 0
+	return ok&b64PairOK != 0 && (a|b)&0xC0 == 0 && b&0x0F == 0
 }
 
 // decodeGroup decodes eight base64 characters, the bytes of w, into the top
-// six bytes of x; bad has b64PairBad set if one is outside the alphabet.
-func decodeGroup(w uint64) (x uint64, bad uint16) {
+// six bytes of x; ok has b64PairOK set if all of them are in the alphabet.
+func decodeGroup(w uint64) (x uint64, ok uint16) {
 	a, b, c, d := b64Pair[w>>48], b64Pair[w>>32&0xFFFF], b64Pair[w>>16&0xFFFF], b64Pair[w&0xFFFF]
-	return uint64(a)<<52 | uint64(b&0xFFF)<<40 | uint64(c&0xFFF)<<28 | uint64(d&0xFFF)<<16, a | b | c | d
+	return uint64(a)<<52 | uint64(b&0xFFF)<<40 | uint64(c&0xFFF)<<28 | uint64(d&0xFFF)<<16, a & b & c & d
 }
 
-// b64Pair[c1<<8|c2] is the 12 bits of the base64 characters c1 then c2, or
-// has b64PairBad set when either is outside the alphabet: one lookup decodes
-// two characters.
+// b64Pair[c1<<8|c2] is the 12 bits of the base64 characters c1 then c2 with
+// b64PairOK set, or zero when either is outside the alphabet: one lookup
+// decodes two characters, and only the 4,096 valid pairs are written at start.
 var b64Pair = func() *[1 << 16]uint16 {
 	t := new([1 << 16]uint16)
-	for i := range t {
-		hi, lo := b64Index[i>>8], b64Index[i&0xFF]
-		if hi == 0xFF || lo == 0xFF {
-			t[i] = b64PairBad
-		} else {
-			t[i] = uint16(hi)<<6 | uint16(lo)
+	for hi := range 64 {
+		for lo := range 64 {
+			t[int(b64Digits[hi])<<8|int(b64Digits[lo])] = b64PairOK | uint16(hi)<<6 | uint16(lo)
 		}
 	}
 	return t
 }()
 
-// b64PairBad marks a pair with a byte outside the base64 alphabet in b64Pair.
-const b64PairBad = 1 << 15
+// b64PairOK marks a pair of base64 characters in b64Pair.
+const b64PairOK = 1 << 15
