@@ -603,3 +603,52 @@ func FuzzJarLookup(f *testing.F) {
 
 // jarHeader renders the Cookie header c's next request at now carries.
 func jarHeader(c *Client, now time.Time) string { return CookieHeader(c.Jar.Cookies(now)) }
+
+// FuzzJarExpiry checks the cookies a MemoryJar hands a request, read past
+// its earliest-expiry shortcut, against the plain rule: every cookie whose
+// Expires is zero or after now, including expiries beyond UnixNano's range.
+func FuzzJarExpiry(f *testing.F) {
+	f.Add([]byte{1, 10, 2, 200, 3, 0, 0, 5, 1, 255})
+	f.Add([]byte{0, 250, 1, 251, 2, 3, 0, 4})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		var j MemoryJar
+		names := []string{"AWSALB", "AWSALBCORS", "SESSIONID"}
+		for len(ops) >= 2 {
+			op, arg := ops[0], ops[1]
+			ops = ops[2:]
+			switch op % 4 {
+			case 0: // time passes
+				now = now.Add(time.Duration(arg) * time.Second)
+			case 1, 2: // a cookie set to expire arg seconds (or centuries) from now
+				exp := now.Add(time.Duration(arg) * time.Second)
+				switch arg {
+				case 255:
+					exp = time.Time{} // a session cookie
+				case 254:
+					exp = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+				}
+				c := StoredCookie{Name: names[int(op/4)%len(names)], Value: fmt.Sprint(arg), Expires: exp, Path: "/"}
+				if op%4 == 1 || !exp.IsZero() && !exp.After(now) { // take gets unexpired cookies only
+					j.Put(now, c)
+				} else if j.take(now, []StoredCookie{c}) != nil {
+					t.Fatal("take refused a cookie")
+				}
+			case 3: // a request reads the jar
+				var want []string
+				for _, c := range j.cookies {
+					if c.Expires.IsZero() || c.Expires.After(now) {
+						want = append(want, c.Name+"="+c.Value)
+					}
+				}
+				var got []string
+				for _, c := range j.Cookies(now) {
+					got = append(got, c.Name+"="+c.Value)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("at %v: Cookies %q, want %q", now, got, want)
+				}
+			}
+		}
+	})
+}
