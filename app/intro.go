@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -9,9 +11,10 @@ import (
 )
 
 // articleSteps are the article's five steps as the browser tab replays them;
-// pre-rendered, they are readable before app.wasm arrives.
+// pre-rendered, they are readable before app.wasm arrives. The first one
+// counts the lab's instances (openEachStep).
 var articleSteps = []string{
-	"Three numbered instances run behind the load balancer (Targets): open each one directly and it shows its number.",
+	"",
 	"Press Refresh a few times: each request may land on another instance, and the application loses your session.",
 	"Turn on Stickiness in Target group attributes and Save changes.",
 	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete the cookie and they spread again.",
@@ -22,14 +25,14 @@ var articleSteps = []string{
 // Network Load Balancer.
 var (
 	classicSteps = []string{
-		"Three numbered instances are registered with the load balancer (Instances): open each one directly and it shows its number.",
+		"",
 		"Press Refresh a few times: each request goes to the instance with the fewest outstanding requests, and the application loses your session.",
 		"In Edit stickiness, choose " + engine.LabelLBCookieStickiness + " and Save: with no " + engine.LabelCookieExpirationPeriod + ", the cookie lasts the browser session.",
 		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the requests spread again.",
 		"Choose " + engine.LabelNoStickiness + " and Save: your browser still sends " + engine.CookieAWSELB + ", and the load balancer ignores it.",
 	}
 	networkSteps = []string{
-		"Three numbered instances run behind the load balancer (Targets): open each one directly and it shows its number.",
+		"",
 		"Press Refresh a few times: your browser keeps its TCP connection open, so every refresh lands on the same target, and no cookie is set.",
 		"Press New connection, then Refresh: the new connection comes from another source port, the flow hash may place it on another target, and the session is lost.",
 		"Turn on Stickiness (source_ip) in Target group attributes and Save changes: every new connection from your IP now goes to one target.",
@@ -41,7 +44,7 @@ var (
 // blue/green one on weighted target groups, and beside the article's),
 // hidden on the traffic lab's tab (always there, so that switching tabs
 // keeps the focus on the tab bar after it).
-func intro(hidden bool, t engine.LoadBalancerType, weighted bool) app.UI {
+func intro(hidden bool, t engine.LoadBalancerType, weighted bool, instances int) app.UI {
 	steps := articleSteps
 	switch t {
 	case engine.ClassicLoadBalancer:
@@ -49,6 +52,7 @@ func intro(hidden bool, t engine.LoadBalancerType, weighted bool) app.UI {
 	case engine.NetworkLoadBalancer:
 		steps = networkSteps
 	}
+	steps = append([]string{openEachStep(t, instances)}, steps[1:]...)
 	g, other := lessonFor(t, weighted), (*guidedLesson)(nil)
 	if t == engine.ApplicationLoadBalancer && !weighted {
 		other = lessonByID(LessonBlueGreen)
@@ -69,6 +73,27 @@ func intro(hidden bool, t engine.LoadBalancerType, weighted bool) app.UI {
 		}),
 	)
 }
+
+// openEachStep is the first step: the lab's n instances, each opened
+// directly.
+func openEachStep(t engine.LoadBalancerType, n int) string {
+	count := strconv.Itoa(n)
+	if n >= 0 && n < len(countWords) {
+		count = countWords[n]
+	}
+	where := "run behind the load balancer (Targets)"
+	if t == engine.ClassicLoadBalancer {
+		where = "are registered with the load balancer (Instances)"
+	}
+	if n == 1 {
+		where = strings.Replace(strings.Replace(where, "run ", "runs ", 1), "are ", "is ", 1)
+		return count + " numbered instance " + where + ": open it directly and it shows its number."
+	}
+	return count + " numbered instances " + where + ": open each one directly and it shows its number."
+}
+
+// countWords are the numbers a sentence can start with.
+var countWords = []string{"No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve"}
 
 // lessonLink is a link that loads a new lab: the browser follows it, not
 // go-app's in-page navigation, which would keep the running lab.

@@ -145,6 +145,9 @@ func TestLabURLSetup(t *testing.T) {
 	if tree.byTestID("instance-5") == nil || tree.byTestID("instance-6") != nil {
 		t.Error("want exactly 5 instance cards")
 	}
+	if steps := tree.mustTestID(t, "steps").Text(); !strings.HasPrefix(steps, "Five numbered instances run behind the load balancer") {
+		t.Errorf("the first step does not count the 5 instances: %q", steps)
+	}
 	if !strings.Contains(tree.Text(), "Seed 7.") {
 		t.Error("footer does not say seed 7")
 	}
@@ -385,5 +388,25 @@ func TestCookiePanel(t *testing.T) {
 	}
 	if tree.byTestID("cookie-notice") != nil || tree.byTestID("no-cookies") != nil {
 		t.Error("unexpected notice or empty line")
+	}
+}
+
+// TestOpenEachStep checks the first step's count of instances on each load
+// balancer type, one instance included.
+func TestOpenEachStep(t *testing.T) {
+	for _, c := range []struct {
+		t    engine.LoadBalancerType
+		n    int
+		want string
+	}{
+		{engine.ApplicationLoadBalancer, 3, "Three numbered instances run behind the load balancer (Targets): open each one directly and it shows its number."},
+		{engine.NetworkLoadBalancer, 1, "One numbered instance runs behind the load balancer (Targets): open it directly and it shows its number."},
+		{engine.ClassicLoadBalancer, 6, "Six numbered instances are registered with the load balancer (Instances): open each one directly and it shows its number."},
+		{engine.ClassicLoadBalancer, 1, "One numbered instance is registered with the load balancer (Instances): open it directly and it shows its number."},
+		{engine.ApplicationLoadBalancer, 20, "20 numbered instances run behind the load balancer (Targets): open each one directly and it shows its number."},
+	} {
+		if got := openEachStep(c.t, c.n); got != c.want {
+			t.Errorf("openEachStep(%s, %d) = %q, want %q", c.t, c.n, got, c.want)
+		}
 	}
 }

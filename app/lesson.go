@@ -34,7 +34,7 @@ type lessonStepText struct {
 // articleLessonSteps are the steps of LessonArticle, by number - 1.
 var articleLessonSteps = [numLessonSteps]lessonStepText{
 	{"open-each", "Open each instance directly",
-		"Under the browser's page, press Instance 1, Instance 2 and Instance 3 in turn: each instance has its own address and shows its own number, as the article's instances do.",
+		"Under the browser's page, press each instance's button in turn (Instance 1, Instance 2, and so on): each instance has its own address and shows its own number, as the article's instances do.",
 		"Ticked when every instance has answered you directly."},
 	{"spread", "Refresh the load balancer's address: see the spread and the lost sessions",
 		"With stickiness off, press ⟳ Refresh a few times. The heading changes instance, and the page says Session lost: the legacy application keeps your login in the memory of the instance that created it.",
