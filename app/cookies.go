@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -62,12 +61,11 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 	if g := vd.Target.TargetGroup(); g != nil && g.Name != "" {
 		tg = g // the instance's own target group, behind a weighted rule
 	}
-	age := lb.Now().Sub(vd.Info.Issued)
 	where := tg.Name
 	if where == "" { // Classic: no target group
 		where = lb.Name
 	}
-	s := fmt.Sprintf("Names %s (%s) in %s, issued %s ago", vd.Target.Name, vd.Target.ID, where, age.Round(time.Second))
+	s := fmt.Sprintf("Names %s (%s) in %s, issued %s ago", vd.Target.Name, vd.Target.ID, where, vd.Age)
 	switch {
 	case vd.Role == engine.RoleDisabled && lb.Type == engine.ClassicLoadBalancer:
 		return s + ". " + vd.Text(tg), false
@@ -78,9 +76,9 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 	case vd.Reason == engine.ReasonSticky && vd.BrowserSession:
 		return s + "; sticky while your browser keeps it: a session cookie, gone when the browser closes (no expiration period).", true
 	case vd.Reason == engine.ReasonSticky && lb.Type == engine.ClassicLoadBalancer:
-		return s + fmt.Sprintf("; sticky for %s more unless refreshed (the expiration period, %s).", vd.Left.Round(time.Second), durationWords(lb.ListenerStickiness().CookieExpirationPeriod)), true
+		return s + fmt.Sprintf("; sticky for %s more unless refreshed (the expiration period, %s).", vd.Left, durationWords(lb.ListenerStickiness().CookieExpirationPeriod)), true
 	case vd.Reason == engine.ReasonSticky:
-		return s + fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", vd.Left.Round(time.Second)), true
+		return s + fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", vd.Left), true
 	case vd.Reason == engine.ReasonCookieExpired:
 		return s + fmt.Sprintf("; expired: idle longer than the stickiness duration (%s).", tg.Attributes().StickinessDuration()), false
 	}

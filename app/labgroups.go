@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -127,9 +126,9 @@ func describeGroupVerdict(lb *engine.LoadBalancer, vd engine.CookieVerdict) (str
 	case vd.TargetGroup == nil:
 		return "Not accepted: it names a target group this rule does not forward to. " + text, false
 	}
-	s := fmt.Sprintf("Names target group %s, issued %s ago. %s", vd.TargetGroup.Name, lb.Now().Sub(vd.Info.Issued).Round(time.Second), text)
+	s := fmt.Sprintf("Names target group %s, issued %s ago. %s", vd.TargetGroup.Name, vd.Age, text)
 	if vd.Role == engine.RoleFollowed && vd.Reason == engine.ReasonSticky {
-		return s + fmt.Sprintf(" Sticky for %s more unless refreshed (each response re-issues it).", vd.Left.Round(time.Second)), true
+		return s + fmt.Sprintf(" Sticky for %s more unless refreshed (each response re-issues it).", vd.Left), true
 	}
 	return s, false
 }

@@ -45,9 +45,10 @@ type CookieVerdict struct {
 	// TargetGroup is the target group a group cookie (AWSALBTG,
 	// AWSALBTGCORS) names, nil when none.
 	TargetGroup *TargetGroup
-	// Left is how long the cookie keeps routing unless a response
-	// re-issues it (negative: past the stickiness duration).
-	Left time.Duration
+	// Age is how long ago the cookie was issued, and Left how long it keeps
+	// routing unless a response re-issues it (negative: past the duration),
+	// both in whole seconds as routing counts them (routeCookie).
+	Age, Left time.Duration
 	// BrowserSession is set for a Classic Load Balancer's AWSELB that the
 	// load balancer checks no period of: it routes while the browser keeps it.
 	BrowserSession bool
@@ -132,17 +133,24 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 		return
 	}
 	v.Target = lb.TargetByUID(v.Info.Target)
+	v.Age = lb.cookieAge(v.Info)
 	if tg.lb.Type == ClassicLoadBalancer {
 		// The browser expires AWSELB: the load balancer checks only a
 		// duration-based policy's period.
 		p := lb.classic.CookieExpirationPeriod
 		v.BrowserSession = p == 0
 		if p != 0 {
-			v.Left = p - lb.now.Sub(v.Info.Issued)
+			v.Left = p - v.Age
 		}
 		return
 	}
-	v.Left = tg.attrs.StickinessDuration() - lb.now.Sub(v.Info.Issued)
+	v.Left = tg.attrs.StickinessDuration() - v.Age
+}
+
+// cookieAge is how long before now a cookie was issued, in the whole
+// seconds its sealed value and routeCookie's expiry check count.
+func (lb *LoadBalancer) cookieAge(info CookieInfo) time.Duration {
+	return time.Duration(lb.now.Unix()-info.Issued.Unix()) * time.Second
 }
 
 // explainGroup fills in the verdict on a group cookie c of request r, by
@@ -167,7 +175,8 @@ func (lb *LoadBalancer) explainGroup(v *CookieVerdict, c StoredCookie, r *Reques
 	v.Info, v.Err = lb.DecodeCookie(c.Name, c.Value)
 	if v.Err == nil && w != nil {
 		v.TargetGroup = w.group(v.Info.TargetGroup)
-		v.Left = w.sticky.Duration() - lb.now.Sub(v.Info.Issued)
+		v.Age = lb.cookieAge(v.Info)
+		v.Left = w.sticky.Duration() - v.Age
 	}
 }
 

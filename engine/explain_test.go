@@ -130,3 +130,41 @@ func FuzzExplainCookies(f *testing.F) {
 		}
 	})
 }
+
+// TestExplainCookieLastSecond checks the verdict's age and time left in the
+// whole seconds routing counts: a cookie issued in the middle of a second
+// still routes through the whole second its duration ends in, with 0 left,
+// and expires the second after, never "sticky for -1s".
+func TestExplainCookieLastSecond(t *testing.T) {
+	a := DefaultAttributes()
+	a.StickinessEnabled = true
+	a.LBCookieDuration = 30 * time.Second
+	lb, err := New(Config{Seed: 5, Attributes: &a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	lb.AdvanceTo(lb.Now().Add(600 * time.Millisecond))
+	lb.Do(c, "/")
+	verdict := func() CookieVerdict {
+		for _, v := range lb.ExplainCookies(c.Jar.Cookies(lb.Now())) {
+			if v.Name == CookieAWSALB {
+				return v
+			}
+		}
+		t.Fatal("no AWSALB verdict")
+		return CookieVerdict{}
+	}
+	lb.AdvanceTo(lb.Now().Add(30*time.Second + 300*time.Millisecond)) // 30.3 s later, in the issue second + 30
+	if v := verdict(); v.Reason != ReasonSticky || v.Age != 30*time.Second || v.Left != 0 {
+		t.Errorf("30.3 s after: %s, age %s, left %s; want sticky, 30s, 0s", v.Reason, v.Age, v.Left)
+	}
+	lb.AdvanceTo(lb.Now().Add(200 * time.Millisecond)) // the next second
+	if v := verdict(); v.Reason != ReasonCookieExpired || v.Age != 31*time.Second || v.Left != -time.Second {
+		t.Errorf("30.5 s after: %s, age %s, left %s; want expired, 31s, -1s", v.Reason, v.Age, v.Left)
+	}
+	// Routing agrees with the verdict.
+	if ex := lb.Do(c, "/"); ex.Reason != ReasonCookieExpired {
+		t.Errorf("routing after 30.5 s: %s, want expired", ex.Reason)
+	}
+}
