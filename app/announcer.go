@@ -48,6 +48,8 @@ func exchangeWords(ex *engine.Exchange) string {
 		who = ""
 	case ex.Session == engine.SessionNew:
 		session = "New session."
+	case ex.Session == engine.SessionLost && ex.LostIdle > 0:
+		session = "Session expired after " + durationWords(engine.SessionTimeout) + " idle: you are logged out."
 	case ex.Session == engine.SessionLost:
 		session = "Session lost: you are logged out."
 	case ex.Session == engine.SessionResumed:

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -85,7 +86,7 @@ func (b *BrowserPane) page() []app.UI {
 	case engine.SessionNew:
 		session = app.P().Class("session", "new").DataSet("testid", "session-view").Text("New session: this instance does not know you yet. Logged in as " + ex.User + ", cart empty.")
 	case engine.SessionLost:
-		session = app.P().Class("session", "lost").DataSet("testid", "session-view").Text(fmt.Sprintf("Session lost! This instance does not know your session (created on %s). You are logged out and your cart is empty.", orUnknown(ex.LostOrigin)))
+		session = app.P().Class("session", "lost").DataSet("testid", "session-view").Text(lostWords(ex))
 	case engine.SessionResumed:
 		session = app.P().Class("session", "ok").DataSet("testid", "session-view").Text(fmt.Sprintf("Welcome back, %s. Visit %d in this session, cart: %s.", ex.User, ex.Visits, plural(ex.Cart, "item")))
 	default:
@@ -114,6 +115,16 @@ func (b *BrowserPane) onRefresh(ctx app.Context, e app.Event) {
 	if b.IOnRefresh != nil {
 		b.IOnRefresh()
 	}
+}
+
+// lostWords says why the application did not know the learner's session:
+// it timed out, or this instance never held it.
+func lostWords(ex *engine.Exchange) string {
+	if ex.LostIdle > 0 {
+		return fmt.Sprintf("Session expired! You were away %s, longer than the application keeps an idle session (%s), so it dropped your session (created on %s). You are logged out and your cart is empty.",
+			durationWords(ex.LostIdle.Round(time.Minute)), durationWords(engine.SessionTimeout), orUnknown(ex.LostOrigin))
+	}
+	return fmt.Sprintf("Session lost! This instance does not know your session (created on %s). You are logged out and your cart is empty.", orUnknown(ex.LostOrigin))
 }
 
 func orUnknown(s string) string {

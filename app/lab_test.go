@@ -410,3 +410,27 @@ func TestOpenEachStep(t *testing.T) {
 		}
 	}
 }
+
+// TestLabSessionExpired checks what a sticky learner reads after an hour
+// away: the same instance answers, and the session is said to have timed
+// out on the application (not lost to another instance); the live region
+// says so too.
+func TestLabSessionExpired(t *testing.T) {
+	lt := mountLab(t, "stickiness=lb_cookie&seed=3", nil)
+	first, _ := lt.refresh()
+	if got, reason := lt.refresh(); got != first || reason != "sticky" {
+		t.Fatalf("second refresh: %q (%s), want %q sticky", got, reason, first)
+	}
+	lt.do(func(l *Lab) { l.fastForward(time.Hour) })
+	if got, reason := lt.refresh(); got != first || reason != "sticky" {
+		t.Fatalf("after an hour: %q (%s), want %q sticky", got, reason, first)
+	}
+	name := strings.Replace(first, "Instance Number ", "Instance ", 1)
+	want := "Session expired! You were away 1 hour, longer than the application keeps an idle session (30 minutes), so it dropped your session (created on " + name + ")."
+	if s := lt.text("session-view"); !strings.HasPrefix(s, want) {
+		t.Errorf("session view %q, want it to start %q", s, want)
+	}
+	if s := lt.lab.said; !strings.Contains(s, "Session expired after 30 minutes idle: you are logged out.") {
+		t.Errorf("announced %q", s)
+	}
+}

@@ -1,5 +1,10 @@
 package engine
 
+import (
+	"fmt"
+	"time"
+)
+
 // application runs the legacy application on t: it finds the request's
 // session in t's store, or creates one (new, or lost when the store does
 // not know the cookie's id), whose cookie it appends to resp.
@@ -24,10 +29,15 @@ func (lb *LoadBalancer) application(t *Target, r *Request, ex *Exchange, resp []
 		ex.Session = SessionLost
 		ex.LostSession = id
 		ex.LostOrigin = lb.sessionOrigin(id)
+		if cs := c.session; cs != nil && cs.in == nil && sameString(cs.ID, id) && lb.now.Sub(cs.LastSeen) >= SessionTimeout {
+			// The client's own last session, dropped for its idle time
+			// (the origins forget it at the same sweep).
+			ex.LostIdle, ex.LostOrigin = lb.now.Sub(cs.LastSeen), cs.Origin
+		}
 		t.Metrics.SessionsLost++
 		lb.metrics.SessionsLost++
 		lb.history.cur.Lost++
-		lb.emit(&Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin)})
+		lb.emit(&Event{Kind: EventSessionLost, Client: c.Name, Target: t.Name, Detail: lostDetail(ex.LostOrigin, ex.LostIdle)})
 	default:
 		ex.Session = SessionNew
 	}
@@ -61,8 +71,11 @@ func (lb *LoadBalancer) sessionOrigin(id string) string {
 	return ""
 }
 
-func lostDetail(origin string) string {
-	if origin == "" {
+func lostDetail(origin string, idle time.Duration) string {
+	switch {
+	case idle > 0:
+		return fmt.Sprintf("the session created on %s timed out: idle %s, the application keeps a session %s", origin, idle.Round(time.Second), SessionTimeout)
+	case origin == "":
 		return "unknown session id"
 	}
 	return "the session was created on " + origin

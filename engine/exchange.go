@@ -165,6 +165,9 @@ type Exchange struct {
 	User        string
 	LostSession string // the session id the target did not know
 	LostOrigin  string // the instance that had created the lost session
+	// LostIdle is how long the client had been away when its session timed
+	// out (idle for SessionTimeout); zero when it was lost otherwise.
+	LostIdle time.Duration
 
 	// recording tells serve to fill Cookies and SetCookies.
 	recording bool
@@ -180,7 +183,7 @@ func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exc
 	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
 	ex.TargetGroup, ex.GroupReason = "", 0
 	ex.SetCookies, ex.StoreError, ex.recording = nil, "", recording
-	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin = 0, "", 0, 0, "", "", ""
+	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin, ex.LostIdle = 0, "", 0, 0, "", "", "", 0
 	if recording && len(r.Cookies) > 0 {
 		*sent = append((*sent)[:0], r.Cookies...)
 		ex.Cookies = *sent
@@ -246,7 +249,11 @@ func (e *Exchange) Page() string {
 	case SessionNew:
 		fmt.Fprintf(&b, " · new session for %s", e.User)
 	case SessionLost:
-		fmt.Fprintf(&b, " · session lost! new session for %s", e.User)
+		lost := "lost"
+		if e.LostIdle > 0 {
+			lost = "expired"
+		}
+		fmt.Fprintf(&b, " · session %s! new session for %s", lost, e.User)
 	case SessionResumed:
 		fmt.Fprintf(&b, " · logged in as %s, visit %d, cart: %s", e.User, e.Visits, plural(e.Cart, "item"))
 	}

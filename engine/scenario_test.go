@@ -509,7 +509,11 @@ func (s *scenario) exchange(ex *Exchange, brief bool) string {
 	switch ex.Session {
 	case SessionNone:
 	case SessionLost:
-		fmt.Fprintf(&b, "  session: LOST %s (created on %s), new %s\n", s.label(SessionCookie, ex.LostSession), ex.LostOrigin, s.label(SessionCookie, ex.SessionID))
+		timedOut := ""
+		if ex.LostIdle > 0 {
+			timedOut = fmt.Sprintf(", timed out after %s idle", ex.LostIdle)
+		}
+		fmt.Fprintf(&b, "  session: LOST %s (created on %s%s), new %s\n", s.label(SessionCookie, ex.LostSession), ex.LostOrigin, timedOut, s.label(SessionCookie, ex.SessionID))
 	default:
 		fmt.Fprintf(&b, "  session: %s %s, visit %d, cart %d\n", ex.Session, s.label(SessionCookie, ex.SessionID), ex.Visits, ex.Cart)
 	}

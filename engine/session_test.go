@@ -87,9 +87,28 @@ func TestSessionDroppedWhileHeld(t *testing.T) {
 			}
 			lb.Advance(time.Minute) // healthy again
 		}
+		seq := lb.log.seq
+		var details []string
+		lb.Subscribe(func(e Event) {
+			if e.Kind == EventSessionLost {
+				details = append(details, e.Detail)
+			}
+		})
 		ex := lb.Do(c, "/")
 		if ex.TargetName != first.TargetName || ex.Session != SessionLost || ex.LostSession != first.SessionID {
 			t.Errorf("%s: back on %s with session %s (%s lost), want %s with %s lost", drop, ex.TargetName, ex.Session, ex.LostSession, first.TargetName, first.SessionID)
+		}
+		// A timeout is said as one, with where the session was created;
+		// a restart's loss (a minute away) is not a timeout.
+		wantIdle := time.Duration(0)
+		if drop == "timeout" {
+			wantIdle = SessionTimeout + 2*sessionSweep
+		}
+		if ex.LostIdle != wantIdle || ex.LostOrigin != first.TargetName {
+			t.Errorf("%s: lost after %s idle, created on %q; want %s, %q", drop, ex.LostIdle, ex.LostOrigin, wantIdle, first.TargetName)
+		}
+		if timedOut := len(details) == 1 && strings.Contains(details[0], "timed out"); timedOut != (drop == "timeout") || lb.log.seq == seq {
+			t.Errorf("%s: session-lost events %q", drop, details)
 		}
 	}
 }
