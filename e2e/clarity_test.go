@@ -171,3 +171,28 @@ func TestGlossaryLink(t *testing.T) {
 	}
 	p.trClean()
 }
+
+// TestSessionExpired comes back to a sticky lab after +1 hour: the same
+// instance answers and says the session expired on the application (30
+// minutes idle), not that another instance does not know it.
+func TestSessionExpired(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("stickiness=lb_cookie")
+	first, _ := p.refresh()
+	if got, reason := p.refresh(); got != first || reason != "sticky" {
+		t.Fatalf("second refresh: %q (%s), want %q sticky", got, reason, first)
+	}
+	before := p.Text("clock")
+	p.Click("ff-1h0m0s")
+	p.WaitText("clock", func(s string) bool { return s != before })
+	if got, reason := p.refresh(); got != first || reason != "sticky" {
+		t.Fatalf("after an hour: %q (%s), want %q sticky", got, reason, first)
+	}
+	s := p.Text("session-view")
+	for _, w := range []string{"Session expired! You were away 1 hour", "(30 minutes)", "created on " + strings.Replace(first, "Instance Number ", "Instance ", 1)} {
+		if !strings.Contains(s, w) {
+			t.Errorf("session view %q: no %q", s, w)
+		}
+	}
+	p.Screenshot("clarity-session-expired")
+}
