@@ -77,7 +77,7 @@ func countersOf(p *player) countersView {
 		moved:     k.Moved,
 		errors:    k.ELB502 + k.ELB503,
 		imbalance: p.lb.Imbalance(imbalanceWindow),
-		stickyOn:  p.lb.TargetGroup.Attributes().StickinessEnabled,
+		stickyOn:  p.lb.Sticky(),
 		simMs:     p.lb.Now().UnixMilli(),
 	}
 }

@@ -346,3 +346,30 @@ func mustQuery(t testing.TB, q string) url.Values {
 	}
 	return v
 }
+
+// TestCountersStickyOn checks the Sticky counter's "stickiness is off" on
+// each load balancer type, as the engine's metrics count stickiness: a
+// Classic listener's policy and a second weighted group's attribute count.
+func TestCountersStickyOn(t *testing.T) {
+	for q, want := range map[string]bool{
+		"":                                false,
+		"stickiness=lb_cookie":            true,
+		"lb=classic":                      false,
+		"lb=classic&stickiness=lb_cookie": true,
+		"lb=network&stickiness=source_ip": true,
+		"weights=50,50&stickiness=off":    false,
+		"weights=50,50&group_stickiness=3600&stickiness=lb_cookie": true,
+	} {
+		s, msgs := ParseSetup(mustQuery(t, q))
+		if len(msgs) > 0 {
+			t.Fatalf("%q: %v", q, msgs)
+		}
+		m, err := newModel(s, Options{Jar: &engine.MemoryJar{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := countersOf(m.player).stickyOn; got != want {
+			t.Errorf("%q: stickiness on %v, want %v", q, got, want)
+		}
+	}
+}

@@ -30,6 +30,21 @@ var (
 // listener's policy).
 func (tg *TargetGroup) setStickiness() { tg.stickiness = newStickiness(tg) }
 
+// Sticky reports whether the load balancer routes by stickiness in any of
+// the target groups it forwards to (a Classic Load Balancer: its listener's
+// policy), as the Sticky and NonStickyRequestCount metrics count it.
+func (lb *LoadBalancer) Sticky() bool {
+	if w := lb.Listener.weighted; w != nil {
+		for _, tg := range w.groups {
+			if tg.sticky() {
+				return true
+			}
+		}
+		return false
+	}
+	return lb.TargetGroup.sticky()
+}
+
 // sticky reports whether stickiness is on, for the metrics.
 func (tg *TargetGroup) sticky() bool {
 	if tg.lb.Type == ClassicLoadBalancer {
