@@ -80,14 +80,15 @@ type lessonProgress struct {
 	gateways    int              // 502s since the stop
 
 	// This run's answers to the lesson's questions.
-	stuckTo      string // the instance AWSALB first kept the learner on
-	beforeDelete string // the instance before the deletion
-	afterDelete  string // the new pick after it
-	deletedInLab bool   // with the lab's button rather than DevTools
-	stopped      string // the instance whose stop lost the session
-	lostOn       string // the instance that said so
-	lostGateways int    // 502s between the stop and the loss
-	keptFrom     string // with the store on: the move that kept the session
+	stuckTo      string           // the instance AWSALB first kept the learner on
+	beforeDelete string           // the instance before the deletion
+	afterDelete  string           // the new pick after it
+	pickedBy     engine.Algorithm // the algorithm that made it
+	deletedInLab bool             // with the lab's button rather than DevTools
+	stopped      string           // the instance whose stop lost the session
+	lostOn       string           // the instance that said so
+	lostGateways int              // 502s between the stop and the loss
+	keptFrom     string           // with the store on: the move that kept the session
 	keptOn       string
 	lostUnsticky int // sessions lost with stickiness off
 }
@@ -165,7 +166,7 @@ func (p *lessonProgress) request(m *model, a *Action, ex *engine.Exchange) {
 		p.tick(m, stepStay)
 	}
 	if ex.Reason == engine.ReasonNewClient && p.held && !p.done[stepDelete-1] {
-		p.afterDelete, p.deletedInLab = ex.TargetName, lab && a.Cookies == nil
+		p.afterDelete, p.pickedBy, p.deletedInLab = ex.TargetName, ex.Algorithm, lab && a.Cookies == nil
 		if p.prev != nil {
 			p.beforeDelete = p.prev.TargetName
 		}
@@ -244,7 +245,7 @@ func (p *lessonProgress) questions(instances []string) []lessonQuestion {
 		{Text: "When stickiness was first on, which instance did the AWSALB cookie keep you on?", Choices: instances, Answer: p.stuckTo,
 			Explain: fmt.Sprintf("The first response with stickiness on came from %s and set AWSALB, a value only the load balancer can read, naming it. Each later request carried the cookie, and the load balancer sent it to %s (reason: sticky).", p.stuckTo, p.stuckTo)},
 		{Text: "Which instance served you right after you deleted the cookie?", Choices: instances, Answer: p.afterDelete,
-			Explain: fmt.Sprintf("You deleted the cookie %s, so the next request came without it: the load balancer could not know you were a returning user, treated you as a new client, and round_robin picked %s, which got a new cookie naming it.%s", how, p.afterDelete, again)},
+			Explain: fmt.Sprintf("You deleted the cookie %s, so the next request came without it: the load balancer could not know you were a returning user, treated you as a new client, and %s picked %s, which got a new cookie naming it.%s", how, p.pickedBy, p.afterDelete, again)},
 		{Text: fmt.Sprintf("You stopped %s while it held your session. Which instance told you the session was lost?", p.stopped), Choices: instances, Answer: p.lostOn,
 			Explain: fmt.Sprintf("%s Then it moved you to %s, a healthy instance. Your login lived in %s's memory, so %s did not know it and the legacy application started a new session: stickiness keeps you on an instance, it does not keep the instance alive.", waited, p.lostOn, p.stopped, p.lostOn)},
 		{Text: "How many times did the legacy application lose your session while stickiness was off? (a number)", Answer: fmt.Sprint(p.lostUnsticky),

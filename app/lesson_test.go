@@ -168,6 +168,9 @@ func TestLessonWalk(t *testing.T) {
 			t.Errorf("question %d %q: answer %q, want %q", i+1, qs[i].Text, qs[i].Answer, want)
 		}
 	}
+	if want := string(afterDelete.Algorithm) + " picked " + afterDelete.TargetName; afterDelete.Algorithm == "" || !strings.Contains(qs[1].Explain, want) {
+		t.Errorf("question 2's explanation %q does not say %q", qs[1].Explain, want)
+	}
 	if !strings.Contains(qs[2].Text, mine.TargetName) || !strings.Contains(qs[2].Explain, "1 502 Bad Gateway answer") {
 		t.Errorf("question 3 does not tell this run: %q / %q", qs[2].Text, qs[2].Explain)
 	}

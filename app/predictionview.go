@@ -70,7 +70,7 @@ func (p *PresetPrediction) Render() app.UI {
 			),
 			app.Div().Class("row").Body(
 				app.Button().Type("submit").Class("secondary").DataSet("testid", "predict").Text("Lock in my prediction"),
-				app.Span().Class("muted").Text(due+" Pause (⏸) to think first."),
+				app.Span().Class("muted").Text(due+" Pause to think first."),
 			),
 		)
 	}
