@@ -57,6 +57,9 @@ const (
 	// ReasonNewSourceIP: source IP stickiness holds no target for the
 	// source IP (new, or reset since); the flow hash placed it.
 	ReasonNewSourceIP
+	// ReasonCookieOtherGroup: the cookie names a target of another target
+	// group (the weights sent the request elsewhere): treated as absent.
+	ReasonCookieOtherGroup
 	numReasons
 )
 
@@ -65,6 +68,7 @@ var reasonNames = [numReasons]string{
 	"target-unhealthy", "target-draining", "target-deregistered",
 	"stickiness-disabled", "app-cookie-missing", "no-targets", "direct",
 	"same-connection", "new-connection", "connection-reset", "source-ip", "new-source-ip",
+	"cookie-other-group",
 }
 
 var reasonTexts = [numReasons]string{
@@ -85,6 +89,7 @@ var reasonTexts = [numReasons]string{
 	"the connection's target left service: connection reset, the new one placed by the flow hash",
 	"sticky: this source IP's target",
 	"no target for this source IP yet (or stickiness reset): the flow hash placed it",
+	"the cookie names a target of another target group (the weights sent you here): picked anew, cookie rewritten",
 }
 
 // isSticky reports whether stickiness routed the request: a valid cookie,

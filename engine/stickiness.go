@@ -155,8 +155,11 @@ func (r Reason) Moved() bool {
 func (tg *TargetGroup) routeCookie(k cookieKind, value string, d time.Duration, now time.Time) (*Target, Reason) {
 	sec := now.Unix()
 	o, err := tg.lb.codec.openCached(k, value, sec)
-	if err != nil || o.targetGroup != tg.id {
+	switch {
+	case err != nil:
 		return nil, ReasonCookieInvalid
+	case o.targetGroup != tg.id:
+		return nil, ReasonCookieOtherGroup
 	}
 	if sec-o.issued > int64(d/time.Second) {
 		return nil, ReasonCookieExpired
