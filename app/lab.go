@@ -30,10 +30,9 @@ type Lab struct {
 	inited bool          // OnInit started the lab from the window's URL
 	grp    string        // the target group the attributes form edits (labgroups.go)
 
-	// predictions are the learner's predictions of the traffic lab's
-	// lessons, by preset and start (lessonlab.go).
-	predictions map[string]int
-	measured    map[string]*measured // their measured answers, once in
+	// measured are the traffic lab's lessons' measured answers, once in,
+	// by predictionKey (lessonlab.go).
+	measured map[string]*measured
 }
 
 // OnInit starts the simulation from the page URL before the first render

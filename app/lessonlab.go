@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -78,8 +79,8 @@ func (l *Lab) predictionView() app.UI {
 		return nil
 	}
 	start := m.presetStarted
-	key := fmt.Sprint(m.preset, "@", start.UnixMilli())
-	choice, ok := l.predictions[key]
+	key := predictionKey(m.preset, start)
+	choice, ok := m.predictions[key]
 	if !ok {
 		choice = -1
 	}
@@ -96,10 +97,16 @@ func (l *Lab) predictionView() app.UI {
 	}
 	return &PresetPrediction{IQuestion: q, IPredicted: choice, IElapsed: m.lb.Now().Sub(start), IMeasured: res,
 		IOnPredict: func(c int) {
-			if l.predictions == nil {
-				l.predictions = map[string]int{}
+			if m.predictions == nil {
+				m.predictions = map[string]int{}
 			}
-			l.predictions[key] = c
+			m.predictions[key] = c
+			l.save() // the prediction survives a reload, as the lab does
 			l.announce("Prediction locked in: " + q.Choices[c] + ".")
 		}}
+}
+
+// predictionKey names a lesson's prediction: its preset, staged at start.
+func predictionKey(preset string, start time.Time) string {
+	return fmt.Sprint(preset, "@", start.UnixMilli())
 }

@@ -54,10 +54,13 @@ type model struct {
 	last     *engine.Exchange  // the learner's latest request through the load balancer
 	direct   *engine.Exchange  // the latest instance opened directly
 
-	preset        string               // the traffic lab's preset staged, "" for none
-	presetStarted time.Time            // when it was staged, on the simulated clock
-	lesson        *lessonProgress      // what the article's guided lesson observed (lesson.go)
-	lessons       map[string]lessonRun // every guided lesson's, by id (lessons.go)
+	preset        string    // the traffic lab's preset staged, "" for none
+	presetStarted time.Time // when it was staged, on the simulated clock
+	// predictions are the learner's locked-in predictions of the traffic
+	// lab's lessons, by predictionKey; saved with the lab (World).
+	predictions map[string]int
+	lesson      *lessonProgress      // what the article's guided lesson observed (lesson.go)
+	lessons     map[string]lessonRun // every guided lesson's, by id (lessons.go)
 
 	journal Journal // the setup and every action since, to replay (journal.go)
 	// shadow holds the cookies the load balancer and the lab left in the

@@ -178,3 +178,28 @@ func TestReloadOfARunningCrowdWaits(t *testing.T) {
 		t.Error("the crowd is gone after the reload")
 	}
 }
+
+// TestReloadKeepsThePrediction locks in a traffic-lab lesson's prediction,
+// reloads before the answer is in, and finds it locked in still (it cannot
+// be made anew after watching); a reset lab forgets it.
+func TestReloadKeepsThePrediction(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "preset=scale-out")
+	v := l.predictionView().(*PresetPrediction)
+	if v.IPredicted != -1 {
+		t.Fatalf("predicted %d before any choice", v.IPredicted)
+	}
+	v.IOnPredict(1)
+	b.clock.Advance(5 * time.Second)
+	r := b.load(t, "preset=scale-out")
+	if r.saved.at.IsZero() {
+		t.Fatal("the lab was not restored")
+	}
+	if got := r.predictionView().(*PresetPrediction).IPredicted; got != 1 {
+		t.Errorf("after a reload the prediction is %d, want 1", got)
+	}
+	r.resetLab()
+	if got := r.predictionView().(*PresetPrediction).IPredicted; got != -1 {
+		t.Errorf("after Reset lab the prediction is %d, want none", got)
+	}
+}

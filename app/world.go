@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"time"
@@ -48,6 +49,9 @@ type World struct {
 	Wall  time.Time `json:"wall"`
 	Ahead int64     `json:"aheadMs,omitempty"` // fast-forwarded, shown by the clock bar
 	Rate  int       `json:"rate"`              // the play speed: 0 paused, 1, 10 or 100
+	// Predictions are the learner's locked-in predictions of the traffic
+	// lab's lessons (not journaled actions: they change nothing simulated).
+	Predictions map[string]int `json:"predictions,omitempty"`
 }
 
 // worldKey is the storage key of the site's world: one per base path, so
@@ -72,6 +76,7 @@ func (m *model) world(params map[string]string, wall time.Time) World {
 	return World{
 		Version: WorldVersion, Params: params, Start: m.journal.Start, Actions: slices.Clone(m.journal.Actions),
 		Sim: m.lb.Now(), Wall: wall, Ahead: p.ahead().Milliseconds(), Rate: p.rate,
+		Predictions: maps.Clone(m.predictions),
 	}
 }
 
@@ -120,6 +125,7 @@ func restoreWorld(w World, opts Options) (*model, []string, error) {
 	if w.Rate == 0 {
 		m.player.pause()
 	}
+	m.predictions = maps.Clone(w.Predictions)
 	return m, msgs, nil
 }
 

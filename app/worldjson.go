@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -55,6 +56,18 @@ func (e *worldJSON) world(w World) {
 	}
 	e.b = append(e.b, `,"rate":`...)
 	e.b = strconv.AppendInt(e.b, int64(w.Rate), 10)
+	if len(w.Predictions) > 0 {
+		e.b = append(e.b, `,"predictions":{`...)
+		for i, k := range slices.Sorted(maps.Keys(w.Predictions)) {
+			if i > 0 {
+				e.b = append(e.b, ',')
+			}
+			e.b = appendJSONString(e.b, k)
+			e.b = append(e.b, ':')
+			e.b = strconv.AppendInt(e.b, int64(w.Predictions[k]), 10)
+		}
+		e.b = append(e.b, '}')
+	}
 	e.b = append(e.b, '}')
 }
 

@@ -80,6 +80,11 @@ func FuzzWorldJSON(f *testing.F) {
 				Action{Do: DoStartCrowd, Crowd: &CrowdSettings{}},
 			)
 		}
+		if shape&32 != 0 {
+			w.Predictions = map[string]int{k: int(at), odd: -1, name + "@1": int(shape)}
+		} else if shape&64 != 0 {
+			w.Predictions = map[string]int{} // omitted, as json's omitempty does
+		}
 		checkWorldJSON(t, w)
 	})
 }
