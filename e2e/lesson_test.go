@@ -182,8 +182,9 @@ func TestLesson(t *testing.T) {
 	p.checkClean()
 }
 
-// TestPrediction predicts a traffic lab lesson before it runs, then finds
-// the measured answer beside the prediction once the incident played out.
+// TestPrediction predicts a traffic lab lesson before it runs, reloads the
+// page, then finds the measured answer beside the prediction once the
+// incident played out.
 func TestPrediction(t *testing.T) {
 	p := NewPage(t)
 	p.OpenLab("preset=stickiness")
@@ -192,6 +193,12 @@ func TestPrediction(t *testing.T) {
 	p.Click("predict")
 	if got := p.WaitText("prediction-result", NonEmpty); !strings.HasPrefix(got, "You predicted: None.") {
 		t.Errorf("before the horizon: %q", got)
+	}
+	// A reload before the answer is in keeps the prediction locked in.
+	p.Reload()
+	p.WaitReady()
+	if got := p.WaitText("prediction-result", NonEmpty); !strings.HasPrefix(got, "You predicted: None.") || p.trExists("predict") {
+		t.Errorf("after a reload: %q (the question asked again: %v)", got, p.trExists("predict"))
 	}
 	p.Click("ff-10m")
 	p.trWait("the measured answer", func() bool {
