@@ -266,3 +266,28 @@ func TestWeightedOnlyOnALB(t *testing.T) {
 		t.Errorf("Classic: its one internal group %+v, %v", lb.TargetGroup, err)
 	}
 }
+
+// TestWeightedImbalance checks Imbalance with weighted target groups: each
+// group's own spread, the worst of them; a group the weights leave idle does
+// not count (its instances are in service but get nothing on purpose).
+func TestWeightedImbalance(t *testing.T) {
+	lb := weightedLB(t, 3, 0, 100, 0)
+	for i := range 30 {
+		c := lb.NewClient(fmt.Sprint("c", i), nil, KeepCookies)
+		lb.Do(c, "/")
+		if i%3 == 0 {
+			lb.Do(c, "/") // uneven: some clients come twice
+		}
+	}
+	green := lb.TargetGroupByName("green")
+	var counts []int64
+	var sum, most int64
+	for _, tg := range green.targets {
+		n := lb.RecentRequests(tg, 60)
+		counts, sum, most = append(counts, n), sum+n, max(most, n)
+	}
+	want := float64(most) / (float64(sum) / float64(len(counts)))
+	if got := lb.Imbalance(60); sum == 0 || got != want {
+		t.Errorf("imbalance %.3f, want green's %.3f (requests %v)", got, want, counts)
+	}
+}

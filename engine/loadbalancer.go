@@ -585,14 +585,26 @@ func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
 	return t.buckets.sum(lb.now.Unix(), window)
 }
 
-// Imbalance returns max/mean of the requests each in-service target of
-// the default target group got in the last window seconds (at most 60): 1
-// is perfectly even. It returns 0
-// when no in-service target got a request.
+// Imbalance returns max/mean of the requests each in-service target of a
+// target group got in the last window seconds (at most 60), the highest of
+// the groups the listener forwards to (their weights split traffic on
+// purpose): 1 is perfectly even, 0 when no in-service target got a request.
 func (lb *LoadBalancer) Imbalance(window int) float64 {
+	if w := lb.Listener.weighted; w != nil {
+		var worst float64
+		for _, tg := range w.groups {
+			worst = max(worst, lb.groupImbalance(tg, window))
+		}
+		return worst
+	}
+	return lb.groupImbalance(lb.TargetGroup, window)
+}
+
+// groupImbalance is Imbalance within target group tg.
+func (lb *LoadBalancer) groupImbalance(tg *TargetGroup, window int) float64 {
 	var sum, max int64
 	n := 0
-	for _, t := range lb.TargetGroup.targets {
+	for _, t := range tg.targets {
 		if !t.InService() {
 			continue
 		}
