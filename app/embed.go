@@ -264,8 +264,9 @@ func commandGroup(lb *engine.LoadBalancer, name string) (*engine.TargetGroup, st
 }
 
 // withAttributes returns a with the attributes set, in key order, and
-// validated by the engine: the first error is AWS's message.
-func withAttributes(a engine.Attributes, attrs map[string]string) (engine.Attributes, error) {
+// validated by the engine for a load balancer of type t, as the form's are:
+// the first error is AWS's message.
+func withAttributes(a engine.Attributes, attrs map[string]string, t engine.LoadBalancerType) (engine.Attributes, error) {
 	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
 		keys = append(keys, k)
@@ -276,7 +277,7 @@ func withAttributes(a engine.Attributes, attrs map[string]string) (engine.Attrib
 			return a, err
 		}
 	}
-	return a, a.Validate()
+	return a, a.ValidateFor(t)
 }
 
 // LessonStepMessage says that the learner did a step of the guided lesson:

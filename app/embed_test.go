@@ -130,9 +130,19 @@ func TestParseCommand(t *testing.T) {
 func TestWithAttributes(t *testing.T) {
 	a, err := withAttributes(engine.DefaultAttributes(), map[string]string{
 		engine.KeyStickinessEnabled: "true", engine.KeyLBCookieDuration: "30",
-	})
+	}, engine.ApplicationLoadBalancer)
 	if err != nil || !a.StickinessEnabled || a.LBCookieDuration != 30*time.Second {
 		t.Errorf("withAttributes = %+v, %v", a, err)
+	}
+	// A Network Load Balancer's target group takes source_ip, as its form
+	// does; an Application Load Balancer's refuses it.
+	nlb := engine.DefaultAttributesFor(engine.NetworkLoadBalancer)
+	ip := map[string]string{engine.KeyStickinessEnabled: "true", engine.KeyStickinessType: string(engine.SourceIP)}
+	if a, err := withAttributes(nlb, ip, engine.NetworkLoadBalancer); err != nil || !a.StickinessEnabled || a.StickinessType != engine.SourceIP {
+		t.Errorf("source_ip on a Network Load Balancer: %+v, %v", a, err)
+	}
+	if _, err := withAttributes(engine.DefaultAttributes(), ip, engine.ApplicationLoadBalancer); err == nil {
+		t.Error("source_ip accepted on an Application Load Balancer")
 	}
 	// AWS's messages, as the form gives them: the engine validates both.
 	for attrs, want := range map[string]string{
@@ -145,7 +155,7 @@ func TestWithAttributes(t *testing.T) {
 		if err := json.Unmarshal([]byte(attrs), &m); err != nil {
 			t.Fatal(err)
 		}
-		_, err := withAttributes(engine.DefaultAttributes(), m)
+		_, err := withAttributes(engine.DefaultAttributes(), m, engine.ApplicationLoadBalancer)
 		if msg := newErrorMessage(err); err == nil || !strings.Contains(msg.Message+" "+msg.Attribute, want) {
 			t.Errorf("withAttributes(%s) = %v, want an error naming %q", attrs, err, want)
 		}

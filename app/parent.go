@@ -109,7 +109,7 @@ func (l *Lab) command(data []byte) *ErrorMessage {
 			tg, name, gerr := commandGroup(l.m.lb, c.TargetGroup)
 			if err = gerr; err == nil {
 				var a engine.Attributes
-				if a, err = withAttributes(tg.Attributes(), c.Attributes); err == nil {
+				if a, err = withAttributes(tg.Attributes(), c.Attributes, l.m.lb.Type); err == nil {
 					_, err = l.m.do(Action{Do: DoSaveAttributes, Name: name, Attributes: attributeValues(a)})
 				}
 				if err == nil && weighted(l.m.lb) {
