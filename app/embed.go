@@ -19,6 +19,23 @@ type Embed struct {
 	Parent string // the course page's origin, "" for none: no messages at all
 }
 
+// newLabHref returns the address of a new lab with the URL parameters ps
+// (nil: the default lab); in an embedded lab, it stays embedded and keeps
+// messaging the course page (embed and parent).
+func (e Embed) newLabHref(ps map[string]string) string {
+	q := paramsQuery(ps)
+	if e.On {
+		q.Set("embed", "1")
+		if e.Parent != "" {
+			q.Set("parent", e.Parent)
+		}
+	}
+	if len(q) == 0 {
+		return Href("/")
+	}
+	return Href("/") + "?" + q.Encode()
+}
+
 // ParseEmbed reads the URL parameters embed and parent. A bad value is
 // ignored with a message, as ParseSetup's are.
 func ParseEmbed(q url.Values) (Embed, []string) {

@@ -279,3 +279,45 @@ func TestSetAttributesOfATargetGroup(t *testing.T) {
 		t.Errorf("a target group on a Classic Load Balancer: reply %+v", reply)
 	}
 }
+
+// TestEmbeddedLinksStayEmbedded checks the links that start a new lab from
+// an embedded one (another type, a guided lesson, leaving the lesson, the
+// lesson's next preset): they keep embed and parent, so the new lab stays
+// embedded and messaging the course page; leaving a lesson keeps the lab's
+// type and setup.
+func TestEmbeddedLinksStayEmbedded(t *testing.T) {
+	const parent = "https://course.example"
+	lt := mountLab(t, "embed=1&parent="+url.QueryEscape(parent)+"&lb=classic&lesson=classic&instances=4", nil)
+	tree := lt.tree()
+	check := func(id string, want map[string]string, absent ...string) {
+		t.Helper()
+		href := tree.mustTestID(t, id).attrs["href"]
+		u, err := url.Parse(href)
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		q := u.Query()
+		want["embed"], want["parent"] = "1", parent
+		for k, v := range want {
+			if q.Get(k) != v {
+				t.Errorf("%s %q: %s=%q, want %q", id, href, k, q.Get(k), v)
+			}
+		}
+		for _, k := range absent {
+			if q.Has(k) {
+				t.Errorf("%s %q has %s", id, href, k)
+			}
+		}
+	}
+	check("leave-lesson", map[string]string{"lb": "classic", "instances": "4"}, "lesson")
+	check("lb-type-network", map[string]string{"lb": "network"})
+	check("start-lesson", map[string]string{"lesson": "classic"})
+
+	// Not embedded: the same links, without embed or parent.
+	lt = mountLab(t, "lb=classic&lesson=classic&instances=4", nil)
+	href := lt.tree().mustTestID(t, "leave-lesson").attrs["href"]
+	if u, err := url.Parse(href); err != nil || u.Query().Get("lb") != "classic" || u.Query().Get("instances") != "4" ||
+		u.Query().Has("lesson") || u.Query().Has("embed") || u.Query().Has("parent") {
+		t.Errorf("leave-lesson %q, want lb=classic and instances=4 only", href)
+	}
+}

@@ -44,7 +44,7 @@ var (
 // blue/green one on weighted target groups, and beside the article's),
 // hidden on the traffic lab's tab (always there, so that switching tabs
 // keeps the focus on the tab bar after it).
-func intro(hidden bool, t engine.LoadBalancerType, weighted bool, instances int) app.UI {
+func intro(hidden bool, t engine.LoadBalancerType, weighted bool, instances int, e Embed) app.UI {
 	steps := articleSteps
 	switch t {
 	case engine.ClassicLoadBalancer:
@@ -62,12 +62,12 @@ func intro(hidden bool, t engine.LoadBalancerType, weighted bool, instances int)
 			app.Range(steps).Slice(func(i int) app.UI { return app.Li().Text(steps[i]) }),
 		),
 		app.P().Class("start-lesson").Body(
-			lessonLink(Href("/")+"?lesson="+g.ID, "start-lesson", "Start the guided lesson →"),
+			lessonLink(e.newLabHref(map[string]string{"lesson": g.ID}), "start-lesson", "Start the guided lesson →"),
 			app.Text(" "+lessonPitch(g)),
 		),
 		when(other != nil, func() app.UI {
 			return app.P().Class("start-lesson").Body(
-				lessonLink(Href("/")+"?lesson="+other.ID, "start-lesson-"+other.ID, "Start the blue/green lesson →"),
+				lessonLink(e.newLabHref(map[string]string{"lesson": other.ID}), "start-lesson-"+other.ID, "Start the blue/green lesson →"),
 				app.Text(" "+lessonPitch(other)),
 			)
 		}),

@@ -151,7 +151,7 @@ func (l *Lab) Render() app.UI {
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text(tagline(lb.Type))
 			}),
-			intro(tab != tabBrowser || l.embed.On || l.lesson() != nil, lb.Type, len(lb.Forward().TargetGroups) > 1, len(lb.Instances())),
+			intro(tab != tabBrowser || l.embed.On || l.lesson() != nil, lb.Type, len(lb.Forward().TargetGroups) > 1, len(lb.Instances()), l.embed),
 			app.If(len(notices) > 0,
 				app.Div().Class("notices").DataSet("testid", "notices").Role("alert").Body(
 					app.Range(notices).Slice(func(i int) app.UI { return app.P().Class("warning").Text(notices[i]) }),

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"net/url"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -15,16 +14,6 @@ import (
 // typePicker offers a new lab of each load balancer type, as links (the
 // URL's lb=).
 func (l *Lab) typePicker() app.UI {
-	rest := ""
-	if l.tab() != tabBrowser {
-		rest += "&view=" + l.tab()
-	}
-	if l.embed.On {
-		rest += "&embed=1"
-		if l.embed.Parent != "" {
-			rest += "&parent=" + url.QueryEscape(l.embed.Parent)
-		}
-	}
 	current := l.m.lb.Type
 	return app.Div().Class("lb-types").Role("navigation").Aria("label", "Load balancer type").DataSet("testid", "lb-type").DataSet("current", string(current)).Body(
 		app.Span().Class("muted").Text("Load balancer type: "),
@@ -33,10 +22,19 @@ func (l *Lab) typePicker() app.UI {
 			// A new lab: the browser loads the page (go-app would navigate
 			// in place and keep this lab).
 			return app.A().Class("lb-type", map[bool]string{true: "on", false: ""}[t == current]).DataSet("testid", "lb-type-"+string(t)).
-				Href(Href("/")+"?lb="+string(t)+rest).Aria("current", map[bool]string{true: "page", false: "false"}[t == current]).
+				Href(l.typeHref(t)).Aria("current", map[bool]string{true: "page", false: "false"}[t == current]).
 				Title("Start a new lab with a " + t.Title()).Text(t.Title()).OnClick(func(ctx app.Context, e app.Event) { e.Call("stopPropagation") })
 		}),
 	)
+}
+
+// typeHref is the address of a new lab of type t, on the open tab.
+func (l *Lab) typeHref(t engine.LoadBalancerType) string {
+	ps := map[string]string{"lb": string(t)}
+	if l.tab() != tabBrowser {
+		ps["view"] = l.tab()
+	}
+	return l.embed.newLabHref(ps)
 }
 
 // settingsPanel is where stickiness is set: the target group's attributes

@@ -27,6 +27,7 @@ type LessonGuide struct {
 	ISteps     []LessonStepView
 	IQuestions []lessonQuestion
 	INext      *engine.Preset // the traffic lab lesson offered once all steps are done
+	INextHref  string         // INext's address
 	IExit      string         // the lab without the lesson
 }
 
@@ -58,7 +59,7 @@ func (g *LessonGuide) Render() app.UI {
 		when(g.INext != nil, func() app.UI {
 			return app.P().Class("lesson-next").Body(
 				app.Strong().Text("Every step observed. "),
-				lessonLink(g.IExit+"?preset="+g.INext.ID, "lesson-next", "Next, in the traffic lab: "+g.INext.Title+" →"),
+				lessonLink(g.INextHref, "lesson-next", "Next, in the traffic lab: "+g.INext.Title+" →"),
 			)
 		}),
 		app.P().Class("muted").Body(lessonLink(g.IExit, "leave-lesson", "Leave the lesson"), app.Text(" (a new lab without the guide)")),

@@ -68,7 +68,21 @@ func (l *Lab) lessonView() app.UI {
 	if pr, ok := engine.PresetByID(g.Next); ok && p.doneCount() == len(g.Steps) {
 		next = &pr
 	}
-	return &LessonGuide{ILesson: g.ID, ITitle: g.Title, ISteps: steps, IQuestions: r.questions(instanceNames(l.m.lb)), INext: next, IExit: Href("/")}
+	guide := &LessonGuide{ILesson: g.ID, ITitle: g.Title, ISteps: steps, IQuestions: r.questions(instanceNames(l.m.lb)), INext: next, IExit: l.exitLessonHref()}
+	if next != nil {
+		guide.INextHref = l.embed.newLabHref(map[string]string{"preset": next.ID})
+	}
+	return guide
+}
+
+// exitLessonHref is the address of a new lab like this one (its type,
+// instances and the rest of its setup) without the lesson.
+func (l *Lab) exitLessonHref() string {
+	ps := l.shareParams()
+	for _, k := range []string{"lesson", "preset", "view"} {
+		delete(ps, k)
+	}
+	return l.embed.newLabHref(ps)
 }
 
 // predictionView is the prediction of the traffic lab's staged preset.
