@@ -76,7 +76,7 @@ func describeVerdict(lb *engine.LoadBalancer, tg *engine.TargetGroup, vd engine.
 	case vd.Reason == engine.ReasonSticky && vd.BrowserSession:
 		return s + "; sticky while your browser keeps it: a session cookie, gone when the browser closes (no expiration period).", true
 	case vd.Reason == engine.ReasonSticky && lb.Type == engine.ClassicLoadBalancer:
-		return s + fmt.Sprintf("; sticky for %s more unless refreshed (the expiration period, %s).", vd.Left, durationWords(lb.ListenerStickiness().CookieExpirationPeriod)), true
+		return s + fmt.Sprintf("; sticky for %s more: then your browser drops it (set once with the expiration period, %s; the load balancer does not renew it).", vd.Left, durationWords(lb.ListenerStickiness().CookieExpirationPeriod)), true
 	case vd.Reason == engine.ReasonSticky:
 		return s + fmt.Sprintf("; sticky for %s more unless refreshed (each response re-issues it).", vd.Left), true
 	case vd.Reason == engine.ReasonCookieExpired:

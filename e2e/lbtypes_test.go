@@ -71,6 +71,16 @@ func TestClassicCookies(t *testing.T) {
 	p.Click("save-listener")
 	p.WaitTestID("listener-saved")
 	p.WaitText("listener-policy", func(s string) bool { return strings.Contains(s, "expiration period 600 seconds") })
+	// The cookie the browser holds is set once, never renewed: still the
+	// browser-session one. Without it, the next one expires in 600 s.
+	if _, reason := p.refresh(); reason != "sticky" {
+		t.Errorf("refresh after the new policy: %s, want sticky", reason)
+	}
+	if c, _ := p.Cookie("AWSELB"); !c.Session {
+		t.Errorf("a sticky response renewed AWSELB: %+v", c)
+	}
+	p.DeleteCookie("AWSELB")
+	p.DeleteCookie("AWSELBCORS")
 	p.refresh()
 	c, _ := p.Cookie("AWSELB")
 	if left := time.Until(time.Unix(int64(c.Expires), 0)); c.Session || left < 590*time.Second || left > 610*time.Second {

@@ -42,29 +42,30 @@ func newClassicStickiness(tg *TargetGroup) StickinessPolicy {
 // policy's expiration period or the browser session (REFERENCE.md §6).
 type LBCookieStickinessPolicy struct {
 	tg *TargetGroup
-	// CookieExpirationPeriod is how long AWSELB routes after it was
-	// issued; 0: a browser-session cookie.
+	// CookieExpirationPeriod is how long AWSELB lives in the browser after
+	// it was issued (its Expires); 0: a browser-session cookie.
 	CookieExpirationPeriod time.Duration
 }
 
 // Route follows AWSELBCORS, or else AWSELB (as an ALB's AWSALBCORS wins,
-// a simulated assumption). An instance that is not healthy is left "as if
-// there is no cookie": the algorithm picks.
+// a simulated assumption). AWS "does not check whether the cookie is
+// expired before using it": the browser drops it at its Expires. An
+// instance that is not healthy is left "as if there is no cookie".
 func (p *LBCookieStickinessPolicy) Route(r *Request) (*Target, Reason) {
 	_, v, ok := followTwins(r, CookieAWSELBCORS, CookieAWSELB)
 	if !ok {
 		return nil, ReasonNewClient
 	}
-	d := p.CookieExpirationPeriod
-	if d == 0 {
-		d = browserSession
-	}
-	return p.tg.routeCookie(kindELB, v, d, r.Time)
+	return p.tg.routeCookie(kindELB, v, browserSession, r.Time)
 }
 
-// Issue adds AWSELB and AWSELBCORS naming t to every response (simulated
-// assumption), expiring after the period or with the browser session.
-func (p *LBCookieStickinessPolicy) Issue(t *Target, _ Reason, _ []StoredCookie, now time.Time) []StoredCookie {
+// Issue adds AWSELB and AWSELBCORS naming t to a response that a cookie
+// did not route, expiring after the period or with the browser session:
+// AWS "does not refresh the expiry time of the cookie".
+func (p *LBCookieStickinessPolicy) Issue(t *Target, reason Reason, _ []StoredCookie, now time.Time) []StoredCookie {
+	if reason == ReasonSticky {
+		return nil
+	}
 	return p.tg.lb.issued.cookies(kindELB, p.tg, t, now)
 }
 
