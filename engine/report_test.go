@@ -21,7 +21,12 @@ func TestBenchReport(t *testing.T) {
 	if platform == "wasm" || runtime.GOARCH == "wasm" {
 		prefix = "engine_wasm_"
 	}
-	ns := func(r testing.BenchmarkResult) float64 { return float64(r.T.Nanoseconds()) / float64(r.N) }
+	ns := func(r testing.BenchmarkResult) float64 {
+		if r.N == 0 { // the benchmark failed (testing.Benchmark hides why)
+			t.Error("a benchmark of the report failed: run go test -bench . ./engine to see which")
+		}
+		return float64(r.T.Nanoseconds()) / float64(r.N)
+	}
 	// The decision and the open it is held to are measured side by side,
 	// five times: on a shared machine the speed drifts between two
 	// benchmarks seconds apart, and a ratio of two distant figures would
