@@ -97,7 +97,9 @@ var Presets = []Preset{
 	{
 		ID: "classic-duration", Title: "Classic Load Balancer: AWSELB for an expiration period",
 		Lesson: "A Classic Load Balancer has no target group: its listener's stickiness policy (Edit stickiness) sets AWSELB and " +
-			"AWSELBCORS with a 2-minute expiration period, and new users go to the instance with the fewest outstanding requests. " +
+			"AWSELBCORS with a 2-minute expiration period, set once and never renewed (so even a busy user is picked anew, and " +
+			"may lose their session, two minutes after their first request), and new users go to the instance with the fewest " +
+			"outstanding requests. " +
 			"One minute in, Instance 2 stops: once it is OutOfService its users are routed \"as if there is no cookie\" and lose their sessions.",
 		Type: ClassicLoadBalancer, Stickiness: string(LBCookie), CookieExpirationPeriod: 2 * time.Minute, Instances: 3,
 		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
