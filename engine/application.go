@@ -29,10 +29,12 @@ func (lb *LoadBalancer) application(t *Target, r *Request, ex *Exchange, resp []
 		ex.Session = SessionLost
 		ex.LostSession = id
 		ex.LostOrigin = lb.sessionOrigin(id)
-		if cs := c.session; cs != nil && cs.in == nil && sameString(cs.ID, id) && lb.now.Sub(cs.LastSeen) >= SessionTimeout {
-			// The client's own last session, dropped for its idle time
-			// (the origins forget it at the same sweep).
-			ex.LostIdle, ex.LostOrigin = lb.now.Sub(cs.LastSeen), cs.Origin
+		if cs := c.session; cs != nil && cs.in == nil && sameString(cs.ID, id) {
+			if idle := lb.now.Sub(cs.LastSeen); idle >= SessionTimeout {
+				// The client's own last session, dropped for its idle
+				// time (the origins forget it at the same sweep).
+				ex.LostIdle, ex.LostOrigin = idle, cs.Origin
+			}
 		}
 		t.Metrics.SessionsLost++
 		lb.metrics.SessionsLost++

@@ -46,11 +46,12 @@ type CookieVerdict struct {
 	// AWSALBTGCORS) names, nil when none.
 	TargetGroup *TargetGroup
 	// Age is how long ago the cookie was issued, and Left how long it keeps
-	// routing unless a response re-issues it (negative: past the duration),
-	// both in whole seconds as routing counts them (routeCookie).
+	// routing unless a response re-issues it (negative: past the duration;
+	// for AWSELB, until the browser drops it at its Expires), both in whole
+	// seconds as routing counts them (routeCookie).
 	Age, Left time.Duration
-	// BrowserSession is set for a Classic Load Balancer's AWSELB that the
-	// load balancer checks no period of: it routes while the browser keeps it.
+	// BrowserSession is set for a Classic Load Balancer's AWSELB without an
+	// expiration period: a session cookie, routing while the browser keeps it.
 	BrowserSession bool
 }
 
@@ -135,8 +136,8 @@ func (lb *LoadBalancer) decode(v *CookieVerdict, c StoredCookie, tg *TargetGroup
 	v.Target = lb.TargetByUID(v.Info.Target)
 	v.Age = lb.cookieAge(v.Info)
 	if tg.lb.Type == ClassicLoadBalancer {
-		// The browser expires AWSELB: the load balancer checks only a
-		// duration-based policy's period.
+		// The browser expires AWSELB at issue time plus the period (set
+		// once, never renewed); the load balancer checks no period.
 		p := lb.classic.CookieExpirationPeriod
 		v.BrowserSession = p == 0
 		if p != 0 {

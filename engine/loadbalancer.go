@@ -590,14 +590,11 @@ func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
 // the groups the listener forwards to (their weights split traffic on
 // purpose): 1 is perfectly even, 0 when no in-service target got a request.
 func (lb *LoadBalancer) Imbalance(window int) float64 {
-	if w := lb.Listener.weighted; w != nil {
-		var worst float64
-		for _, tg := range w.groups {
-			worst = max(worst, lb.groupImbalance(tg, window))
-		}
-		return worst
+	var worst float64
+	for _, tg := range lb.TargetGroups() {
+		worst = max(worst, lb.groupImbalance(tg, window))
 	}
-	return lb.groupImbalance(lb.TargetGroup, window)
+	return worst
 }
 
 // groupImbalance is Imbalance within target group tg.

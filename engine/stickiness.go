@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // StickinessPolicy is how a target group keeps a client on one target, as
 // Caddy's cookie affinity is a policy with a fallback: when Route names no
@@ -34,15 +37,7 @@ func (tg *TargetGroup) setStickiness() { tg.stickiness = newStickiness(tg) }
 // the target groups it forwards to (a Classic Load Balancer: its listener's
 // policy), as the Sticky and NonStickyRequestCount metrics count it.
 func (lb *LoadBalancer) Sticky() bool {
-	if w := lb.Listener.weighted; w != nil {
-		for _, tg := range w.groups {
-			if tg.sticky() {
-				return true
-			}
-		}
-		return false
-	}
-	return lb.TargetGroup.sticky()
+	return slices.ContainsFunc(lb.TargetGroups(), (*TargetGroup).sticky)
 }
 
 // sticky reports whether stickiness is on, for the metrics.

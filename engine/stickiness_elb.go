@@ -20,8 +20,9 @@ var (
 	_ StickinessPolicy = (*AppCookieStickinessPolicy)(nil)
 )
 
-// browserSession is the duration routeCookie checks for an AWSELB the
-// load balancer sets no period on: none, the browser decides.
+// browserSession is the duration routeCookie checks for AWSELB: none, the
+// browser's expiry decides (the Classic guide: the load balancer "does not
+// check whether the cookie is expired").
 const browserSession = time.Duration(math.MaxInt64)
 
 // newClassicStickiness returns the policy of a Classic Load Balancer's
@@ -30,7 +31,7 @@ func newClassicStickiness(tg *TargetGroup) StickinessPolicy {
 	s := tg.lb.classic
 	switch s.Type {
 	case LBCookieStickinessPolicyType:
-		return &LBCookieStickinessPolicy{tg: tg, CookieExpirationPeriod: s.CookieExpirationPeriod}
+		return &LBCookieStickinessPolicy{tg: tg}
 	case AppCookieStickinessPolicyType:
 		return &AppCookieStickinessPolicy{tg: tg, CookieName: s.CookieName}
 	}
@@ -38,13 +39,11 @@ func newClassicStickiness(tg *TargetGroup) StickinessPolicy {
 }
 
 // LBCookieStickinessPolicy is a policy that routes a Classic Load
-// Balancer's requests by AWSELB, the cookie it generates, for the
-// policy's expiration period or the browser session (REFERENCE.md §6).
+// Balancer's requests by AWSELB, the cookie it generates, for the listener's
+// expiration period (the cookie's Expires) or the browser session
+// (REFERENCE.md §6).
 type LBCookieStickinessPolicy struct {
 	tg *TargetGroup
-	// CookieExpirationPeriod is how long AWSELB lives in the browser after
-	// it was issued (its Expires); 0: a browser-session cookie.
-	CookieExpirationPeriod time.Duration
 }
 
 // Route follows AWSELBCORS, or else AWSELB (as an ALB's AWSALBCORS wins,
