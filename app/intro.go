@@ -3,36 +3,32 @@ package app
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
 	"github.com/stickylab/stickylab/engine"
 )
 
-// articleSteps are the article's five steps as the browser tab replays them;
-// pre-rendered, they are readable before app.wasm arrives. The first one
-// counts the lab's instances (openEachStep).
+// articleSteps are the article's steps after the first (openEachStep, which
+// counts the lab's instances) as the browser tab replays them; pre-rendered,
+// they are readable before app.wasm arrives.
 var articleSteps = []string{
-	"",
 	"Press Refresh a few times: each request may land on another instance, and the application loses your session.",
 	"Turn on Stickiness in Target group attributes and Save changes.",
 	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete the cookie and they spread again.",
 	"Turn stickiness off: your browser still sends the cookie, and the load balancer ignores it.",
 }
 
-// classicSteps and networkSteps are the five steps on a Classic and a
-// Network Load Balancer.
+// classicSteps and networkSteps are the steps after the first on a Classic
+// and a Network Load Balancer.
 var (
 	classicSteps = []string{
-		"",
 		"Press Refresh a few times: each request goes to the instance with the fewest outstanding requests, and the application loses your session.",
 		"In Edit stickiness, choose " + engine.LabelLBCookieStickiness + " and Save: with no " + engine.LabelCookieExpirationPeriod + ", the cookie lasts the browser session.",
 		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the requests spread again.",
 		"Choose " + engine.LabelNoStickiness + " and Save: your browser still sends " + engine.CookieAWSELB + ", and the load balancer ignores it.",
 	}
 	networkSteps = []string{
-		"",
 		"Press Refresh a few times: your browser keeps its TCP connection open, so every refresh lands on the same target, and no cookie is set.",
 		"Press New connection, then Refresh: the new connection comes from another source port, the flow hash may place it on another target, and the session is lost.",
 		"Turn on Stickiness (source_ip) in Target group attributes and Save changes: every new connection from your IP now goes to one target.",
@@ -52,7 +48,7 @@ func intro(hidden bool, t engine.LoadBalancerType, weighted bool, instances int,
 	case engine.NetworkLoadBalancer:
 		steps = networkSteps
 	}
-	steps = append([]string{openEachStep(t, instances)}, steps[1:]...)
+	steps = append([]string{openEachStep(t, instances)}, steps...)
 	g, other := lessonFor(t, weighted), (*guidedLesson)(nil)
 	if t == engine.ApplicationLoadBalancer && !weighted {
 		other = lessonByID(LessonBlueGreen)
@@ -81,15 +77,15 @@ func openEachStep(t engine.LoadBalancerType, n int) string {
 	if n >= 0 && n < len(countWords) {
 		count = countWords[n]
 	}
-	where := "run behind the load balancer (Targets)"
-	if t == engine.ClassicLoadBalancer {
-		where = "are registered with the load balancer (Instances)"
-	}
+	instances, run, are, each := "instances", "run", "are", "each one"
 	if n == 1 {
-		where = strings.Replace(strings.Replace(where, "run ", "runs ", 1), "are ", "is ", 1)
-		return count + " numbered instance " + where + ": open it directly and it shows its number."
+		instances, run, are, each = "instance", "runs", "is", "it"
 	}
-	return count + " numbered instances " + where + ": open each one directly and it shows its number."
+	where := run + " behind the load balancer (Targets)"
+	if t == engine.ClassicLoadBalancer {
+		where = are + " registered with the load balancer (Instances)"
+	}
+	return count + " numbered " + instances + " " + where + ": open " + each + " directly and it shows its number."
 }
 
 // countWords are the numbers a sentence can start with.

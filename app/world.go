@@ -125,7 +125,7 @@ func restoreWorld(w World, opts Options) (*model, []string, error) {
 	if w.Rate == 0 {
 		m.player.pause()
 	}
-	m.predictions = maps.Clone(w.Predictions)
+	m.predictions = w.Predictions
 	return m, msgs, nil
 }
 

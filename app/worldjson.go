@@ -57,16 +57,8 @@ func (e *worldJSON) world(w World) {
 	e.b = append(e.b, `,"rate":`...)
 	e.b = strconv.AppendInt(e.b, int64(w.Rate), 10)
 	if len(w.Predictions) > 0 {
-		e.b = append(e.b, `,"predictions":{`...)
-		for i, k := range slices.Sorted(maps.Keys(w.Predictions)) {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.b = appendJSONString(e.b, k)
-			e.b = append(e.b, ':')
-			e.b = strconv.AppendInt(e.b, int64(w.Predictions[k]), 10)
-		}
-		e.b = append(e.b, '}')
+		e.b = append(e.b, `,"predictions":`...)
+		e.b = appendObject(e.b, w.Predictions, func(b []byte, v int) []byte { return strconv.AppendInt(b, int64(v), 10) })
 	}
 	e.b = append(e.b, '}')
 }
@@ -134,21 +126,22 @@ func (e *worldJSON) stringMap(m map[string]string) {
 		e.b = append(e.b, "null"...)
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	e.b = append(e.b, '{')
-	for i, k := range keys {
+	e.b = appendObject(e.b, m, appendJSONString)
+}
+
+// appendObject appends m as a JSON object, its keys sorted as json.Marshal
+// sorts them, each value written by value.
+func appendObject[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
+	b = append(b, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
 		if i > 0 {
-			e.b = append(e.b, ',')
+			b = append(b, ',')
 		}
-		e.b = appendJSONString(e.b, k)
-		e.b = append(e.b, ':')
-		e.b = appendJSONString(e.b, m[k])
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = value(b, m[k])
 	}
-	e.b = append(e.b, '}')
+	return append(b, '}')
 }
 
 func (e *worldJSON) time(t time.Time) {
