@@ -67,9 +67,11 @@ type codec struct {
 	buf   [sealedBuf]byte
 	plain [plainLen]byte
 	b64   [b64Len]byte
-	// elb and elbPlain are an AWSELB value's buffers (codec_elb.go).
+	// elb and elbPlain are an AWSELB value's buffers, elbAEAD its key,
+	// which does not rotate (codec_elb.go).
 	elb      [elbSealedLen]byte
 	elbPlain [elbPlainLen]byte
+	elbAEAD  cipher.AEAD
 	cache    *openCache // values that opened, or nil to open every value
 }
 
@@ -85,11 +87,11 @@ func (o opened) info() CookieInfo {
 	return CookieInfo{TargetGroup: o.targetGroup, Target: o.target, Issued: time.Unix(o.issued, 0).UTC(), KeyEpoch: o.epoch}
 }
 
-// checkAt returns openAt's error at now (Unix seconds) for a value that
-// opened before: its key retired, or it is from the future; nil if neither.
-func (o opened) checkAt(now int64) error {
+// checkAt returns openAt's error at now (Unix seconds) for a value of kind k
+// that opened before: its key retired, or it is from the future; nil if neither.
+func (o opened) checkAt(k cookieKind, now int64) error {
 	switch {
-	case keyRetired(o.epoch, now):
+	case k != kindELB && keyRetired(o.epoch, now):
 		return ErrCookieKey
 	case o.issued > now:
 		return ErrCookieFuture
@@ -148,9 +150,22 @@ func epochAt(sec int64) uint32 { return uint32(sec / int64(KeyRotation/time.Seco
 // key returns the AEAD for epoch, deriving it on first use.
 func (c *codec) key(epoch uint32) cipher.AEAD {
 	slot := &c.keys[epoch%keyEpochs]
-	if slot.aead != nil && slot.epoch == epoch {
-		return slot.aead
+	if slot.aead == nil || slot.epoch != epoch {
+		slot.epoch, slot.aead = epoch, c.deriveKey(epoch)
 	}
+	return slot.aead
+}
+
+// elbKey returns the AEAD of AWSELB values, deriving it on first use.
+func (c *codec) elbKey() cipher.AEAD {
+	if c.elbAEAD == nil {
+		c.elbAEAD = c.deriveKey(elbKeyEpoch)
+	}
+	return c.elbAEAD
+}
+
+// deriveKey returns the AEAD of epoch's key, derived from the secret.
+func (c *codec) deriveKey(epoch uint32) cipher.AEAD {
 	var in [36]byte
 	copy(in[:32], c.secret[:])
 	binary.BigEndian.PutUint32(in[32:], epoch)
@@ -163,7 +178,6 @@ func (c *codec) key(epoch uint32) cipher.AEAD {
 	if err != nil {
 		panic(err)
 	}
-	slot.epoch, slot.aead = epoch, aead
 	return aead
 }
 
@@ -221,12 +235,20 @@ func (c *codec) openAt(k cookieKind, value string, now int64) (opened, error) {
 // text, into dst, and checks its key and issue time against now.
 func (c *codec) openSealed(k cookieKind, b, dst []byte, now int64) (opened, error) {
 	epoch := binary.BigEndian.Uint32(b[1:5])
-	if keyRetired(epoch, now) {
+	var aead cipher.AEAD
+	switch {
+	case k == kindELB && epoch != elbKeyEpoch:
+		return opened{}, ErrCookieMalformed
+	case k == kindELB:
+		aead = c.elbKey()
+	case keyRetired(epoch, now):
 		return opened{}, ErrCookieKey
+	default:
+		// A later epoch's key is derived all the same, to tell a cookie
+		// from the future from a forged one.
+		aead = c.key(epoch)
 	}
-	// A later epoch's key is derived all the same, to tell a cookie from
-	// the future from a forged one.
-	plain, err := c.key(epoch).Open(dst, b[5:17], b[17:], c.aadFor(k))
+	plain, err := aead.Open(dst, b[5:17], b[17:], c.aadFor(k))
 	if err != nil || len(plain) != len(b)-sealedLen+plainLen {
 		return opened{}, ErrCookieForged
 	}

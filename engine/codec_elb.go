@@ -7,8 +7,12 @@ import (
 
 // An AWSELB value: uppercase hexadecimal( version | key epoch (4) | nonce
 // (12) | AES-GCM( target group (4) | target (4) | issued (8) | instance id
-// (19) ) ), sealed as AWSALB is, with the kind ELB as additional data.
+// (19) ) ), sealed as AWSALB is, with the kind ELB as additional data, but
+// with one key that does not rotate: a Classic Load Balancer honours its
+// cookie for as long as the browser sends it (simulated assumption).
 const (
+	// elbKeyEpoch is the key epoch every AWSELB value carries.
+	elbKeyEpoch  = 0
 	elbIDLen     = 19 // "i-0" and 16 hex digits
 	elbPlainLen  = plainLen + elbIDLen
 	elbSealedLen = sealedLen - plainLen + elbPlainLen
@@ -26,16 +30,15 @@ var hexIndex = digitTable(upperHex)
 // sealELB returns the AWSELB value naming target tgt (instance id) of
 // group tg, issued at now.
 func (c *codec) sealELB(tg, tgt uint32, id string, now time.Time) string {
-	epoch := epochOf(now)
 	plain := &c.elbPlain
 	binary.BigEndian.PutUint32(plain[0:], tg)
 	binary.BigEndian.PutUint32(plain[4:], tgt)
 	binary.BigEndian.PutUint64(plain[8:], uint64(now.Unix()))
 	copy(plain[plainLen:], id)
 	b := append(c.elb[:0], cookieVersion)
-	b = binary.BigEndian.AppendUint32(b, epoch)
+	b = binary.BigEndian.AppendUint32(b, elbKeyEpoch)
 	b = c.appendNonce(b, kindELB, plain[:])
-	b = c.key(epoch).Seal(b, b[5:17], plain[:], c.aadFor(kindELB))
+	b = c.elbKey().Seal(b, b[5:17], plain[:], c.aadFor(kindELB))
 	var out [ELBCookieLen]byte
 	for i, x := range b {
 		out[2*i], out[2*i+1] = upperHex[x>>4], upperHex[x&0x0F]

@@ -21,9 +21,18 @@ func TestELBCookieRoundTrip(t *testing.T) {
 		t.Fatalf("AWSELB value %q is not uppercase hexadecimal", v)
 	}
 	info, err := c.open(kindELB, v, now)
-	want := CookieInfo{TargetGroup: 1, Target: 2, Issued: now.Truncate(time.Second), KeyEpoch: epochOf(now)}
+	want := CookieInfo{TargetGroup: 1, Target: 2, Issued: now.Truncate(time.Second), KeyEpoch: elbKeyEpoch}
 	if err != nil || info != want {
 		t.Fatalf("open = %+v, %v; want %+v", info, err, want)
+	}
+	// The key does not rotate: a year on, the value still opens, unlike an
+	// AWSALB value, whose key is retired after keyEpochs days.
+	later := now.Add(365 * 24 * time.Hour)
+	if info, err := c.open(kindELB, v, later); err != nil || info != want {
+		t.Errorf("open a year later = %+v, %v; want %+v", info, err, want)
+	}
+	if _, err := c.open(kindLB, string(c.seal(kindLB, 1, 2, now)), later); !errors.Is(err, ErrCookieKey) {
+		t.Errorf("an AWSALB value a year later: %v, want ErrCookieKey", err)
 	}
 	// The instance id is sealed, not shown: the value is opaque.
 	if strings.Contains(strings.ToLower(v), hex.EncodeToString([]byte(testInstanceID))) {

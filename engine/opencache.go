@@ -34,7 +34,7 @@ func (c *codec) openCached(k cookieKind, value string, now int64) (opened, error
 	}
 	slot := &oc.slots[h%openCacheSize]
 	if slot.kind == k && sameString(slot.value, value) {
-		if err := slot.o.checkAt(now); err != nil {
+		if err := slot.o.checkAt(k, now); err != nil {
 			return opened{}, err
 		}
 		return slot.o, nil
