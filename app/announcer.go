@@ -58,5 +58,5 @@ func exchangeWords(ex *engine.Exchange) string {
 	if who != "" {
 		who += " answered. "
 	}
-	return who + session + " Why: " + ex.Reason.Text() + "."
+	return who + session + " Why: " + ex.Why() + "."
 }

@@ -47,7 +47,7 @@ func (l *RequestLog) row(ex *engine.Exchange) app.UI {
 		app.Td().DataSet("label", "Cookie sent").Body(app.Code().Title(ex.CookieHeader()).Text(cookieNames(ex.Cookies))),
 		app.Td().DataSet("testid", "log-target").DataSet("label", "Target").Text(ex.TargetName),
 		app.Td().DataSet("label", "Status").Text(ex.StatusText()),
-		app.Td().DataSet("label", "Why").Text(ex.Reason.Text()),
+		app.Td().DataSet("label", "Why").Text(ex.Why()),
 		app.Td().DataSet("label", "Set-Cookie").Body(app.Code().Title(strings.Join(ex.SetCookieHeaders(), "\n")).Text(setCookieNames(ex))),
 	)
 }

@@ -394,6 +394,31 @@ func TestAppCookie(t *testing.T) {
 	p.checkClean()
 }
 
+// TestAppCookieWrongName opens app_cookie naming a cookie the application
+// never sets (the usual slip): no AWSALBAPP-0 reaches the browser, and the
+// request log says none was set instead of "cookie set".
+func TestAppCookieWrongName(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("stickiness=app_cookie")
+	p.DeleteCookie("AWSALBAPP-0")
+	p.trFill("app-cookie-name", "JSESSIONID")
+	p.saveChanges()
+	p.WaitTestID("attributes-saved")
+	for i := 0; i < 2; i++ {
+		if _, reason := p.refresh(); reason != "new-client" {
+			t.Fatalf("refresh %d: %s, want new-client (no stickiness cookie)", i, reason)
+		}
+	}
+	if c, ok := p.Cookie("AWSALBAPP-0"); ok {
+		t.Errorf("AWSALBAPP-0 set though the application sets no JSESSIONID: %+v", c)
+	}
+	why := Eval[string](p, `document.querySelector('[data-testid="log-row"] td[data-label="Why"]').textContent`)
+	if !strings.Contains(why, "none was set") || strings.Contains(why, "cookie set") {
+		t.Errorf("the request log's Why: %q, want it to say no stickiness cookie was set", why)
+	}
+	p.checkClean()
+}
+
 // TestCookiePanelFollowsOutside deletes and edits the cookie through the
 // DevTools protocol: the panel follows within about two seconds (the lab
 // re-reads document.cookie every second). The panel's Delete button removes

@@ -60,6 +60,9 @@ const (
 	// ReasonCookieOtherGroup: the cookie names a target of another target
 	// group (the weights sent the request elsewhere): treated as absent.
 	ReasonCookieOtherGroup
+	// ReasonTargetInitial: the cookie named a target registered again and
+	// still in its first health checks (state initial), not yet healthy.
+	ReasonTargetInitial
 	numReasons
 )
 
@@ -68,7 +71,7 @@ var reasonNames = [numReasons]string{
 	"target-unhealthy", "target-draining", "target-deregistered",
 	"stickiness-disabled", "app-cookie-missing", "no-targets", "direct",
 	"same-connection", "new-connection", "connection-reset", "source-ip", "new-source-ip",
-	"cookie-other-group",
+	"cookie-other-group", "target-initial",
 }
 
 var reasonTexts = [numReasons]string{
@@ -90,6 +93,7 @@ var reasonTexts = [numReasons]string{
 	"sticky: this source IP's target",
 	"no target for this source IP yet (or stickiness reset): the flow hash placed it",
 	"the cookie names a target of another target group (the weights sent you here): picked anew, cookie rewritten",
+	"the cookie's target is registered but not healthy yet (initial: its first health checks are running): picked anew, cookie rewritten",
 }
 
 // isSticky reports whether stickiness routed the request: a valid cookie,
@@ -158,8 +162,10 @@ type Exchange struct {
 	Reason      Reason
 	Algorithm   Algorithm // the algorithm that picked, "" for a sticky hit
 	FailOpen    bool      // no target was healthy: routed to all of them
-	// SetCookies are the cookies the response set, with their attributes.
-	SetCookies []StoredCookie
+	// SetCookies are the cookies the response set, with their attributes;
+	// StickinessSet says whether the stickiness policy set one.
+	SetCookies    []StoredCookie
+	StickinessSet bool
 	// StoreError is set when the client's jar refused a Set-Cookie.
 	StoreError string
 
@@ -187,7 +193,7 @@ func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exc
 	ex.SourcePort, ex.NewConnection = r.SourcePort, r.NewConnection
 	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
 	ex.TargetGroup, ex.GroupReason = "", 0
-	ex.SetCookies, ex.StoreError, ex.recording = nil, "", recording
+	ex.SetCookies, ex.StickinessSet, ex.StoreError, ex.recording = nil, false, "", recording
 	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin, ex.LostIdle = 0, "", 0, 0, "", "", "", 0
 	if recording && len(r.Cookies) > 0 {
 		*sent = append((*sent)[:0], r.Cookies...)
@@ -217,6 +223,19 @@ func (e *Exchange) SetCookieHeaders() []string {
 	}
 	return out
 }
+
+// Why explains to a learner why the request went where it did: its
+// reason's text, except for a new client whose response set no stickiness
+// cookie (the application did not set the cookie its policy names).
+func (e *Exchange) Why() string {
+	if e.Reason == ReasonNewClient && e.Status == 200 && !e.StickinessSet {
+		return newClientNoCookie
+	}
+	return e.Reason.Text()
+}
+
+// newClientNoCookie is Why's text for a new client left without a cookie.
+const newClientNoCookie = "no stickiness cookie: the algorithm picked, and none was set: an application-based policy sets one only when the application's response sets the cookie it names"
 
 // Sticky reports whether stickiness routed the request: a valid cookie,
 // or a Network Load Balancer's source IP.

@@ -83,3 +83,35 @@ func TestExchangePage(t *testing.T) {
 		t.Errorf("502 page %q does not say the load balancer keeps routing there until health checks fail", page)
 	}
 }
+
+// TestWhyNewClientWithoutCookie checks that a new client's explanation
+// says "cookie set" only when the response set a stickiness cookie: under
+// app_cookie naming a cookie the application never sets, none is set.
+func TestWhyNewClientWithoutCookie(t *testing.T) {
+	for _, tt := range []struct {
+		typ    StickinessType
+		cookie string
+		set    bool
+	}{
+		{LBCookie, "", true},
+		{AppCookie, "SESSIONID", true},   // the application's own cookie
+		{AppCookie, "JSESSIONID", false}, // a name the application never sets
+	} {
+		a := DefaultAttributes()
+		a.StickinessEnabled, a.StickinessType, a.AppCookieName = true, tt.typ, tt.cookie
+		lb, err := New(Config{Seed: 5, Attributes: &a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := lb.Do(lb.NewClient("learner", nil, KeepCookies), "/")
+		if ex.Reason != ReasonNewClient || ex.StickinessSet != tt.set {
+			t.Fatalf("%s %q: reason %s, stickiness cookie set %v; want new-client, %v", tt.typ, tt.cookie, ex.Reason, ex.StickinessSet, tt.set)
+		}
+		if got := strings.Contains(ex.Why(), "cookie set"); got != tt.set {
+			t.Errorf("%s %q: Why() = %q", tt.typ, tt.cookie, ex.Why())
+		}
+		if !tt.set && !strings.Contains(ex.Why(), "none was set") {
+			t.Errorf("%s %q: Why() = %q, want it to say no cookie was set", tt.typ, tt.cookie, ex.Why())
+		}
+	}
+}

@@ -136,7 +136,7 @@ func (lb *LoadBalancer) fail(ex *Exchange, t *Target, status int) *Exchange {
 // stickiness policy's then the group stickiness's, to c's jar and records
 // the exchange.
 func (lb *LoadBalancer) respond(c *Client, ex *Exchange, app, sticky, groups []StoredCookie) *Exchange {
-	ex.Status = 200
+	ex.Status, ex.StickinessSet = 200, len(sticky) > 0
 	if ex.recording {
 		s := &lb.scratch
 		s.set = append(append(s.set[:0], app...), sticky...)

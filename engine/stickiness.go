@@ -138,10 +138,10 @@ func (NoStickiness) Follows(*Request) string { return "" }
 func (NoStickiness) Reads(string) bool { return false }
 
 // Moved reports whether a stickiness cookie named a target that could not
-// take the request (unhealthy, draining, deregistered), so it went to a
-// new one and the cookie must name that one from now on.
+// take the request (unhealthy, initial, draining, deregistered), so it went
+// to a new one and the cookie must name that one from now on.
 func (r Reason) Moved() bool {
-	return r == ReasonTargetUnhealthy || r == ReasonTargetDraining || r == ReasonTargetDeregistered
+	return r == ReasonTargetUnhealthy || r == ReasonTargetInitial || r == ReasonTargetDraining || r == ReasonTargetDeregistered
 }
 
 // routeCookie returns the target a stickiness cookie value of kind k names
@@ -171,6 +171,8 @@ func (tg *TargetGroup) routeCookie(k cookieKind, value string, d time.Duration, 
 		// Fail open: every target is unhealthy, so all of them are
 		// routable and the cookie is honoured (simulated assumption).
 		return t, ReasonSticky
+	case t.State == StateInitial:
+		return nil, ReasonTargetInitial
 	default:
 		return nil, ReasonTargetUnhealthy
 	}
