@@ -178,61 +178,91 @@ type command struct {
 }
 
 // maxCommandBytes bounds the JSON of a command the lab reads, but a
-// load-scenario's, which maxScenarioBytes bounds.
+// load-scenario's, which maxScenarioBytes bounds (commandLimit).
 const maxCommandBytes = 16 << 10
 
 // parseCommand reads a message's data (its JSON). ok is false for a
 // message that is not a stickylab command (ignored); err says why a
-// stickylab command cannot be run.
+// stickylab command cannot be run, a malformed or oversized one included.
 func parseCommand(data []byte) (c command, ok bool, err error) {
-	if len(data) > maxScenarioBytes {
+	var head struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(data, &head) != nil || !strings.HasPrefix(head.Type, "stickylab:") {
 		return c, false, nil
+	}
+	c.Type = head.Type
+	switch c.Type {
+	case MsgReady, MsgRequest, MsgError, MsgLessonStep:
+		return c, false, nil // the lab's own messages, echoed: not commands
+	case CmdRefresh, CmdSetAttributes, CmdLoadScenario:
+	default:
+		return c, true, fmt.Errorf("unknown command %q: use %s, %s or %s", c.Type, CmdRefresh, CmdSetAttributes, CmdLoadScenario)
+	}
+	if limit := commandLimit(c.Type); len(data) > limit {
+		return c, true, fmt.Errorf("the %s message is %d bytes long: at most %d are read", c.Type, len(data), limit)
 	}
 	var raw struct {
-		Type        string                     `json:"type"`
-		Version     *json.Number               `json:"version"`
-		Attributes  map[string]json.RawMessage `json:"attributes"`
-		TargetGroup json.RawMessage            `json:"targetGroup"`
-		Scenario    json.RawMessage            `json:"scenario"`
+		Version     json.RawMessage `json:"version"`
+		Attributes  json.RawMessage `json:"attributes"`
+		TargetGroup json.RawMessage `json:"targetGroup"`
+		Scenario    json.RawMessage `json:"scenario"`
 	}
-	if json.Unmarshal(data, &raw) != nil || !strings.HasPrefix(raw.Type, "stickylab:") ||
-		(len(data) > maxCommandBytes && raw.Type != CmdLoadScenario) {
-		return c, false, nil
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return c, true, fmt.Errorf("the %s message is not JSON the lab reads: %v", c.Type, err)
 	}
-	c.Type = raw.Type
-	if raw.Version != nil && raw.Version.String() != strconv.Itoa(MessageVersion) {
+	if given(raw.Version) && string(raw.Version) != strconv.Itoa(MessageVersion) {
 		return c, true, fmt.Errorf("version %s of the message format is not supported: use %d", raw.Version, MessageVersion)
 	}
-	switch raw.Type {
-	case CmdRefresh:
+	switch c.Type {
 	case CmdSetAttributes:
-		if len(raw.Attributes) == 0 {
-			return c, true, fmt.Errorf("%s needs attributes, e.g. {\"stickiness.enabled\": \"true\"}", CmdSetAttributes)
+		var attrs map[string]json.RawMessage
+		if json.Unmarshal(raw.Attributes, &attrs) != nil || len(attrs) == 0 {
+			return c, true, fmt.Errorf("%s needs attributes, an object such as {\"stickiness.enabled\": \"true\"}, not %s", CmdSetAttributes, shown(raw.Attributes))
 		}
 		c.Attributes = map[string]string{}
-		for k, v := range raw.Attributes {
+		for k, v := range attrs {
 			s, err := attributeText(v)
 			if err != nil {
 				return c, true, fmt.Errorf("attribute %s: %v", k, err)
 			}
 			c.Attributes[k] = s
 		}
-		if len(raw.TargetGroup) > 0 && string(raw.TargetGroup) != "null" {
+		if given(raw.TargetGroup) {
 			if json.Unmarshal(raw.TargetGroup, &c.TargetGroup) != nil || c.TargetGroup == "" {
 				return c, true, fmt.Errorf("targetGroup must be the name of a target group, e.g. \"green\", not %s", raw.TargetGroup)
 			}
 		}
 	case CmdLoadScenario:
 		if len(raw.Scenario) == 0 || raw.Scenario[0] != '{' {
-			return c, true, fmt.Errorf("%s needs scenario, the object of an exported scenario file", CmdLoadScenario)
+			return c, true, fmt.Errorf("%s needs scenario, the object of an exported scenario file, not %s", CmdLoadScenario, shown(raw.Scenario))
 		}
 		c.Scenario = raw.Scenario
-	case MsgReady, MsgRequest, MsgError, MsgLessonStep:
-		return c, false, nil // the lab's own messages, echoed: not commands
-	default:
-		return c, true, fmt.Errorf("unknown command %q: use %s, %s or %s", raw.Type, CmdRefresh, CmdSetAttributes, CmdLoadScenario)
 	}
 	return c, true, nil
+}
+
+// commandLimit is the most bytes of JSON the lab reads in a command of type t.
+func commandLimit(t string) int {
+	if t == CmdLoadScenario {
+		return maxScenarioBytes
+	}
+	return maxCommandBytes
+}
+
+// given reports whether a message's field is present and not null.
+func given(v json.RawMessage) bool { return len(v) > 0 && string(v) != "null" }
+
+// shown is a field's JSON as an error message quotes it: "nothing" when
+// absent, its first 60 bytes when longer.
+func shown(v json.RawMessage) string {
+	switch {
+	case !given(v):
+		return "nothing"
+	case len(v) > 60:
+		return string(v[:60]) + "…"
+	}
+	return string(v)
 }
 
 // attributeText returns an attribute's value as AWS's API takes it: a

@@ -111,10 +111,14 @@ func TestParseCommand(t *testing.T) {
 		{`{"type":"webpackOk"}`, false, "", "", ""},
 		{`"stickylab:refresh"`, false, "", "", ""},
 		{`[1,2]`, false, "", "", ""},
-		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, false, "", "", ""},
+		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, true, "bytes long: at most 16384 are read", CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":"one"}`, true, `version "one" of the message format is not supported`, CmdRefresh, ""},
+		{`{"type":"stickylab:set-attributes","attributes":"stickiness.enabled=true"}`, true, `needs attributes, an object such as {"stickiness.enabled": "true"}, not "stickiness.enabled=true"`, CmdSetAttributes, ""},
+		{`{"type":"stickylab:set-attributes","attributes":{}}`, true, "needs attributes", CmdSetAttributes, ""},
+		{`{"type":"stickylab:refresh","version":1,}`, false, "", "", ""}, // not JSON: not a command at all
 		{`{"type":"stickylab:load-scenario","scenario":{"stickylab":"scenario","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}}`, true, "", CmdLoadScenario, ""},
 		{`{"type":"stickylab:load-scenario","scenario":[]}`, true, "needs scenario", CmdLoadScenario, ""},
-		{`{"type":"stickylab:load-scenario","scenario":{"pad":"` + strings.Repeat("x", maxScenarioBytes) + `"}}`, false, "", "", ""},
+		{`{"type":"stickylab:load-scenario","scenario":{"pad":"` + strings.Repeat("x", maxScenarioBytes) + `"}}`, true, "at most 1048576 are read", CmdLoadScenario, ""},
 	} {
 		got, ok, err := parseCommand([]byte(c.in))
 		if ok != c.ok || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
@@ -233,6 +237,19 @@ func TestLabEmbedded(t *testing.T) {
 	})
 	if reply == nil || reply.Message != `there is no target group "green": this lab's one target group is "my-target-group"` {
 		t.Errorf("a target group this lab has not: reply %+v", reply)
+	}
+
+	// A refused scenario, then a malformed command: the lab shows the
+	// second's error, not the first's.
+	lt.do(func(l *Lab) {
+		reply = l.command([]byte(`{"type":"stickylab:load-scenario","scenario":{"stickylab":"scenario","version":2}}`))
+	})
+	if reply == nil || !strings.Contains(lt.text("scenario-error"), "scenario format 2") {
+		t.Errorf("a newer scenario: reply %+v, scenario-error %q", reply, lt.text("scenario-error"))
+	}
+	lt.do(func(l *Lab) { reply = l.command([]byte(`{"type":"stickylab:load-scenario","scenario":"{}"}`)) })
+	if got := lt.text("scenario-error"); reply == nil || !strings.Contains(got, "needs scenario") || strings.Contains(got, "format 2") {
+		t.Errorf("a scenario sent as a string: reply %+v, scenario-error %q", reply, got)
 	}
 }
 

@@ -47,23 +47,24 @@ func (l *Lab) listenToParent(ctx app.Context) {
 		return
 	}
 	w := app.Window()
-	f := app.FuncOf(func(this app.Value, args []app.Value) any {
-		if len(args) == 0 || ctx.Err() != nil {
-			return nil
-		}
-		e := args[0]
-		if !l.embed.Accepts(e.Get("origin").String(), e.Get("source").Equal(p)) {
-			return nil
+	take := func(e app.Value) {
+		if ctx.Err() != nil || !l.embed.Accepts(e.Get("origin").String(), e.Get("source").Equal(p)) {
+			return
 		}
 		data, ok := messageJSON(e.Get("data"))
 		if !ok {
-			return nil
+			return
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if reply := l.command(data); reply != nil {
 				l.post(reply)
 			}
 		})
+	}
+	f := app.FuncOf(func(this app.Value, args []app.Value) any {
+		if len(args) > 0 {
+			take(args[0])
+		}
 		return nil
 	})
 	w.Call("addEventListener", "message", f)
@@ -73,7 +74,19 @@ func (l *Lab) listenToParent(ctx app.Context) {
 		f.Release()
 	})
 	l.post(newReadyMessage(l.m.jarMode()))
+	// The commands posted before the lab started (on the frame's load
+	// event, say), which the site's app.js kept (internal/site: earlyMessagesJS).
+	if early := w.Get(earlyMessages); early.Truthy() {
+		w.Set(earlyMessages, nil)
+		for i := range early.Length() {
+			take(early.Index(i))
+		}
+	}
 }
+
+// earlyMessages is the window property where the site's app.js keeps the
+// messages a frame receives before the lab listens (internal/site).
+const earlyMessages = "stickylabEarlyMessages"
 
 // messageJSON returns a message's data as JSON, if it is an object that
 // JSON.stringify can write.
@@ -99,6 +112,9 @@ func (l *Lab) command(data []byte) *ErrorMessage {
 	c, ok, err := parseCommand(data)
 	if !ok {
 		return nil
+	}
+	if err != nil && c.Type == CmdLoadScenario {
+		l.scenarioFailed("The course page's scenario", err) // not a stale error of an earlier one
 	}
 	if err == nil {
 		switch c.Type {

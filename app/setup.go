@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -45,9 +46,9 @@ const MaxLabInstances = 10
 // those left out. A bad value keeps its default and adds a message that
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
+	msgs := misspelledParams(q)
 	q = withLessonSetup(q) // a lesson brings its type and rule (lessons.go)
 	s := DefaultSetup()
-	var msgs []string
 	bad := func(key, value, want, using string) {
 		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, want, using))
 	}
@@ -64,7 +65,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 		if choices := engine.StickinessChoicesFor(s.Type); slices.Contains(choices, v) {
 			s.Stickiness = v
 		} else {
-			bad("stickiness", v, "a "+s.Type.Title()+" takes "+orList(choices), def.Stickiness)
+			bad("stickiness", v, withArticle(s.Type.Title())+" takes "+orList(choices), def.Stickiness)
 		}
 	}
 	if v, ok := first(q, "duration"); ok && s.Type != engine.ApplicationLoadBalancer {
@@ -222,4 +223,57 @@ func typeNames() []string {
 		names = append(names, string(t))
 	}
 	return names
+}
+
+// withArticle puts "a" or "an" before a load balancer type's title.
+func withArticle(title string) string {
+	if title != "" && strings.ContainsRune("AEIOU", rune(title[0])) {
+		return "an " + title
+	}
+	return "a " + title
+}
+
+// pageParams are the URL parameters the lab reads besides setupParams.
+var pageParams = []string{"view", "embed", "parent"}
+
+// misspelledParams names each URL parameter the lab does not read that is
+// one or two letters away from one it does (instance=4, styckyness=…): a
+// course's typo. Others (utm_source, a course platform's own) pass quietly.
+func misspelledParams(q url.Values) []string {
+	var msgs []string
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		if slices.Contains(setupParams, k) || slices.Contains(pageParams, k) {
+			continue
+		}
+		best, dist := "", 3
+		for _, known := range slices.Concat(setupParams, pageParams) {
+			if d := editDistance(strings.ToLower(k), known); d < dist {
+				best, dist = known, d
+			}
+		}
+		if best != "" && len(k) > dist+1 {
+			msgs = append(msgs, fmt.Sprintf("URL parameter %s is not one the lab reads: did you mean %s? It is ignored.", k, best))
+		}
+	}
+	return msgs
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -48,6 +48,10 @@ func TestParseSetup(t *testing.T) {
 	}{
 		{"", def, nil},
 		{"unknown=1&utm_source=course", def, nil},
+		{"instance=4", def, [][]string{{"URL parameter instance is not one the lab reads: did you mean instances? It is ignored."}}},
+		{"styckyness=lb_cookie&Stickiness=app_cookie", def, [][]string{{"Stickiness", "did you mean stickiness?"}, {"styckyness", "did you mean stickiness?"}}},
+		{"fbclid=x&id=3", def, nil}, // a platform's own, or too short to guess
+		{"lab=classic", def, [][]string{{"did you mean lb?"}}},
 
 		{"stickiness=off", def, nil},
 		{"stickiness=lb_cookie", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
@@ -56,7 +60,7 @@ func TestParseSetup(t *testing.T) {
 		{"stickiness=banana", def, [][]string{{`stickiness="banana"`, "off, lb_cookie or app_cookie", "Using off."}}},
 		{"stickiness=LB_COOKIE", def, [][]string{{`stickiness="LB_COOKIE"`, "Using off."}}},
 		{"stickiness=", def, [][]string{{`stickiness=""`, "Using off."}}},
-		{"stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "Using off."}}},
+		{"stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "is not valid: an Application Load Balancer takes off, lb_cookie or app_cookie", "Using off."}}},
 		// The first value of a repeated parameter counts.
 		{"stickiness=lb_cookie&stickiness=banana", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
 
@@ -125,7 +129,7 @@ func TestParseSetup(t *testing.T) {
 		{"lb=classic&stickiness=app_cookie", classicWith(func(s *Setup) { s.Stickiness = "app_cookie" }), nil},
 		{"lb=classic&duration=0", classic, nil},
 		{"lb=classic&duration=-1", classic, [][]string{{`duration="-1"`, engine.MessageCookieExpirationPeriod, "browser-session cookie"}}},
-		{"lb=classic&stickiness=source_ip", classic, [][]string{{`stickiness="source_ip"`, "Classic Load Balancer takes off, lb_cookie or app_cookie", "Using off."}}},
+		{"lb=classic&stickiness=source_ip", classic, [][]string{{`stickiness="source_ip"`, "is not valid: a Classic Load Balancer takes off, lb_cookie or app_cookie", "Using off."}}},
 		{"lb=classic&algorithm=round_robin", classic, [][]string{{`algorithm="round_robin"`, engine.MessageClassicNoTargetGroup, "Using least_outstanding_requests."}}},
 		{"lb=classic&algorithm=least_outstanding_requests", classic, nil},
 		{"lb=network&stickiness=source_ip", networkWith(func(s *Setup) { s.Stickiness = "source_ip" }), nil},

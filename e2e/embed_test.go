@@ -39,11 +39,24 @@ func coursePage(t *testing.T) *Site {
 <script>window.msgs = []; addEventListener("message", e => msgs.push({origin: e.origin, data: e.data}));</script></head>
 <body style="margin:0;font-family:sans-serif"><p>A course page on another site, with the lab embedded:</p>
 <iframe id="lab" title="stickylab: sticky sessions lab" src="`+html.EscapeString(lab.Resolve(r.URL.Query().Get("src")))+`"
- width="800" height="600" style="border:0" sandbox="`+courseSandbox+`"></iframe></body></html>`)
+ width="800" height="600" style="border:0" sandbox="`+courseSandbox+`"`+onload(r.URL.Query().Get("onload"))+`></iframe></body></html>`)
 	}))
 	t.Cleanup(srv.Close)
 	origin := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 	return &Site{Server: srv, URL: origin + "/", Origin: origin}
+}
+
+// onload returns the frame's onload attribute posting the commands cmds
+// (JavaScript objects, ";"-separated) to the lab, or "" for none.
+func onload(cmds string) string {
+	if cmds == "" {
+		return ""
+	}
+	var js []string
+	for _, c := range strings.Split(cmds, ";") {
+		js = append(js, "this.contentWindow.postMessage("+c+", '"+lab.Origin+"')")
+	}
+	return ` onload="` + html.EscapeString(strings.Join(js, "; ")) + `"`
 }
 
 // openCourse opens course page c embedding the lab at src, and returns the
@@ -144,6 +157,31 @@ func ignored(p, fp *Page, cmd string) {
 	fp.refresh()
 	if got := fp.pagesLoaded(); got != before+1 {
 		p.T.Errorf("after %s from %s and one click: %d pages, want %d", cmd, p.Site.Origin, got, before+1)
+	}
+}
+
+// TestEmbedCommandsOnLoad posts commands on the frame's load event, before
+// app.wasm has started, as a course page naturally does: the lab runs them
+// once it has started, in order, after its ready message (the page load's
+// own request may come before or after them).
+func TestEmbedCommandsOnLoad(t *testing.T) {
+	course := coursePage(t)
+	cmds := `{type: "stickylab:set-attributes", attributes: {"stickiness.enabled": "true"}};{type: "stickylab:refresh"}`
+	p := NewPageOn(t, course)
+	p.Navigate(course.URL + "?src=" + url.QueryEscape("?embed=1&parent="+url.QueryEscape(course.Origin)) + "&onload=" + url.QueryEscape(cmds))
+	fp := attachFrame(t, p, lab.URL)
+	fp.WaitReady()
+	fp.waitPages(2) // the page load's request, then the course page's Refresh
+	reqs := waitMessages(p, "stickylab:request", 2)
+	// The page load's request may come before the commands or after them.
+	if got := reqs[1].Data["reason"]; got != "new-client" && got != "sticky" {
+		t.Errorf("the second request's reason %v: want new-client or sticky (stickiness on)", got)
+	}
+	if !Eval[bool](fp, `document.querySelector('[data-testid="stickiness-enabled"]').checked`) {
+		t.Error("the early set-attributes did not turn stickiness on")
+	}
+	if errs := ofType(messages(p), "stickylab:error"); len(errs) > 0 {
+		t.Errorf("errors: %+v", errs)
 	}
 }
 

@@ -173,9 +173,9 @@ func TestURLParameters(t *testing.T) {
 	}
 	p.Screenshot("url-prepared")
 
-	p.OpenLab("stickiness=banana&instances=99")
+	p.OpenLab("stickiness=banana&instances=99&instance=4&utm_source=course")
 	notices := p.Text("notices")
-	for _, want := range []string{`stickiness="banana"`, "Using off.", `instances="99"`, "Using 3."} {
+	for _, want := range []string{`stickiness="banana"`, "Using off.", `instances="99"`, "Using 3.", "instance is not one the lab reads: did you mean instances?"} {
 		if !strings.Contains(notices, want) {
 			t.Errorf("notices %q do not say %q", notices, want)
 		}

@@ -71,3 +71,15 @@ func fixHead(b []byte) []byte {
 	}
 	return b
 }
+
+// earlyMessagesJS, at the top of app.js, keeps the messages a framed lab
+// receives before app.wasm has started (a course page's commands sent on
+// the frame's load event) for app/parent.go, which takes them once it listens.
+const earlyMessagesJS = `if (window.parent !== window) {
+  window.stickylabEarlyMessages = [];
+  window.addEventListener("message", (e) => {
+    const q = window.stickylabEarlyMessages;
+    if (q && q.length < 64) q.push(e);
+  });
+}
+`
