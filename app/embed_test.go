@@ -196,7 +196,8 @@ func TestLabEmbedded(t *testing.T) {
 		t.Errorf("the embedded lab shows the site's chrome: %s", tree.Text())
 	}
 	link := tree.mustTestID(t, "full-lab")
-	if link.attrs["href"] != Href("/")+"?stickiness=lb_cookie" || link.attrs["target"] != "_blank" || link.attrs["rel"] != "noopener" {
+	// The lab's share link: its setup and its actions (the page load's).
+	if !strings.HasPrefix(link.attrs["href"], Href("/")+"?stickiness=lb_cookie&actions=1.") || link.attrs["target"] != "_blank" || link.attrs["rel"] != "noopener" {
 		t.Errorf("full lab link: %v", link.attrs)
 	}
 	for _, id := range []string{"browser-tab", "traffic-tab", "refresh", "cookie-panel", "request-log", "stickiness-enabled", "clock"} {

@@ -3,11 +3,12 @@ package app
 import "github.com/maxence-charriere/go-app/v9/pkg/app"
 
 // FullLabLink is the embedded lab's title bar: its name and a link that
-// opens the same lab, with the site's chrome, in a new tab.
+// opens the same lab, the learner's work included, with the site's chrome,
+// in a new tab.
 type FullLabLink struct {
 	app.Compo
 
-	IHref string // the full lab's address (fullLabHref)
+	IHref string // the full lab's address: the lab's share link (Lab.fullHref)
 }
 
 // Render draws the bar.

@@ -144,7 +144,7 @@ func (l *Lab) Render() app.UI {
 			}, tab),
 		&Announcer{IMessage: l.said},
 		app.Header().Class("lab-header").Body(
-			when(l.embed.On, func() app.UI { return &FullLabLink{IHref: l.full} }),
+			when(l.embed.On, func() app.UI { return &FullLabLink{IHref: l.fullHref()} }),
 			when(!l.embed.On, func() app.UI {
 				return app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab"))
 			}),

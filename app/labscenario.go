@@ -170,6 +170,16 @@ func (l *Lab) shareHref() string {
 	return base + "?" + scenarioQuery(s)
 }
 
+// fullHref is the embedded lab's "Open the full lab" address: its share
+// link (setup, actions, lesson, tab), which opens this very lab, with the
+// learner's work, outside the frame; the frame's setup if it cannot be written.
+func (l *Lab) fullHref() string {
+	if h := l.shareHref(); h != "" {
+		return h
+	}
+	return l.full
+}
+
 // sharePanel is the Share this lab panel.
 func (l *Lab) sharePanel() app.UI {
 	p := &SharePanel{IError: l.sc.err, IEmbedded: l.embed.On, IStatus: l.sc.status,

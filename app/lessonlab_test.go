@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,5 +142,32 @@ func TestPredictionView(t *testing.T) {
 	r := lt.tree().mustTestID(t, "prediction-result")
 	if r.attrs["data-measured"] != "1" || r.attrs["data-correct"] != "false" || !strings.Contains(r.Text(), "Instance 4 got") {
 		t.Errorf("after the horizon: %v %q", r.attrs, r.Text())
+	}
+}
+
+// TestFullLabLinkKeepsTheWork checks an embedded lesson's "Open the full
+// lab": the new tab's lab, outside the frame, has the same setup, actions
+// and lesson progress as the frame's.
+func TestFullLabLinkKeepsTheWork(t *testing.T) {
+	lt := mountLab(t, "embed=1&parent=https://course.example&lesson=article", nil)
+	for n := 1; n <= 3; n++ {
+		lt.do(func(l *Lab) { l.openDirect("Instance " + strconv.Itoa(n)) })
+	}
+	lt.refresh()
+	href := lt.tree().mustTestID(t, "full-lab").attrs["href"]
+	u, err := url.Parse(href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if q.Get("lesson") != "article" || q.Get("actions") == "" || q.Has("embed") || q.Has("parent") {
+		t.Fatalf("Open the full lab: %q, want the lesson and its actions, without embed and parent", href)
+	}
+	full := mountLab(t, u.RawQuery, nil)
+	if got := full.tree().mustTestID(t, "lesson-progress").attrs["data-done-count"]; got != "1" {
+		t.Errorf("the full lab's lesson progress %q, want the frame's 1", got)
+	}
+	if got, want := len(full.lab.m.journal.Actions), len(lt.lab.m.journal.Actions); got != want {
+		t.Errorf("the full lab replayed %d actions, the frame has %d", got, want)
 	}
 }

@@ -202,8 +202,8 @@ func TestEmbed(t *testing.T) {
 		}
 	}
 	href := Eval[string](fp, `(a => a.target + " " + a.rel + " " + a.href)(document.querySelector('[data-testid="full-lab"]'))`)
-	if href != "_blank noopener "+lab.URL {
-		t.Errorf("Open the full lab: %q, want _blank noopener %s", href, lab.URL)
+	if !strings.HasPrefix(href, "_blank noopener "+lab.URL+"?actions=1.") {
+		t.Errorf("Open the full lab: %q, want _blank noopener %s?actions=1.… (the frame's lab)", href, lab.URL)
 	}
 	if got := fp.Text("full-lab"); !strings.Contains(got, "Open the full lab") {
 		t.Errorf("full-lab says %q", got)
@@ -317,11 +317,15 @@ func TestEmbed(t *testing.T) {
 	// Open the full lab: a new tab (last, as the course page's tab is then
 	// in the background, where animation frames stop).
 	pages := fp.pagesLoaded()
+	full := Eval[string](fp, `document.querySelector('[data-testid="full-lab"]').href`)
+	if !strings.HasPrefix(full, lab.URL+"?actions=1.") {
+		t.Errorf("Open the full lab links to %q, want the frame's lab with its actions", full)
+	}
 	fp.Click("full-lab")
 	deadline = time.Now().Add(Timeout)
-	for !hasPage(t, p, lab.URL) {
+	for !hasPage(t, p, full) {
 		if time.Now().After(deadline) {
-			t.Fatal("Open the full lab opened no tab at " + lab.URL)
+			t.Fatal("Open the full lab opened no tab at " + full)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
