@@ -103,6 +103,10 @@ func (l *Lab) adoptScenario() {
 		}
 	}
 	u.RawQuery = q.Encode()
+	if l.embed.On && l.saved.opened == nil {
+		// The course page's frame reopens at its first address.
+		l.saved.opened = l.saved.params
+	}
 	l.saved.query, l.saved.params = q, labParams(q)
 	if !app.IsServer {
 		app.Window().Get("history").Call("replaceState", nil, "", u.String())

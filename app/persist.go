@@ -24,6 +24,7 @@ type labSaved struct {
 	key    string
 	query  url.Values        // the page's URL query
 	params map[string]string // its setup parameters (setupParams)
+	opened map[string]string // an embedded lab's first ones, when a scenario replaced them (World.Opened)
 	hold   int
 	err    string        // the last save's failure, "" when it worked
 	at     time.Time     // the wall clock of the restored world's save, zero for a new lab
@@ -52,7 +53,12 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		return nil, nil
 	}
 	w, err := decodeWorld(raw)
-	if err == nil && !maps.Equal(w.Params, l.saved.params) {
+	switch {
+	case err != nil, maps.Equal(w.Params, l.saved.params):
+	case len(w.Opened) > 0 && maps.Equal(w.Opened, l.saved.params):
+		// The course page reloaded the frame a scenario was loaded into.
+		l.saved.params, l.saved.opened = w.Params, w.Opened
+	default:
 		return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
 			paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
 	}
@@ -78,12 +84,19 @@ func (l *Lab) wall() time.Time {
 	return time.Now()
 }
 
-// paramsWords says a lab's setup parameters, or "no URL parameters".
+// paramsWords says a lab's setup parameters, or "no URL parameters"; a
+// shared lab's actions are counted, not spelled out.
 func paramsWords(ps map[string]string) string {
-	if len(ps) == 0 {
-		return "no URL parameters"
+	setup := maps.Clone(ps)
+	delete(setup, linkParam)
+	words := "no URL parameters"
+	if len(setup) > 0 {
+		words = paramsQuery(setup).Encode()
 	}
-	return paramsQuery(ps).Encode()
+	if _, ok := ps[linkParam]; ok {
+		words += ", and a shared lab's actions"
+	}
+	return words
 }
 
 // save writes the world into the browser's storage, when this tab holds it.
@@ -92,7 +105,9 @@ func (l *Lab) save() {
 	if st == nil || l.saved.hold != holdHeld || l.m == nil {
 		return
 	}
-	raw, err := marshalWorld(l.m.world(l.saved.params, l.m.player.now()))
+	w := l.m.world(l.saved.params, l.m.player.now())
+	w.Opened = l.saved.opened
+	raw, err := marshalWorld(w)
 	if err == nil {
 		err = st.Save(l.saved.key, string(raw))
 	}

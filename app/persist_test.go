@@ -203,3 +203,51 @@ func TestReloadKeepsThePrediction(t *testing.T) {
 		t.Errorf("after Reset lab the prediction is %d, want none", got)
 	}
 }
+
+// TestReloadKeepsACommandsScenario reloads a course page whose frame got a
+// scenario by command: the frame opens at its first address again, and the
+// lab goes on with the scenario and what the learner did since, without a
+// notice; another address still replaces it, naming no action code.
+func TestReloadKeepsACommandsScenario(t *testing.T) {
+	teacher, _ := teacherLab(t)
+	s, err := scenarioOf(teacher, map[string]string{"seed": "7", "duration": "60"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := MarshalScenario(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const frame = "embed=1&parent=https://course.example&stickiness=lb_cookie"
+	b := newBrowserState()
+	l := b.load(t, frame)
+	if err := l.loadScenarioCommand(file); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(time.Second)
+	l.m.sync()
+	l.refresh()
+	want := len(l.m.journal.Actions)
+
+	b.clock.Advance(5 * time.Second)
+	r := b.load(t, frame)
+	if r.saved.at.IsZero() || len(r.notices) != 0 {
+		t.Fatalf("the course page's reload: restored %v, notices %q", !r.saved.at.IsZero(), r.notices)
+	}
+	if got := len(r.m.journal.Actions); got != want+1 { // and the reload's own request
+		t.Errorf("after the reload %d actions, want %d and the page load's", got, want)
+	}
+	if r.m.setup.Seed != 7 {
+		t.Errorf("the reloaded lab's seed %d, want the scenario's 7", r.m.setup.Seed)
+	}
+	b.clock.Advance(time.Second)
+	r2 := b.load(t, frame) // and again: it stays the scenario's lab
+	if r2.saved.at.IsZero() || r2.m.setup.Seed != 7 {
+		t.Errorf("a second reload: restored %v, seed %d", !r2.saved.at.IsZero(), r2.m.setup.Seed)
+	}
+
+	other := b.load(t, "embed=1&parent=https://course.example&stickiness=app_cookie")
+	if len(other.notices) != 1 || !strings.Contains(other.notices[0], "a shared lab's actions") || strings.Contains(other.notices[0], "actions=") {
+		t.Errorf("another address: notices %q", other.notices)
+	}
+}

@@ -31,6 +31,10 @@ func (e *worldJSON) world(w World) {
 	e.b = strconv.AppendInt(e.b, int64(w.Version), 10)
 	e.b = append(e.b, `,"params":`...)
 	e.stringMap(w.Params)
+	if len(w.Opened) > 0 {
+		e.b = append(e.b, `,"opened":`...)
+		e.stringMap(w.Opened)
+	}
 	e.b = append(e.b, `,"start":`...)
 	e.time(w.Start)
 	e.b = append(e.b, `,"actions":`...)

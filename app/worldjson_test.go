@@ -60,6 +60,7 @@ func FuzzWorldJSON(f *testing.F) {
 		}
 		if shape&4 != 0 {
 			w.Actions = []Action{}
+			w.Opened = map[string]string{v: k, "lesson": odd}
 		}
 		if shape&8 != 0 {
 			cookies := []CookieValue{{Name: name, Value: odd}, {Name: k, Value: v}}
