@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
 // imbalanceWindow is the simulated seconds the imbalance counter looks at.
@@ -43,6 +45,7 @@ type countersView struct {
 	lost      int64
 	moved     int64
 	errors    int64
+	words     engine.Counters // the load balancer type's words for them
 	imbalance float64
 	stickyOn  bool
 	simMs     int64
@@ -75,7 +78,8 @@ func countersOf(p *player) countersView {
 		nonSticky: k.NonStickyRequestCount,
 		lost:      k.SessionsLost,
 		moved:     k.Moved,
-		errors:    k.ELB502 + k.ELB503,
+		errors:    k.ELB502 + k.ELB503 + k.FailedConnections,
+		words:     p.lb.Type.Counters(),
 		imbalance: p.lb.Imbalance(imbalanceWindow),
 		stickyOn:  p.lb.Sticky(),
 		simMs:     p.lb.Now().UnixMilli(),
@@ -108,10 +112,10 @@ func (c *Counters) Render() app.UI {
 		Role("group").Aria("label", "Counters").Body(
 		counter("counter-requests", "Requests", v.requests, "", "", ""),
 		counter("counter-sticky", "Sticky", v.sticky, stickyNote, "sticky", ""),
-		counter("counter-nonsticky", "Non-sticky", v.nonSticky, "NonStickyRequestCount: stickiness on, new pick", "", "nonsticky"),
+		counter("counter-nonsticky", "Non-sticky", v.nonSticky, v.words.NonSticky, "", "nonsticky"),
 		counter("counter-lost", "Sessions lost", v.lost, "the instance did not know the session", map[bool]string{true: "bad", false: ""}[v.lost > 0], ""),
 		counter("counter-moved", "Moved", v.moved, "sticky clients sent elsewhere", "", ""),
-		counter("counter-errors", "5xx", v.errors, "502 and 503 from the load balancer", map[bool]string{true: "bad", false: ""}[v.errors > 0], ""),
+		counter("counter-errors", v.words.Errors, v.errors, v.words.ErrorsNote, map[bool]string{true: "bad", false: ""}[v.errors > 0], ""),
 		app.Div().Class("counter").Title(imbTitle).Body(
 			app.Span().Class("counter-label").Body(app.Text("Imbalance (max/mean, 1 min) "), termLink("imbalance")),
 			app.Strong().Class("counter-value").DataSet("testid", "counter-imbalance").DataSet("value", strconv.FormatFloat(v.imbalance, 'f', 3, 64)).Text(imb),

@@ -64,6 +64,9 @@ func (f *RequestFlow) Render() app.UI {
 
 func flowRow(r *flowEntry, abbr string) app.UI {
 	target, status := r.target, strconv.Itoa(r.status)
+	if r.failure != "" {
+		status = r.failure // a connection that timed out or was reset
+	}
 	if target == "" {
 		target = "—"
 	}

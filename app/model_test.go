@@ -246,7 +246,7 @@ func TestModelOpenDirect(t *testing.T) {
 	if err := m.lb.StopInstance("Instance 3"); err != nil {
 		t.Fatal(err)
 	}
-	if ex, _ := m.openDirect("Instance 3"); ex.Status != 502 {
+	if ex, _ := m.openDirect("Instance 3"); ex.Status != 0 || ex.Failure != engine.FailureTimedOut {
 		t.Errorf("a stopped instance opened directly answers %s", ex.StatusText())
 	}
 	ex := m.refresh()

@@ -19,6 +19,7 @@ type flowEntry struct {
 	target  string
 	reason  engine.Reason
 	status  int
+	failure string // no HTTP answer: what became of the connection (engine.Exchange.Failure)
 	session engine.SessionOutcome
 }
 
@@ -69,7 +70,7 @@ func (r *recorder) onEvent(e engine.Event) {
 		r.flowN++
 		f := &r.flow[r.flowN%flowSize]
 		*f = flowEntry{seq: r.flowN, time: ex.Time, client: ex.Client, target: ex.TargetName,
-			reason: ex.Reason, status: ex.Status, session: ex.Session}
+			reason: ex.Reason, status: ex.Status, failure: ex.Failure, session: ex.Session}
 		return
 	}
 	var kind string
@@ -115,6 +116,7 @@ func (r *recorder) counters(m engine.Metrics) engine.Metrics {
 	m.Moved -= b.Moved
 	m.ELB502 -= b.ELB502
 	m.ELB503 -= b.ELB503
+	m.FailedConnections -= b.FailedConnections
 	return m
 }
 

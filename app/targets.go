@@ -36,6 +36,9 @@ type TargetView struct {
 	// InstanceState is a Classic Load Balancer's word for it (InService,
 	// OutOfService); "" for a target group's target.
 	InstanceState string
+	// StoppedAnswer is what a request sent to it gets while it is stopped
+	// (engine.Counters.Stopped): a 502, or a connection that times out.
+	StoppedAnswer string
 	// Group is its target group behind a weighted rule, "" with one.
 	Group string
 	// SlowStart is its share of a full target's requests in percent while
@@ -63,6 +66,7 @@ func viewTargets(lb *engine.LoadBalancer) []TargetView {
 			Passes: t.ConsecutivePasses, Failures: t.ConsecutiveFailures,
 			HealthyNeed: a.HealthyThresholdCount, UnhealthyNeed: a.UnhealthyThresholdCount,
 			NextCheck: -1, CheckInterval: a.HealthCheckInterval, UnhealthyAfter: a.UnhealthyAfter(), UnhealthyIn: -1, Latency: t.Latency, InFlight: t.InFlight,
+			StoppedAnswer: lb.Type.Counters().Stopped,
 		}
 		// To the second, as shown: the view changes when the card does.
 		if !t.NextHealthCheck.IsZero() {
@@ -271,11 +275,11 @@ func healthLine(t TargetView) string {
 }
 
 // stoppedNote says why a stopped instance is still healthy: the load
-// balancer only learns it from failed health checks.
+// balancer learns it from failed health checks (simulated assumption).
 func stoppedNote(t TargetView) string {
-	return fmt.Sprintf("Stopped but still healthy: as on AWS, the load balancer keeps sending it requests (answered 502 Bad Gateway) "+
+	return fmt.Sprintf("Stopped but still healthy: the load balancer keeps sending it requests (%s) "+
 		"until it fails %d health checks in a row, one every %s (up to %s). Next check in %s; unhealthy in %s if it stays stopped.",
-		t.UnhealthyNeed, durationWords(t.CheckInterval), durationWords(t.UnhealthyAfter),
+		t.StoppedAnswer, t.UnhealthyNeed, durationWords(t.CheckInterval), durationWords(t.UnhealthyAfter),
 		t.NextCheck.Round(time.Second), t.UnhealthyIn.Round(time.Second))
 }
 

@@ -184,7 +184,7 @@ func TestStoppedNote(t *testing.T) {
 	if v.UnhealthyIn != at.Sub(m.lb.Now()).Round(time.Second) || v.UnhealthyAfter != time.Minute || v.CheckInterval != 30*time.Second {
 		t.Errorf("view %+v, engine says unhealthy at %s", v, at)
 	}
-	want := regexp.MustCompile(`^Stopped but still healthy: as on AWS, the load balancer keeps sending it requests \(answered 502 Bad Gateway\) ` +
+	want := regexp.MustCompile(`^Stopped but still healthy: the load balancer keeps sending it requests \(answered 502 Bad Gateway\) ` +
 		`until it fails 2 health checks in a row, one every 30 seconds \(up to 1 minute\)\. Next check in (\d+)s; unhealthy in (\d+)s if it stays stopped\.$`)
 	noteNode := card().mustTestID(t, "instance-2-stopped-note")
 	if links := noteNode.find(func(n *htmlNode) bool { return n.attrs["data-term"] == "health-thresholds" }); len(links) != 1 {

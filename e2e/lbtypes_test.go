@@ -197,6 +197,41 @@ func TestNetworkConnections(t *testing.T) {
 	p.readmeShot("network", 1500, `[data-testid="lb-type"]`)
 }
 
+// TestNetworkStoppedTarget stops the instance the learner's connection is
+// on: a Network Load Balancer reads no HTTP, so the browser gets no 502 but
+// a connection that timed out; the counters say failed connections, and the
+// card what a stopped instance's requests get.
+func TestNetworkStoppedTarget(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("lb=network")
+	first := strings.TrimPrefix(p.WaitText("served-by", NonEmpty), "Instance Number ")
+	p.Click("stop-" + first)
+	got, reason := p.refresh()
+	if got != "Connection timed out" || reason != "same-connection" {
+		t.Errorf("refresh after the stop: %q (%s), want Connection timed out", got, reason)
+	}
+	if page := p.Text("session-view"); strings.Contains(page, "502 Bad Gateway") || !strings.Contains(page, "no 502 page") {
+		t.Errorf("the page says %q", page)
+	}
+	if s := Eval[string](p, `document.querySelector('[data-testid="log-row"] td[data-label="Status"]').textContent`); s != "Connection timed out" {
+		t.Errorf("the request log's status %q", s)
+	}
+	note := p.Text("instance-" + first + "-stopped-note")
+	if !strings.Contains(note, "(its connections time out)") || strings.Contains(note, "502") {
+		t.Errorf("the stopped card says %q", note)
+	}
+	p.Click("traffic-tab")
+	p.WaitTestID("counter-errors")
+	if label := Eval[string](p, `document.querySelector('[data-testid="counter-errors"]').closest('.counter').textContent`); !strings.Contains(label, "Failed connections") || strings.Contains(label, "5xx") {
+		t.Errorf("the errors counter: %q", label)
+	}
+	if got := Eval[string](p, `document.querySelector('[data-testid="flow-row"] .flow-session').textContent`); got != "timed out" {
+		t.Errorf("Requests flowing says %q for the request, want timed out", got)
+	}
+	p.checkClean()
+	p.Screenshot("network-stopped")
+}
+
 // TestNetworkNATCrowd: in the traffic lab of a Network Load Balancer with
 // source_ip stickiness, all the crowd behind one NAT gateway lands on one
 // target; a bad NAT share gets the engine's message.

@@ -152,7 +152,10 @@ type Exchange struct {
 	// Cookies are the cookies the request carried.
 	Cookies []StoredCookie
 
-	Status int
+	// Status is the HTTP status, 0 when no HTTP answer came: Failure then
+	// says what became of the connection.
+	Status  int
+	Failure string
 	// TargetGroup is the target group the listener forwarded to, and
 	// GroupReason why: a group cookie, or the weights' split.
 	TargetGroup string
@@ -191,7 +194,7 @@ func (ex *Exchange) start(r *Request, recording bool, sent *[]StoredCookie) *Exc
 	ex.Seq++
 	ex.Time, ex.Client, ex.SourceIP, ex.Path, ex.Cookies = r.Time, r.Client.Name, r.SourceIP, r.Path, nil
 	ex.SourcePort, ex.NewConnection = r.SourcePort, r.NewConnection
-	ex.Status, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", 0, "", false
+	ex.Status, ex.Failure, ex.TargetID, ex.TargetName, ex.Reason, ex.Algorithm, ex.FailOpen = 0, "", "", "", 0, "", false
 	ex.TargetGroup, ex.GroupReason = "", 0
 	ex.SetCookies, ex.StickinessSet, ex.StoreError, ex.recording = nil, false, "", recording
 	ex.Session, ex.SessionID, ex.Visits, ex.Cart, ex.User, ex.LostSession, ex.LostOrigin, ex.LostIdle = 0, "", 0, 0, "", "", "", 0
@@ -226,10 +229,14 @@ func (e *Exchange) SetCookieHeaders() []string {
 
 // Why explains to a learner why the request went where it did: its
 // reason's text, except for a new client whose response set no stickiness
-// cookie (the application did not set the cookie its policy names).
+// cookie (the application did not set the cookie its policy names) and a
+// Network Load Balancer's reset connection.
 func (e *Exchange) Why() string {
-	if e.Reason == ReasonNewClient && e.Status == 200 && !e.StickinessSet {
+	switch {
+	case e.Reason == ReasonNewClient && e.Status == 200 && !e.StickinessSet:
 		return newClientNoCookie
+	case e.Reason == ReasonNoTargets && e.Failure == FailureReset:
+		return "no registered targets: the connection is reset"
 	}
 	return e.Reason.Text()
 }
@@ -241,8 +248,18 @@ const newClientNoCookie = "no stickiness cookie: the algorithm picked, and none 
 // or a Network Load Balancer's source IP.
 func (e *Exchange) Sticky() bool { return e.Reason.isSticky() }
 
-// StatusText returns the HTTP status line text, e.g. "502 Bad Gateway".
+// What becomes of a connection that gets no HTTP answer (Exchange.Failure).
+const (
+	FailureTimedOut = "timed out" // to a stopped instance: nothing answers
+	FailureReset    = "reset"     // by a Network Load Balancer with no target to forward it to
+)
+
+// StatusText returns the HTTP status line text, e.g. "502 Bad Gateway", or
+// what became of the connection, e.g. "Connection timed out".
 func (e *Exchange) StatusText() string {
+	if e.Status == 0 && e.Failure != "" {
+		return "Connection " + e.Failure
+	}
 	switch e.Status {
 	case 200:
 		return "200 OK"
@@ -258,8 +275,12 @@ func (e *Exchange) StatusText() string {
 // browser shows it; for a 502 or 503, why (StatusText names the status).
 func (e *Exchange) Page() string {
 	switch {
-	case e.Status == 502 && e.Reason == ReasonDirect:
-		return e.TargetName + " did not answer: the instance is stopped."
+	case e.Failure == FailureTimedOut && e.Reason == ReasonDirect:
+		return e.TargetName + " did not answer: the instance is stopped, so the connection timed out."
+	case e.Failure == FailureTimedOut:
+		return e.TargetName + " did not answer: the instance is stopped, so the connection timed out. A Network Load Balancer forwards TCP connections and reads no HTTP, so there is no 502 page; new connections may land on the instance until it fails enough health checks in a row to be marked unhealthy."
+	case e.Failure == FailureReset:
+		return "No target is registered: the load balancer has nowhere to forward the connection, and resets it."
 	case e.Status == 502:
 		return e.TargetName + " did not answer: the instance is stopped. The load balancer keeps sending it requests until it fails enough health checks in a row to be marked unhealthy."
 	case e.Status == 503:

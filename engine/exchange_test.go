@@ -82,6 +82,27 @@ func TestExchangePage(t *testing.T) {
 	if page := (&Exchange{Status: 502, TargetName: "Instance 2", Reason: ReasonSticky}).Page(); !strings.Contains(page, "health checks") {
 		t.Errorf("502 page %q does not say the load balancer keeps routing there until health checks fail", page)
 	}
+	// No HTTP answer at all: a Network Load Balancer's, or an instance
+	// opened directly while stopped.
+	for _, c := range []struct {
+		ex        Exchange
+		status    string
+		page, why string
+	}{
+		{Exchange{Failure: FailureTimedOut, TargetName: "Instance 2", Reason: ReasonSameConnection}, "Connection timed out", "no 502 page", "same TCP connection"},
+		{Exchange{Failure: FailureTimedOut, TargetName: "Instance 2", Reason: ReasonDirect}, "Connection timed out", "so the connection timed out.", "opened directly"},
+		{Exchange{Failure: FailureReset, Reason: ReasonNoTargets}, "Connection reset", "resets it", "the connection is reset"},
+	} {
+		if got := c.ex.StatusText(); got != c.status {
+			t.Errorf("%s %s: StatusText %q, want %q", c.ex.Failure, c.ex.Reason, got, c.status)
+		}
+		if got := c.ex.Page(); !strings.Contains(got, c.page) || strings.Contains(got, "502 Bad") {
+			t.Errorf("%s %s: Page %q, want it to say %q", c.ex.Failure, c.ex.Reason, got, c.page)
+		}
+		if got := c.ex.Why(); !strings.Contains(got, c.why) || strings.Contains(got, "503") {
+			t.Errorf("%s %s: Why %q, want it to say %q", c.ex.Failure, c.ex.Reason, got, c.why)
+		}
+	}
 }
 
 // TestWhyNewClientWithoutCookie checks that a new client's explanation

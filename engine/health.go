@@ -29,23 +29,34 @@ func (lb *LoadBalancer) healthCheck(t *Target) {
 		t.ConsecutiveFailures++
 		t.ConsecutivePasses = 0
 		if t.State != StateUnhealthy && t.ConsecutiveFailures >= a.UnhealthyThresholdCount {
-			lb.setState(t, StateUnhealthy, fmt.Sprintf("%d consecutive health checks failed: %s", t.ConsecutiveFailures, t.healthCheckFailure(a.HealthCheckTimeout)))
+			lb.setState(t, StateUnhealthy, t.healthCheckFailure(a.HealthCheckTimeout))
 		}
 	}
 	lb.scheduleHealthCheck(t, a.HealthCheckInterval)
 }
 
-// healthCheckFailure says why a health check fails, as the console's
-// health status details do.
+// healthCheckFailure says why t turned unhealthy, as the console's health
+// status details do: an ALB's reason codes; a Network Load Balancer's TCP
+// check knows no HTTP code or timeout of its own (Target.FailedHealthChecks);
+// a Classic one gives its instance description.
 func (t *Target) healthCheckFailure(timeout time.Duration) string {
+	why := "health checks fail"
 	switch {
 	case !t.Running:
-		return "Target.Timeout (instance stopped)"
+		why = "instance stopped"
 	case t.Latency >= timeout:
-		return "Target.Timeout (slower than the health check timeout)"
-	default:
-		return "Target.ResponseCodeMismatch (health checks fail)"
+		why = "slower than the health check timeout"
 	}
+	code := "Target.Timeout"
+	switch {
+	case t.group.lb.Type == ClassicLoadBalancer:
+		return fmt.Sprintf("Instance has failed at least the UnhealthyThreshold number of health checks consecutively: %d (%s)", t.ConsecutiveFailures, why)
+	case t.group.lb.Type == NetworkLoadBalancer:
+		code = "Target.FailedHealthChecks"
+	case why == "health checks fail":
+		code = "Target.ResponseCodeMismatch"
+	}
+	return fmt.Sprintf("%d consecutive health checks failed: %s (%s)", t.ConsecutiveFailures, code, why)
 }
 
 // UnhealthyAfter is the longest a target whose health checks all fail stays

@@ -23,10 +23,43 @@ const (
 var loadBalancerTypes = [...]struct {
 	typ         LoadBalancerType
 	title, name string
+	counters    Counters
 }{
-	{ApplicationLoadBalancer, "Application Load Balancer", "my-alb"},
-	{ClassicLoadBalancer, "Classic Load Balancer", "my-clb"},
-	{NetworkLoadBalancer, "Network Load Balancer", "my-nlb"},
+	{ApplicationLoadBalancer, "Application Load Balancer", "my-alb", Counters{
+		NonSticky: "NonStickyRequestCount: stickiness on, new pick",
+		Errors:    "5xx", ErrorsNote: "502 and 503 from the load balancer (HTTPCode_ELB_5XX_Count)",
+		Stopped: "answered 502 Bad Gateway",
+	}},
+	{ClassicLoadBalancer, "Classic Load Balancer", "my-clb", Counters{
+		NonSticky: "stickiness on, new pick (a Classic Load Balancer has no NonStickyRequestCount metric)",
+		Errors:    "5xx", ErrorsNote: "502 and 503 from the load balancer (HTTPCode_ELB_5XX)",
+		Stopped: "answered 502 Bad Gateway",
+	}},
+	{NetworkLoadBalancer, "Network Load Balancer", "my-nlb", Counters{
+		NonSticky: "source IP stickiness on, placed by the flow hash (the lab's count: no CloudWatch metric)",
+		Errors:    "Failed connections", ErrorsNote: "timed out or reset: a Network Load Balancer forwards TCP and sends no HTTP errors",
+		Stopped: "its connections time out",
+	}},
+}
+
+// Counters are the words the lab's counters use for a type of load
+// balancer, after its CloudWatch metrics: the non-sticky count's note, the
+// load balancer's own errors (label and note), and what a request sent to a
+// stopped instance gets.
+type Counters struct {
+	NonSticky          string
+	Errors, ErrorsNote string
+	Stopped            string
+}
+
+// Counters returns the counters' words for type t.
+func (t LoadBalancerType) Counters() Counters {
+	for _, x := range loadBalancerTypes {
+		if x.typ == t {
+			return x.counters
+		}
+	}
+	return loadBalancerTypes[0].counters
 }
 
 // LoadBalancerTypes lists every LoadBalancerType, in the order the lab

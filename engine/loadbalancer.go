@@ -94,6 +94,9 @@ type Metrics struct {
 	Moved  int64
 	ELB502 int64 // HTTPCode_ELB_502_Count
 	ELB503 int64 // HTTPCode_ELB_503_Count
+	// FailedConnections counts a Network Load Balancer's connections that
+	// got no answer (it sends no HTTP errors): timed out or reset.
+	FailedConnections int64
 }
 
 // TargetGroup is a set of targets with attributes that decide how requests

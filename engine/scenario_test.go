@@ -561,8 +561,13 @@ func (s *scenario) targets() string {
 func (s *scenario) metrics(window int) string {
 	m := s.lb.Metrics()
 	var b strings.Builder
-	fmt.Fprintf(&b, "requests=%d sticky=%d non-sticky=%d sessions-created=%d sessions-lost=%d 502=%d 503=%d\n",
-		m.Requests, m.Sticky, m.NonStickyRequestCount, m.SessionsCreated, m.SessionsLost, m.ELB502, m.ELB503)
+	fmt.Fprintf(&b, "requests=%d sticky=%d non-sticky=%d sessions-created=%d sessions-lost=%d ",
+		m.Requests, m.Sticky, m.NonStickyRequestCount, m.SessionsCreated, m.SessionsLost)
+	if s.lb.Type == NetworkLoadBalancer { // no HTTP errors
+		fmt.Fprintf(&b, "failed-connections=%d\n", m.FailedConnections)
+	} else {
+		fmt.Fprintf(&b, "502=%d 503=%d\n", m.ELB502, m.ELB503)
+	}
 	var names []string
 	per := map[string]string{}
 	for _, t := range s.lb.Instances() {

@@ -19,7 +19,7 @@ func (lb *LoadBalancer) DoDirect(c *Client, idOrName, path string) (Exchange, er
 	}
 	ex := Exchange{Time: lb.now, Client: c.Name, SourceIP: c.IP, Path: path, Reason: ReasonDirect, TargetID: t.ID, TargetName: t.Name}
 	if !t.Running {
-		ex.Status = 502
+		ex.Failure = FailureTimedOut // no gateway in between to answer 502
 		return ex, nil
 	}
 	ex.Status = 200
@@ -46,13 +46,14 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	}
 	switch {
 	case t == nil:
-		return lb.fail(ex, nil, 503)
+		return lb.fail(ex, nil)
 	case !t.Running:
-		// The load balancer cannot reach the instance: 502, and no
-		// cookie (simulated assumption, see Assumptions); a TCP
-		// connection to it is lost.
+		// The load balancer cannot reach the instance: 502 (a Network
+		// Load Balancer's connection times out), and no cookie
+		// (simulated assumption, see Assumptions); a TCP connection to
+		// it is lost.
 		c.NewConnection()
-		return lb.fail(ex, t, 502)
+		return lb.fail(ex, t)
 	}
 	t.accept(r.Time)                                      // target: in flight
 	app := lb.application(t, r, ex, s.resp[:0])           // application: its session
@@ -99,7 +100,7 @@ func (lb *LoadBalancer) count(tg *TargetGroup, t *Target, reason Reason) {
 	t.Metrics.Requests++
 	t.buckets.add(sec)
 	cur.Targets[t.Number-1].Requests++
-	if tg.sticky() {
+	if tg.sticky() && reason != ReasonSameConnection { // a connection's later requests: no decision
 		if reason.isSticky() {
 			t.Metrics.Sticky++
 			lb.metrics.Sticky++
@@ -116,16 +117,28 @@ func (lb *LoadBalancer) count(tg *TargetGroup, t *Target, reason Reason) {
 	}
 }
 
-// fail answers an error of the load balancer's own: 503 when no target is
-// registered, 502 when target t does not answer.
-func (lb *LoadBalancer) fail(ex *Exchange, t *Target, status int) *Exchange {
-	ex.Status = status
+// fail answers when no target answers: 503 when none is registered, 502
+// when target t does not answer; a Network Load Balancer, which reads no
+// HTTP, resets the connection or lets it time out (simulated assumption).
+func (lb *LoadBalancer) fail(ex *Exchange, t *Target) *Exchange {
 	lb.history.cur.Errors++
 	if t == nil {
 		ex.Reason = ReasonNoTargets
-		lb.metrics.ELB503++
 	} else {
-		t.Metrics.Errors5xx++
+		t.Metrics.Errors++
+	}
+	switch {
+	case lb.Type == NetworkLoadBalancer && t == nil:
+		ex.Failure = FailureReset
+		lb.metrics.FailedConnections++
+	case lb.Type == NetworkLoadBalancer:
+		ex.Failure = FailureTimedOut
+		lb.metrics.FailedConnections++
+	case t == nil:
+		ex.Status = 503
+		lb.metrics.ELB503++
+	default:
+		ex.Status = 502
 		lb.metrics.ELB502++
 	}
 	lb.emitRequest(ex, ex.TargetName)

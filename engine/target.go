@@ -125,7 +125,7 @@ type TargetMetrics struct {
 	Requests        int64 // RequestCountPerTarget
 	Sticky          int64 // routed by a valid stickiness cookie
 	NonSticky       int64 // stickiness enabled, but a new pick was needed
-	Errors5xx       int64 // 502 answered for a stopped instance
+	Errors          int64 // requests it did not answer, being stopped (502, or a connection timed out)
 	SessionsCreated int64
 	SessionsLost    int64 // requests whose session this target did not know
 }
