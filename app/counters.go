@@ -95,7 +95,7 @@ func (c *Counters) Render() app.UI {
 	imb, imbTitle := "—", "No in-service instance got a request in the last minute."
 	if v.imbalance > 0 {
 		imb = strconv.FormatFloat(v.imbalance, 'f', 2, 64)
-		imbTitle = "The busiest in-service instance got " + imb + "× its target group's average of requests over the last minute (1.00 is perfectly even)."
+		imbTitle = "The busiest in-service instance got " + imb + "× its target group's average of requests over the last minute, or over the seconds since an instance came into service (1.00 is perfectly even)."
 	}
 	share := func(n int64) string {
 		if v.requests == 0 {

@@ -92,7 +92,7 @@ var glossary = []glossaryTerm{
 		"A CloudWatch metric: requests with stickiness on for which the load balancer had to pick a target anew, because the request had no usable stickiness cookie (none, expired, invalid, or naming a target out of service).",
 		docsMetrics},
 	{"imbalance", "Imbalance",
-		"The lab's measure, not an AWS metric: the busiest in-service instance's requests in the last simulated minute divided by the average (1.00 is perfectly even). CloudWatch's RequestCountPerTarget shows the same unevenness.",
+		"The lab's measure, not an AWS metric: the busiest in-service instance's requests in the last simulated minute divided by the average (1.00 is perfectly even); an instance that came into service within that minute is compared with the others over the seconds since. CloudWatch's RequestCountPerTarget shows the same unevenness.",
 		docsMetrics},
 	{"round-robin", "Round robin",
 		"The default algorithm: each new pick goes to the next target in turn.",

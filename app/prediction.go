@@ -40,7 +40,7 @@ var presetPredictions = []presetPrediction{
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
 			"502 errors for a while, then they move to another instance and lose their sessions",
 			"Errors until Instance 2 comes back: their cookie ties them to it"},
-		measure: afterStop},
+		measure: afterStop("")},
 	{Preset: "scale-out", Horizon: 11 * time.Minute,
 		Question: "At 1 min two new instances launch. Will they get a fair share of the requests (at least 80% of the average instance's) within 10 minutes?",
 		Choices:  []string{"Yes: the load balancer spreads the load over five instances", "No: the crowd's cookies keep it on the first three"},
@@ -68,7 +68,7 @@ var presetPredictions = []presetPrediction{
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
 			"502 errors for a while, then, once it is OutOfService, they are routed as if there is no cookie and lose their sessions",
 			"Errors until Instance 2 comes back: AWSELB ties them to it"},
-		measure: afterStop},
+		measure: afterStop(" (AWSELB, set once, also runs out two minutes after a user's first request)")},
 	{Preset: "nlb-office-nat", Horizon: 2 * time.Minute,
 		Question: "Half of the 300 users work behind one NAT gateway. With source IP stickiness, how will the second minute's requests spread over the three targets?",
 		Choices:  []string{"Evenly: about a third each", "Unevenly: one target carries the whole office"},
@@ -97,17 +97,23 @@ var presetPredictions = []presetPrediction{
 }
 
 // afterStop answers what happened to Instance 2's users once it stopped at
-// 1 min: moved with their sessions, errors then moved and lost, or errors.
-func afterStop(s []engine.Sample) (int, string) {
-	t := total(s[min(len(s), 60):])
-	words := fmt.Sprintf("After the stop: %d answers 502 Bad Gateway, %d sticky clients moved, %d sessions lost.", t.Errors, t.Moved, t.Lost)
-	switch {
-	case t.Lost > 0:
-		return 1, words
-	case t.Errors > 0:
-		return 2, words
+// 1 min, from the moves the stop caused (not from every lost session: other
+// sessions end on their own, as a Classic AWSELB's do; note says how):
+// errors then moved to an instance that does not know them, errors only, or
+// nothing.
+func afterStop(note string) func(s []engine.Sample) (int, string) {
+	return func(s []engine.Sample) (int, string) {
+		t := total(s[min(len(s), 60):])
+		words := fmt.Sprintf("After the stop: %d answers 502 Bad Gateway, then %d sticky clients moved to an instance that did not know their session; %d sessions were lost in those minutes in all%s.",
+			t.Errors, t.Moved, t.Lost, note)
+		switch {
+		case t.Moved > 0:
+			return 1, words
+		case t.Errors > 0:
+			return 2, words
+		}
+		return 0, words
 	}
-	return 0, words
 }
 
 // measureSlowStart compares Instance 4's requests with an old instance's

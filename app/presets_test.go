@@ -53,3 +53,23 @@ func TestDurationWords(t *testing.T) {
 		}
 	}
 }
+
+// TestStopPredictionWithoutTheStop runs the two stop lessons without their
+// stop: the answer is "nothing happened", though AWSELB's own expiry loses
+// sessions in those minutes; the answer comes from the stop's moves.
+func TestStopPredictionWithoutTheStop(t *testing.T) {
+	for _, id := range []string{"instance-fails", "classic-duration"} {
+		p, _ := engine.PresetByID(id)
+		p.Incidents = nil
+		lb, err := p.Start(1, engine.Epoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ := predictionFor(id)
+		lb.AdvanceTo(engine.Epoch.Add(q.Horizon + time.Second))
+		r, ok := q.measureOn(lb, engine.Epoch)
+		if !ok || r.Answer != 0 {
+			t.Errorf("%s without its stop: answer %d (%s), want 0", id, r.Answer, r.Words)
+		}
+	}
+}

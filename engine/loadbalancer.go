@@ -546,7 +546,7 @@ func (lb *LoadBalancer) setState(t *Target, to TargetState, detail string) {
 		return
 	}
 	from := t.State
-	t.State = to
+	t.State, t.stateSince = to, lb.now
 	lb.emit(&Event{Kind: EventTargetState, Target: t.Name, From: from, To: to, Detail: detail})
 	t.group.slowStartOnStateChange(t, from, to)
 	lb.targetsChanged()
@@ -589,7 +589,8 @@ func (lb *LoadBalancer) RecentRequests(t *Target, window int) int64 {
 }
 
 // Imbalance returns max/mean of the requests each in-service target of a
-// target group got in the last window seconds (at most 60), the highest of
+// target group got in the last window seconds (at most 60; fewer when a
+// target came into service since, see groupImbalance), the highest of
 // the groups the listener forwards to (their weights split traffic on
 // purpose): 1 is perfectly even, 0 when no in-service target got a request.
 func (lb *LoadBalancer) Imbalance(window int) float64 {
@@ -600,26 +601,38 @@ func (lb *LoadBalancer) Imbalance(window int) float64 {
 	return worst
 }
 
-// groupImbalance is Imbalance within target group tg.
+// groupImbalance is Imbalance within target group tg, over the part of the
+// window every in-service target spent in service: a target that came into
+// service a moment ago is compared with the others over the same seconds,
+// and one in service for less than imbalanceMinAge is left out.
 func (lb *LoadBalancer) groupImbalance(tg *TargetGroup, window int) float64 {
-	var sum, max int64
+	now := lb.now.Unix()
+	w := int64(window)
+	for _, t := range tg.targets {
+		if age := now - t.stateSince.Unix() + 1; t.InService() && !t.stateSince.IsZero() && age >= imbalanceMinAge {
+			w = min(w, age)
+		}
+	}
+	var sum, busiest int64
 	n := 0
 	for _, t := range tg.targets {
-		if !t.InService() {
+		if !t.InService() || !t.stateSince.IsZero() && now-t.stateSince.Unix()+1 < imbalanceMinAge {
 			continue
 		}
-		r := lb.RecentRequests(t, window)
+		r := lb.RecentRequests(t, int(w))
 		sum += r
 		n++
-		if r > max {
-			max = r
-		}
+		busiest = max(busiest, r)
 	}
 	if sum == 0 {
 		return 0
 	}
-	return float64(max) / (float64(sum) / float64(n))
+	return float64(busiest) / (float64(sum) / float64(n))
 }
+
+// imbalanceMinAge is the seconds a target must have been in service to
+// count in the imbalance: fewer seconds say nothing of how it is loaded.
+const imbalanceMinAge = 5
 
 // plural returns "1 session", "2 sessions".
 func plural(n int, word string) string {

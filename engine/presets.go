@@ -80,7 +80,9 @@ var Presets = []Preset{
 		ID: "scale-out", Title: "Scale out: new instances stay idle while cookies live",
 		Lesson: "One minute in, two instances are launched. They pass their health checks, but every existing user holds a " +
 			"cookie for an old instance, so the new ones only get users who arrive or clear their cookies. The imbalance " +
-			"(busiest instance ÷ average) stays high until the stickiness duration runs out.",
+			"(busiest instance ÷ average) stays high for as long as the users keep coming back: every response renews " +
+			"AWSALB (the duration is an idle window), so a user moves only after being away longer than the duration " +
+			"(1 day here) or clearing their cookies.",
 		Stickiness: string(LBCookie), Instances: 3,
 		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.05},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
@@ -88,8 +90,9 @@ var Presets = []Preset{
 	{
 		ID: "external-store", Title: "External session store: no stickiness needed",
 		Lesson: "The modern fix: the application keeps sessions in one external store (ElastiCache/Redis, DynamoDB) that every " +
-			"instance reads. Any instance can serve any user, so stickiness is off, the load stays even, and even users who " +
-			"clear their cookies or land on a new instance keep their session.",
+			"instance reads. Any instance can serve any user, so stickiness is off, the load stays even, and users who land " +
+			"on a new instance keep their session. Users who clear their cookies still log in anew: their SESSIONID went " +
+			"with the cookies (the store never loses a session, the browser forgot its key).",
 		Stickiness: StickinessOff, ExternalStore: true, Instances: 3,
 		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime, ClearShare: 0.2},
 		Incidents: []Incident{{After: time.Minute, Action: "launch", Count: 2}},
@@ -117,8 +120,9 @@ var Presets = []Preset{
 		ID: "slow-start", Title: "Scale out with slow start: new instances ramp up",
 		Lesson: "Slow start gives a target that has just become healthy a share of round robin's requests that grows linearly " +
 			"to a full one over slow_start.duration_seconds, so that a cold instance warms up before it takes a full load. " +
-			"One minute in, two instances are launched; once they pass their health checks (about 2½ minutes) watch their " +
-			"requests per second climb over 2 minutes instead of jumping to a third of the load. Sessions are in an external " +
+			"One minute in, two instances are launched; once they pass their health checks (5 checks 30 s apart: 2 minutes " +
+			"later) watch their requests per second climb over 2 minutes instead of jumping to a full share, a fifth of the " +
+			"load. Sessions are in an external " +
 			"store, so stickiness is off.",
 		Stickiness: StickinessOff, ExternalStore: true, Instances: 3, SlowStart: 2 * time.Minute,
 		Crowd:     CrowdConfig{Clients: 300, ThinkTime: DefaultThinkTime},
@@ -128,7 +132,8 @@ var Presets = []Preset{
 		ID: "blue-green", Title: "Blue/green: sticky users stay on blue until their group cookie runs out",
 		Lesson: "The listener rule forwards to two target groups, blue (weight 100) and green (weight 0), with group " +
 			"stickiness of 1 minute: AWSALBTG names the target group, AWSALB the instance in it. One minute in, the weights " +
-			"shift to 0/100. New users go to green at once, but every user whose group cookie is still valid stays on blue: " +
+			"shift to 0/100. A user without a valid group cookie would go to green at once (this crowd has no newcomers), " +
+			"but every user whose group cookie is still valid stays on blue: " +
 			"each response renews it, so a user leaves blue only after idling longer than a minute, and then lands on green, " +
 			"which does not know their session. Blue drains slowly; it is safe to remove once its load is zero.",
 		Stickiness: string(LBCookie), Instances: 4, GroupStickiness: time.Minute,

@@ -81,6 +81,10 @@ func TestPresetLessons(t *testing.T) {
 		if lb.Metrics().SessionsLost == 0 {
 			t.Error("users whose group cookie ran out should lose their sessions on green")
 		}
+		// Each of them was a sticky client sent elsewhere: counted as moved.
+		if m := lb.Metrics(); m.Moved == 0 || m.Moved > m.SessionsLost {
+			t.Errorf("blue's users moved to green: moved %d, sessions lost %d", m.Moved, m.SessionsLost)
+		}
 	})
 	t.Run("slow-start", func(t *testing.T) {
 		lb := runPreset(t, "slow-start", 4*time.Minute, nil)
@@ -101,6 +105,18 @@ func TestPresetLessons(t *testing.T) {
 		}
 		if im := lb.Imbalance(60); im > 1.1 {
 			t.Errorf("external store, no stickiness: imbalance %.2f", im)
+		}
+	})
+	t.Run("external-store, just in service", func(t *testing.T) {
+		// The launched instances come into service at 3:00; ten seconds
+		// on, round robin has split the load evenly since then, and the
+		// imbalance says so though they had no requests before.
+		lb := runPreset(t, "external-store", 3*time.Minute+10*time.Second, nil)
+		if n := len(lb.Instances()); n != 5 || !lb.Instances()[4].InService() {
+			t.Fatalf("%d instances, the last in service %v", n, lb.Instances()[n-1].InService())
+		}
+		if im := lb.Imbalance(60); im > 1.05 {
+			t.Errorf("10 s after the new instances came into service: imbalance %.2f", im)
 		}
 	})
 	t.Run("classic-duration", func(t *testing.T) {

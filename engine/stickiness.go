@@ -138,10 +138,15 @@ func (NoStickiness) Follows(*Request) string { return "" }
 func (NoStickiness) Reads(string) bool { return false }
 
 // Moved reports whether a stickiness cookie named a target that could not
-// take the request (unhealthy, initial, draining, deregistered), so it went
-// to a new one and the cookie must name that one from now on.
+// take the request (unhealthy, initial, draining, deregistered, or in a
+// target group the weights did not send it to), so it went to a new one and
+// the cookie must name that one from now on.
 func (r Reason) Moved() bool {
-	return r == ReasonTargetUnhealthy || r == ReasonTargetInitial || r == ReasonTargetDraining || r == ReasonTargetDeregistered
+	switch r {
+	case ReasonTargetUnhealthy, ReasonTargetInitial, ReasonTargetDraining, ReasonTargetDeregistered, ReasonCookieOtherGroup:
+		return true
+	}
+	return false
 }
 
 // routeCookie returns the target a stickiness cookie value of kind k names

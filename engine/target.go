@@ -35,6 +35,8 @@ type Target struct {
 	Zone   string // availability zone, e.g. "us-east-1a"
 
 	State TargetState
+	// stateSince is when State last changed (zero: since the start).
+	stateSince time.Time
 	// Running reports whether the instance is running; a stopped instance
 	// answers nothing, so the load balancer returns 502 Bad Gateway.
 	Running bool
