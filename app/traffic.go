@@ -125,8 +125,8 @@ func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 	}
 	if strings.TrimSpace(d.gateway) != "" {
 		g, ok := parseNumber(d.gateway, "")
-		if !ok || g != math.Trunc(g) || math.Abs(g) > math.MaxInt32 {
-			return c, &crowdError{"gateways", fmt.Sprintf("NAT gateways must be a whole number from 1 to %d; %q is not.", engine.MaxNATGateways, d.gateway)}
+		if !ok || g != math.Trunc(g) || math.Abs(g) > math.MaxInt32 || g < engine.MinNATGateways {
+			return c, &crowdError{"gateways", fmt.Sprintf("NAT gateways must be a whole number from %d to %d; %q is not.", engine.MinNATGateways, engine.MaxNATGateways, d.gateway)}
 		}
 		c.NATGateways = int(g)
 	}
@@ -292,7 +292,7 @@ func (c *CrowdControls) Render() app.UI {
 				return c.field("nat", "Behind NAT gateways (% of clients, sharing its source IP)", "0 to 100", d.nat, func(v string) { c.draft.nat = v })
 			}),
 			when(c.INetwork, func() app.UI {
-				return c.field("gateways", "NAT gateways", fmt.Sprintf("1 to %d", engine.MaxNATGateways), d.gateway, func(v string) { c.draft.gateway = v })
+				return c.field("gateways", "NAT gateways", fmt.Sprintf("%d to %d", engine.MinNATGateways, engine.MaxNATGateways), d.gateway, func(v string) { c.draft.gateway = v })
 			}),
 		),
 		app.Div().Class("row").Body(

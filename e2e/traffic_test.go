@@ -313,6 +313,13 @@ func TestTrafficLesson(t *testing.T) {
 	p.trWaitText("crowd-error", func(s string) bool { return strings.Contains(s, "add up to 110%") })
 	p.Screenshot("traffic-5-form-error")
 	p.trFill("crowd-block", "0")
+	// More requests than the clients can send (each pauses at least 10 ms).
+	p.trFill("crowd-rate", "100000")
+	p.Click("crowd-start")
+	p.trWaitText("crowd-error", func(s string) bool {
+		return strings.Contains(s, "at most 50,000 requests per second can come from 500 clients")
+	})
+	p.trFill("crowd-rate", "")
 	p.Click("crowd-start")
 	p.trWaitText("crowd-status", func(s string) bool { return strings.HasPrefix(s, "Running: 500 clients") })
 	if p.trExists("crowd-error") {

@@ -17,6 +17,7 @@ const (
 	MinThinkTime     = 10 * time.Millisecond // mean pause of one client
 	MaxThinkTime     = time.Hour             // mean pause of one client
 	DefaultThinkTime = 5 * time.Second       // when ThinkTime is 0
+	MinNATGateways   = 1                     // gateways the NAT share spreads over, when set
 	MaxNATGateways   = 100                   // gateways the NAT share spreads over
 )
 
@@ -68,6 +69,14 @@ func (c CrowdConfig) Validate() error {
 		return bad("clients", "Clients must be from 1 to %s, not %d.", amount(MaxCrowd), c.Clients)
 	case c.RequestRate != 0 && !(c.RequestRate >= MinRequestRate && c.RequestRate <= MaxRequestRate):
 		return bad("rate", "Request rate must be from %s to %s requests per second, not %s.", amount(MinRequestRate), amount(MaxRequestRate), number(c.RequestRate))
+	case c.RequestRate != 0 && float64(c.Clients)/c.RequestRate < MinThinkTime.Seconds():
+		return bad("rate", "%s from %s would be one every %s from each: a client pauses at least %s between requests, so at most %s can come from %s.",
+			rateWords(c.RequestRate), clientWords(c.Clients), time.Duration(float64(c.Clients)/c.RequestRate*float64(time.Second)), MinThinkTime,
+			rateWords(float64(c.Clients)/MinThinkTime.Seconds()), clientWords(c.Clients))
+	case c.RequestRate != 0 && float64(c.Clients)/c.RequestRate > MaxThinkTime.Seconds():
+		return bad("rate", "%s from %s would be one every %s from each: a client pauses at most %s, so at least %s come from %s.",
+			rateWords(c.RequestRate), clientWords(c.Clients), time.Duration(float64(c.Clients)/c.RequestRate*float64(time.Second)).Round(time.Second), durationText(MaxThinkTime),
+			rateWords(math.Ceil(float64(c.Clients)/MaxThinkTime.Seconds()*10)/10), clientWords(c.Clients))
 	case c.ThinkTime < MinThinkTime || c.ThinkTime > MaxThinkTime:
 		return bad("think", "Think time must be from %s to %s seconds, not %s.", amount(MinThinkTime.Seconds()), amount(MaxThinkTime.Seconds()), number(c.ThinkTime.Seconds()))
 	case !(clearPct >= 0 && clearPct <= 100):
@@ -82,7 +91,7 @@ func (c CrowdConfig) Validate() error {
 	case !(natPct >= 0 && natPct <= 100):
 		return bad("nat", "The share of clients behind NAT gateways must be from 0%% to 100%%, not %s%%.", number(natPct))
 	case c.NATGateways < 0 || c.NATGateways > MaxNATGateways:
-		return bad("gateways", "NAT gateways must be from 1 to %s, not %d.", amount(MaxNATGateways), c.NATGateways)
+		return bad("gateways", "NAT gateways must be from %d to %s, not %d.", MinNATGateways, amount(MaxNATGateways), c.NATGateways)
 	}
 	return nil
 }
@@ -217,4 +226,25 @@ func (cr *Crowd) request(lb *LoadBalancer, c *Client) int64 {
 		pause = time.Millisecond
 	}
 	return lb.now.Add(pause).UnixNano()
+}
+
+// rateWords says a request rate: "1 request per second", "2.8 requests per second".
+func rateWords(r float64) string {
+	if r == 1 {
+		return "1 request per second"
+	}
+	return amount(r) + " requests per second"
+}
+
+// durationText writes a whole number of hours as "1h", else as Duration does.
+func durationText(d time.Duration) string {
+	return strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+}
+
+// clientWords says a number of clients: "1 client", "2,000 clients".
+func clientWords(n int) string {
+	if n == 1 {
+		return "1 client"
+	}
+	return amount(float64(n)) + " clients"
 }
