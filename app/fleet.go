@@ -28,12 +28,18 @@ func (p *TargetsPanel) fleetRow(t TargetView) app.UI {
 		if p.IOnRegister != nil {
 			reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("register-%d", t.Number)).Text("Register").Aria("label", "Register "+name).
 				Title("Register the instance with the target group again").
-				OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnRegister, name) }, name)
+				OnClick(func(ctx app.Context, e app.Event) {
+					call1(p.IOnRegister, name)
+					focusTestID(ctx, p, fmt.Sprintf("deregister-%d", t.Number))
+				}, name)
 		}
 	case p.IOnDeregister != nil:
 		reg = app.Button().Class("small").DataSet("testid", fmt.Sprintf("deregister-%d", t.Number)).Text("Deregister").Aria("label", "Deregister "+name).
 			Title("Remove the instance from the target group: it drains for the deregistration delay").
-			OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnDeregister, name) }, name)
+			OnClick(func(ctx app.Context, e app.Event) {
+				call1(p.IOnDeregister, name)
+				focusTestID(ctx, p, fmt.Sprintf("register-%d", t.Number))
+			}, name)
 	}
 	var slowBtn app.UI
 	if p.IOnSlow != nil {

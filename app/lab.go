@@ -33,6 +33,9 @@ type Lab struct {
 	// measured are the traffic lab's lessons' measured answers, once in,
 	// by predictionKey (lessonlab.go).
 	measured map[string]*measured
+	// saidPrediction is the key of the prediction whose measured answer
+	// screen readers last heard.
+	saidPrediction string
 }
 
 // OnInit starts the simulation from the page URL before the first render
@@ -216,18 +219,27 @@ func (l *Lab) refresh() {
 	l.announce(exchangeWords(&ex) + groupSentence(l.m.lb, &ex))
 	l.post(newRequestMessage(&ex))
 }
-func (l *Lab) fastForward(d time.Duration) { l.m.player.fastForward(d); l.ensureFrames() }
-func (l *Lab) deleteCookie(name string)    { l.do(Action{Do: DoDeleteCookie, Name: name}) }
-func (l *Lab) stopInstance(name string)    { l.do(Action{Do: DoStopInstance, Instance: name}) }
-func (l *Lab) startInstance(name string)   { l.do(Action{Do: DoStartInstance, Instance: name}) }
+func (l *Lab) fastForward(d time.Duration) {
+	l.m.player.fastForward(d)
+	l.ensureFrames()
+	l.announce(fastForwardWords(d))
+}
+func (l *Lab) deleteCookie(name string)  { l.do(Action{Do: DoDeleteCookie, Name: name}) }
+func (l *Lab) stopInstance(name string)  { l.do(Action{Do: DoStopInstance, Instance: name}) }
+func (l *Lab) startInstance(name string) { l.do(Action{Do: DoStartInstance, Instance: name}) }
 func (l *Lab) failChecks(name string, fail bool) {
 	l.do(Action{Do: map[bool]string{true: DoFailChecks, false: DoPassChecks}[fail], Instance: name})
 }
 
-// do carries out the learner's action and shows its error, if any.
+// do carries out the learner's action and shows its error, if any; screen
+// readers hear what it did (actionWords) and the lesson steps it completed.
 func (l *Lab) do(a Action) {
 	_, err := l.m.do(a)
 	l.act(err)
+	if w := actionWords(a, l.m.lb); err == nil && w != "" {
+		l.announce(w)
+		return
+	}
 	l.sayLessonNews()
 }
 

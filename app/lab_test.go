@@ -434,3 +434,28 @@ func TestLabSessionExpired(t *testing.T) {
 		t.Errorf("announced %q", s)
 	}
 }
+
+// TestActionsAreAnnounced checks that the learner's actions that do not
+// send a request are said to screen readers (the live region).
+func TestActionsAreAnnounced(t *testing.T) {
+	lt := mountLab(t, "stickiness=lb_cookie", nil)
+	lt.refresh()
+	for _, c := range []struct {
+		do   func(l *Lab)
+		want string
+	}{
+		{func(l *Lab) { l.deleteCookie(engine.CookieAWSALB) }, "Cookie AWSALB deleted from your browser."},
+		{func(l *Lab) { l.stopInstance("Instance 3") }, "Instance 3 stopped: the load balancer keeps sending it requests (answered 502 Bad Gateway) until its health checks fail."},
+		{func(l *Lab) { l.startInstance("Instance 3") }, "Instance 3 started"},
+		{func(l *Lab) { l.failChecks("Instance 2", true) }, "Instance 2 now fails its health checks"},
+		{func(l *Lab) { l.deregister("Instance 1") }, "Instance 1 deregistered: it drains for the deregistration delay, 5 minutes"},
+		{func(l *Lab) { l.setExternalStore(true) }, "External session store on"},
+		{func(l *Lab) { l.fastForward(time.Minute) }, "Fast-forwarding 1 minute of simulated time."},
+		{func(l *Lab) { l.applyPreset("scale-out") }, "Lesson staged: Scale out"},
+	} {
+		lt.do(c.do)
+		if got := lt.text("announcer"); !strings.Contains(got, c.want) {
+			t.Errorf("announcer says %q, want %q", got, c.want)
+		}
+	}
+}

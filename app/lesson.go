@@ -43,7 +43,7 @@ var articleLessonSteps = [numLessonSteps]lessonStepText{
 		"In Target group attributes, tick Stickiness, keep the type Load balancer generated cookie, and press Save changes.",
 		"Ticked when the load balancer runs with the load balancer cookie stickiness you switched on."},
 	{"find-cookie", "Find the AWSALB cookie in DevTools",
-		"Refresh once, then open DevTools (F12) → Application → Cookies → this site: the load balancer's response set AWSALB and AWSALBCORS. Refresh again: your browser sends them back (DevTools → Network → the request's Cookie header, or the Requests log below).",
+		"Refresh once, then open DevTools (F12) → Application → Cookies → this site (a phone has no DevTools: the lab's Cookies in your browser panel lists the same cookies): the load balancer's response set AWSALB and AWSALBCORS. Refresh again: your browser sends them back (DevTools → Network → the request's Cookie header, or the Requests log below).",
 		"Ticked when your browser sends back the AWSALB cookie the load balancer set."},
 	{"stay", "Refresh and stay",
 		"Refresh three times: the same instance answers every time and says Welcome back, with the visit count going on.",
@@ -72,6 +72,7 @@ type lessonProgress struct {
 	spreadTo    map[string]bool  // instances reached by non-sticky refreshes
 	spreadLost  bool             // and one of them lost the session
 	stickyOn    bool             // lb_cookie stickiness, as the last look found it
+	turnedOff   bool             // the learner turned lb_cookie stickiness off in this lab
 	held        bool             // a request carried AWSALB
 	stay        stickyRun        // the current run of sticky answers
 	labDeleted  bool             // the lab's Delete button removed AWSALB or AWSALBCORS since the last request
@@ -125,6 +126,7 @@ func (p *lessonProgress) observe(m *model, a *Action, ex *engine.Exchange) {
 		if on && !p.stickyOn {
 			p.tick(m, stepEnable)
 		}
+		p.turnedOff = p.turnedOff || !on && p.stickyOn
 		p.stickyOn = on
 	case DoStopInstance:
 		if p.prev != nil && p.prev.TargetName == a.Instance && p.prev.Session != engine.SessionNone {
@@ -172,7 +174,8 @@ func (p *lessonProgress) request(m *model, a *Action, ex *engine.Exchange) {
 		}
 		p.tick(m, stepDelete)
 	}
-	if ex.Reason == engine.ReasonStickinessDisabled {
+	// Not a cookie an earlier lab left, sent by this lab's first request.
+	if ex.Reason == engine.ReasonStickinessDisabled && p.turnedOff {
 		p.tick(m, stepDisable)
 	}
 	if ex.Status == 502 && len(p.stoppedYour) > 0 {

@@ -33,8 +33,8 @@ var blueGreenLessonSteps = [numBlueGreenSteps]lessonStepText{
 	{"runs-out", "Let the group cookie run out: green",
 		"Wait longer than the group stickiness duration without a request (press +5 min on the clock), then Refresh: the cookie has run out, the weights pick green, and green does not know the session blue kept in its memory.",
 		"Ticked when a request whose group cookie ran out is sent to green by the weights."},
-	{"new-user", "A new user goes to green at once",
-		"Delete " + engine.CookieAWSALBTG + " and " + engine.CookieAWSALBTGCORS + " (DevTools, or the lab's Delete buttons under Cookies in your browser) and Refresh: a request without a group cookie is split by the weights, and all of them are green's now.",
+	{"new-user", "Without a group cookie, the weights send you to green",
+		"Delete " + engine.CookieAWSALBTG + " and " + engine.CookieAWSALBTGCORS + " (DevTools, or the lab's Delete buttons under Cookies in your browser) and Refresh: a request without a group cookie is split by the weights, and all of them are green's now. A new user, with no cookie at all, lands on green the same way; you keep your other cookies, so green may still know your session.",
 		"Ticked when a request without a group cookie is sent to green by the weights after the shift."},
 }
 

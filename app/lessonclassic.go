@@ -30,7 +30,7 @@ var classicLessonSteps = [numClassicSteps]lessonStepText{
 		"A Classic Load Balancer has no target group: stickiness is a policy of its listener. In Listener HTTP:80: Edit stickiness, choose " + engine.LabelLBCookieStickiness + ", leave " + engine.LabelCookieExpirationPeriod + " empty (the cookie then lasts the browser session) or give seconds, and press Save.",
 		"Ticked when the listener runs with the LBCookieStickinessPolicy you switched on."},
 	{"find-cookie", "Find the " + engine.CookieAWSELB + " cookie in DevTools",
-		"Refresh once, then open DevTools (F12) → Application → Cookies → this site: the response set " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + ", a long uppercase hexadecimal value only the load balancer can read; without an expiration period, DevTools says Session in Expires. Refresh again: your browser sends them back.",
+		"Refresh once, then open DevTools (F12) → Application → Cookies → this site (a phone has no DevTools: the lab's Cookies in your browser panel lists the same cookies): the response set " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + ", a long uppercase hexadecimal value only the load balancer can read; without an expiration period, DevTools says Session in Expires. Refresh again: your browser sends them back.",
 		"Ticked when your browser sends back the " + engine.CookieAWSELB + " cookie the load balancer set, and the load balancer routes by it."},
 	{"stay", "Refresh and stay",
 		"Refresh three times: the same instance answers every time and says Welcome back, with the visit count going on.",

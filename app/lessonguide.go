@@ -44,7 +44,7 @@ func (g *LessonGuide) Render() app.UI {
 	total := len(g.ISteps)
 	return app.Section().Class("panel", "lesson-guide").DataSet("testid", "lesson").DataSet("lesson", g.ILesson).Aria("labelledby", "lesson-title").Body(
 		app.H2().ID("lesson-title").Text(g.ITitle),
-		app.P().Class("muted").Text("Do each step in this lab and in your browser's own DevTools. The lab ticks a step only when it sees it happen, "+
+		app.P().Class("muted").Text("Do each step in this lab and in your browser's own DevTools (on a phone, which has none, the lab's Cookies in your browser panel shows the same cookies). The lab ticks a step only when it sees it happen, "+
 			"in any order; the next step to do is open. Your progress is part of the lab, as your cookies and sessions are."),
 		app.Div().Class("lesson-progress").DataSet("testid", "lesson-progress").DataSet("done-count", done).Body(
 			app.Strong().Text(fmt.Sprintf("%d of %d steps observed", done, total)),

@@ -88,18 +88,37 @@ func (l *Lab) exitLessonHref() string {
 // predictionView is the prediction of the traffic lab's staged preset.
 func (l *Lab) predictionView() app.UI {
 	m := l.m
-	q, ok := predictionFor(m.preset)
+	q, key, choice, res, ok := l.prediction()
 	if !ok {
 		return nil
 	}
+	return &PresetPrediction{IQuestion: q, IPredicted: choice, IElapsed: m.lb.Now().Sub(m.presetStarted), IMeasured: res,
+		IOnPredict: func(c int) {
+			if m.predictions == nil {
+				m.predictions = map[string]int{}
+			}
+			m.predictions[key] = c
+			l.save() // the prediction survives a reload, as the lab does
+			l.announce("Prediction locked in: " + q.Choices[c] + ".")
+		}}
+}
+
+// prediction returns the staged preset's question, its key, the learner's
+// choice (-1 for none) and the measured answer (nil before its horizon),
+// measuring it once the horizon has passed; ok is false without one.
+func (l *Lab) prediction() (q presetPrediction, key string, choice int, res *measured, ok bool) {
+	m := l.m
+	if q, ok = predictionFor(m.preset); !ok {
+		return q, "", -1, nil, false
+	}
 	start := m.presetStarted
-	key := predictionKey(m.preset, start)
-	choice, ok := m.predictions[key]
-	if !ok {
+	key = predictionKey(m.preset, start)
+	choice, chosen := m.predictions[key]
+	if !chosen {
 		choice = -1
 	}
-	res, ok := l.measured[key]
-	if !ok {
+	res, measuredBefore := l.measured[key]
+	if !measuredBefore {
 		// Measured once: the history is read when the horizon has passed.
 		if r, done := q.measureOn(m.lb, start); done {
 			res = &r
@@ -109,15 +128,23 @@ func (l *Lab) predictionView() app.UI {
 			l.measured[key] = res
 		}
 	}
-	return &PresetPrediction{IQuestion: q, IPredicted: choice, IElapsed: m.lb.Now().Sub(start), IMeasured: res,
-		IOnPredict: func(c int) {
-			if m.predictions == nil {
-				m.predictions = map[string]int{}
-			}
-			m.predictions[key] = c
-			l.save() // the prediction survives a reload, as the lab does
-			l.announce("Prediction locked in: " + q.Choices[c] + ".")
-		}}
+	return q, key, choice, res, true
+}
+
+// sayPrediction has screen readers hear the staged preset's measured answer
+// once it is in, beside the learner's prediction (each frame asks).
+func (l *Lab) sayPrediction() {
+	q, key, choice, res, ok := l.prediction()
+	if !ok || res == nil || l.saidPrediction == key {
+		return
+	}
+	l.saidPrediction = key
+	words := "Prediction measured: "
+	if res.Answer >= 0 && res.Answer < len(q.Choices) {
+		words += q.Choices[res.Answer] + ". "
+	}
+	words += res.Words + " " + predictionVerdict(choice, res)
+	l.announce(words)
 }
 
 // predictionKey names a lesson's prediction: its preset, staged at start.

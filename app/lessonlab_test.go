@@ -143,6 +143,16 @@ func TestPredictionView(t *testing.T) {
 	if r.attrs["data-measured"] != "1" || r.attrs["data-correct"] != "false" || !strings.Contains(r.Text(), "Instance 4 got") {
 		t.Errorf("after the horizon: %v %q", r.attrs, r.Text())
 	}
+	// A frame has screen readers hear the answer, once.
+	lt.do(func(l *Lab) { l.frame(lt.clock.Now()) })
+	said := lt.text("announcer")
+	if !strings.Contains(said, "Prediction measured: No: the crowd's cookies keep it on the first three.") || !strings.Contains(said, "Not what you predicted.") {
+		t.Errorf("after the horizon the announcer says %q", said)
+	}
+	lt.do(func(l *Lab) { l.said = ""; l.frame(lt.clock.Now()) })
+	if got := lt.lab.said; got != "" {
+		t.Errorf("the answer is said again: %q", got)
+	}
 }
 
 // TestFullLabLinkKeepsTheWork checks an embedded lesson's "Open the full
@@ -169,5 +179,21 @@ func TestFullLabLinkKeepsTheWork(t *testing.T) {
 	}
 	if got, want := len(full.lab.m.journal.Actions), len(lt.lab.m.journal.Actions); got != want {
 		t.Errorf("the full lab replayed %d actions, the frame has %d", got, want)
+	}
+}
+
+// TestLessonIgnoresAnEarlierLabsCookie opens the article lesson in a
+// browser that still holds another lab's AWSALB: the page load's request is
+// "stickiness disabled", but the learner disabled nothing, so step 7 waits.
+func TestLessonIgnoresAnEarlierLabsCookie(t *testing.T) {
+	jar := &engine.MemoryJar{}
+	jar.Put(time.Now(), engine.StoredCookie{Name: engine.CookieAWSALB, Value: "from another lab", Path: "/"})
+	lt := mountLab(t, "lesson=article", jar)
+	lt.refresh() // the lab's first request
+	if r := lt.lab.m.last.Reason; r != engine.ReasonStickinessDisabled {
+		t.Fatalf("the first request's reason %s, want stickiness-disabled", r)
+	}
+	if got := lt.tree().mustTestID(t, "lesson-progress").attrs["data-done-count"]; got != "0" {
+		t.Errorf("data-done-count %q after the first request alone, want 0", got)
 	}
 }

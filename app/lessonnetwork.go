@@ -21,7 +21,7 @@ const (
 // a cookie.
 var networkLessonSteps = [numNetworkSteps]lessonStepText{
 	{"same-connection", "Refresh: one connection, one target, no cookie",
-		"Press ⟳ Refresh a few times. Your browser keeps its TCP connection open between requests, and a Network Load Balancer keeps a connection on the target the flow hash placed it on: the same instance answers every time. Look in DevTools → Application → Cookies: the load balancer set none.",
+		"Press ⟳ Refresh a few times. Your browser keeps its TCP connection open between requests, and a Network Load Balancer keeps a connection on the target the flow hash placed it on: the same instance answers every time. Look in DevTools → Application → Cookies (on a phone, the lab's Cookies in your browser panel): the load balancer set none.",
 		"Ticked after two answers in a row on your open connection, from its target, without stickiness."},
 	{"new-connection", "New connection: the flow hash places it anew",
 		"Press New connection (under the browser's page), then Refresh: the browser opens a new TCP connection from another source port, and the flow hash of its protocol, addresses, ports and sequence number places it independently of the last one. Again if it lands on the same instance: each connection is a new draw.",

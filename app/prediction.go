@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/stickylab/stickylab/engine"
@@ -29,7 +30,7 @@ var presetPredictions = []presetPrediction{
 		measure: func(s []engine.Sample) (int, string) {
 			t := total(s)
 			share := ratio(t.Lost, t.Requests)
-			return bucket(share, 0.1, 0.5, 0.9), fmt.Sprintf("%d of %d requests lost their session: %.0f%%.", t.Lost, t.Requests, 100*share)
+			return bucket(share, 0.1, 0.5, 0.9), fmt.Sprintf("%s of %s requests lost their session: %.0f%%.", thousands(t.Lost), thousands(t.Requests), 100*share)
 		}},
 	{Preset: "stickiness", Horizon: 2 * time.Minute,
 		Question: "With stickiness on, how many sessions will the crowd lose in the first 2 minutes?",
@@ -52,8 +53,8 @@ var presetPredictions = []presetPrediction{
 			}
 			mean := float64(sum) / 5
 			worst := min(per[3], per[4])
-			words := fmt.Sprintf("In minute 10 to 11: Instance 4 got %d requests and Instance 5 %d; the average instance got %.0f, so the newest reached %.0f%% of it.",
-				per[3], per[4], mean, 100*ratio(worst, int64(mean)))
+			words := fmt.Sprintf("In minute 10 to 11: Instance 4 got %s requests and Instance 5 %s; the average instance got %s, so the newest reached %.0f%% of it.",
+				thousands(per[3]), thousands(per[4]), thousands(int64(math.Round(mean))), 100*ratio(worst, int64(mean)))
 			if float64(worst) >= 0.8*mean {
 				return 0, words
 			}
@@ -76,8 +77,8 @@ var presetPredictions = []presetPrediction{
 			per := targetRequests(s[min(len(s), 60):])
 			sum := per[0] + per[1] + per[2]
 			busiest := max(per[0], per[1], per[2])
-			words := fmt.Sprintf("In the second minute: Instance 1 got %d requests, Instance 2 %d, Instance 3 %d; the busiest carried %.0f%% of them.",
-				per[0], per[1], per[2], 100*ratio(busiest, sum))
+			words := fmt.Sprintf("In the second minute: Instance 1 got %s requests, Instance 2 %s, Instance 3 %s; the busiest carried %.0f%% of them.",
+				thousands(per[0]), thousands(per[1]), thousands(per[2]), 100*ratio(busiest, sum))
 			if float64(busiest) >= 1.3*float64(sum)/3 {
 				return 1, words
 			}
@@ -104,8 +105,8 @@ var presetPredictions = []presetPrediction{
 func afterStop(note string) func(s []engine.Sample) (int, string) {
 	return func(s []engine.Sample) (int, string) {
 		t := total(s[min(len(s), 60):])
-		words := fmt.Sprintf("After the stop: %d answers 502 Bad Gateway, then %d sticky clients moved to an instance that did not know their session; %d sessions were lost in those minutes in all%s.",
-			t.Errors, t.Moved, t.Lost, note)
+		words := fmt.Sprintf("After the stop: %s answers 502 Bad Gateway, then %s sticky clients moved to an instance that did not know their session; %s sessions were lost in those minutes in all%s.",
+			thousands(t.Errors), thousands(t.Moved), thousands(t.Lost), note)
 		switch {
 		case t.Moved > 0:
 			return 1, words
@@ -153,7 +154,7 @@ func measureBlueGreen(s []engine.Sample) (int, string) {
 	}
 	after, last := blue(s[min(len(s), 60):min(len(s), 120)]), blue(s[max(0, len(s)-60):])
 	lost := total(s[min(len(s), 60):]).Lost
-	words := fmt.Sprintf("Blue served %.0f%% of the requests in the minute after the shift and %.0f%% in the last minute; %d sessions were lost on the way to green.", 100*after, 100*last, lost)
+	words := fmt.Sprintf("Blue served %.0f%% of the requests in the minute after the shift and %.0f%% in the last minute; %s sessions were lost on the way to green.", 100*after, 100*last, thousands(lost))
 	switch {
 	case after < 0.1:
 		return 0, words
@@ -245,9 +246,9 @@ func bucket(x float64, limits ...float64) int {
 func lostSessions(share float64, sticky bool) func([]engine.Sample) (int, string) {
 	return func(s []engine.Sample) (int, string) {
 		t := total(s)
-		words := fmt.Sprintf("%d sessions lost in %d requests.", t.Lost, t.Requests)
+		words := fmt.Sprintf("%s sessions lost in %s requests.", thousands(t.Lost), thousands(t.Requests))
 		if sticky {
-			words = fmt.Sprintf("%d sessions lost in %d requests; %d were sticky.", t.Lost, t.Requests, t.Sticky)
+			words = fmt.Sprintf("%s sessions lost in %s requests; %s were sticky.", thousands(t.Lost), thousands(t.Requests), thousands(t.Sticky))
 		}
 		if t.Lost == 0 {
 			return 0, words

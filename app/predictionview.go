@@ -35,10 +35,7 @@ func (p *PresetPrediction) Render() app.UI {
 	switch {
 	case p.IMeasured != nil:
 		right := p.IPredicted >= 0 && p.IPredicted == p.IMeasured.Answer
-		verdict := "You made no prediction before the answer was in."
-		if p.IPredicted >= 0 {
-			verdict = map[bool]string{true: "Your prediction was right.", false: "Not what you predicted."}[right]
-		}
+		verdict := predictionVerdict(p.IPredicted, p.IMeasured)
 		body = app.Div().Class("prediction-result", map[bool]string{true: "right", false: "wrong"}[right]).DataSet("testid", "prediction-result").
 			DataSet("correct", right).DataSet("measured", p.IMeasured.Answer).Body(
 			app.P().Body(app.Strong().Text("You predicted: "), app.Text(choice(p.IPredicted))),
@@ -46,13 +43,14 @@ func (p *PresetPrediction) Render() app.UI {
 			app.P().Text(verdict),
 		)
 	case p.IPredicted >= 0:
-		body = app.P().Class("prediction-result", "pending").DataSet("testid", "prediction-result").DataSet("measured", -1).
+		body = app.P().Class("prediction-result", "pending").DataSet("testid", "prediction-result").DataSet("measured", -1).TabIndex(-1).
 			Text("You predicted: " + choice(p.IPredicted) + ". " + due + " Fast-forward to get there sooner.")
 	default:
 		body = app.Form().OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
 			if p.draft > 0 && p.IOnPredict != nil {
 				p.IOnPredict(p.draft - 1)
+				focusTestID(ctx, p, "prediction-result") // the form it replaces had the focus
 			}
 		}).Body(
 			app.FieldSet().Body(
@@ -78,6 +76,18 @@ func (p *PresetPrediction) Render() app.UI {
 		app.H3().Text("Predict, then measure"),
 		body,
 	)
+}
+
+// predictionVerdict compares the learner's choice (-1 for none) with the
+// measured answer.
+func predictionVerdict(choice int, m *measured) string {
+	switch {
+	case choice < 0:
+		return "You made no prediction before the answer was in."
+	case choice == m.Answer:
+		return "Your prediction was right."
+	}
+	return "Not what you predicted."
 }
 
 // clockWords says a lesson's elapsed time as m:ss.

@@ -235,9 +235,15 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 		}),
 		app.Div().Class("row").Body(
 			app.If(t.Running,
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").Aria("label", "Stop "+name).OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStop, name) }, name),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("stop-%d", t.Number)).Text("Stop instance").Aria("label", "Stop "+name).OnClick(func(ctx app.Context, e app.Event) {
+					call1(p.IOnStop, name)
+					focusTestID(ctx, p, fmt.Sprintf("start-%d", t.Number))
+				}, name),
 			).Else(
-				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").Aria("label", "Start "+name).OnClick(func(ctx app.Context, e app.Event) { call1(p.IOnStart, name) }, name),
+				app.Button().Class("small").DataSet("testid", fmt.Sprintf("start-%d", t.Number)).Text("Start instance").Aria("label", "Start "+name).OnClick(func(ctx app.Context, e app.Event) {
+					call1(p.IOnStart, name)
+					focusTestID(ctx, p, fmt.Sprintf("stop-%d", t.Number))
+				}, name),
 			),
 			// go-app keeps a mounted handler whose code and scope are
 			// unchanged, so the scope holds what the handler captures.
@@ -248,6 +254,7 @@ func (p *TargetsPanel) card(t TargetView) app.UI {
 					if p.IOnFailChecks != nil {
 						p.IOnFailChecks(name, !t.FailingChecks)
 					}
+					focusTestID(ctx, p, fmt.Sprintf("fail-checks-%d", t.Number))
 				}, name, t.FailingChecks),
 		),
 		p.fleetRow(t),
@@ -308,4 +315,20 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// focusTestID moves the keyboard focus, once the update is rendered, to the
+// element with data-testid id: the button that replaced the one pressed
+// (Stop → Start), which the update may have built anew.
+// The component src stays mounted while the button is replaced (go-app
+// drops a deferred call whose source is gone).
+func focusTestID(ctx app.Context, src app.Composer, id string) {
+	ctx.Dispatcher().Dispatch(app.Dispatch{Mode: app.Defer, Source: src, Function: func(app.Context) {
+		if app.IsServer {
+			return
+		}
+		if el := app.Window().Get("document").Call("querySelector", `[data-testid="`+id+`"]`); el.Truthy() {
+			el.Call("focus")
+		}
+	}})
 }

@@ -180,8 +180,12 @@ func (l *Lab) startCrowd(cfg engine.CrowdConfig) error {
 func (l *Lab) stopCrowd() { l.m.stopCrowd() }
 
 func (l *Lab) applyPreset(id string) {
-	l.act(l.m.applyPreset(id))
+	err := l.m.applyPreset(id)
+	l.act(err)
 	l.ensureFrames()
+	if err == nil {
+		l.announce(actionWords(Action{Do: DoPreset, Name: id}, l.m.lb))
+	}
 }
 
 func (l *Lab) setSpeed(s int) {
@@ -275,6 +279,7 @@ func (l *Lab) ensureFrames() {
 func (l *Lab) frame(wall time.Time) {
 	l.m.player.frame(wall)
 	l.live.frame(wall)
+	l.sayPrediction()
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
 		l.tl.stop = nil

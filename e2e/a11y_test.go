@@ -277,6 +277,16 @@ func TestKeyboard(t *testing.T) {
 	p.key(kb.Enter)
 	p.WaitTestID("attributes-saved")
 	p.waitAnnounced(func(s string) bool { return s == "Attributes saved: the load balancer uses them now." })
+
+	// Stop an instance by keyboard: announced, and the focus moves to the
+	// Start button that replaced Stop (not lost to the page).
+	Eval[bool](p, `(document.querySelector('[data-testid="stop-1"]').focus(), true)`)
+	p.key(kb.Enter)
+	p.waitAnnounced(func(s string) bool { return strings.HasPrefix(s, "Instance 1 stopped: the load balancer keeps sending it requests") })
+	p.trWait("the focus on Start instance", func() bool { return p.focused() == "start-1" })
+	p.key(kb.Enter)
+	p.waitAnnounced(func(s string) bool { return strings.HasPrefix(s, "Instance 1 started") })
+	p.trWait("the focus back on Stop instance", func() bool { return p.focused() == "stop-1" })
 	p.checkClean()
 }
 

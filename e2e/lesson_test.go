@@ -194,6 +194,8 @@ func TestPrediction(t *testing.T) {
 	if got := p.WaitText("prediction-result", NonEmpty); !strings.HasPrefix(got, "You predicted: None.") {
 		t.Errorf("before the horizon: %q", got)
 	}
+	// The form that had the focus is gone: the focus is on what replaced it.
+	p.trWait("the focus on the locked-in prediction", func() bool { return p.focused() == "prediction-result" })
 	// A reload before the answer is in keeps the prediction locked in.
 	p.Reload()
 	p.WaitReady()
@@ -208,6 +210,9 @@ func TestPrediction(t *testing.T) {
 	if !strings.Contains(r, "Measured: None. 0 sessions lost in") || !strings.Contains(r, "Your prediction was right.") {
 		t.Errorf("after the horizon: %q", r)
 	}
+	p.waitAnnounced(func(s string) bool {
+		return strings.HasPrefix(s, "Prediction measured: None. 0 sessions lost in") && strings.HasSuffix(s, "Your prediction was right.")
+	})
 	p.ScreenshotOf("prediction", `[data-testid="prediction"]`)
 	p.checkClean()
 }

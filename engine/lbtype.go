@@ -27,7 +27,7 @@ var loadBalancerTypes = [...]struct {
 }{
 	{ApplicationLoadBalancer, "Application Load Balancer", "my-alb", Counters{
 		NonSticky: "NonStickyRequestCount: stickiness on, new pick",
-		Errors:    "5xx", ErrorsNote: "502 and 503 from the load balancer (HTTPCode_ELB_5XX_Count)",
+		Errors:    "5xx", ErrorsNote: "502 and 503 from the load balancer itself",
 		Stopped: "answered 502 Bad Gateway",
 	}},
 	{ClassicLoadBalancer, "Classic Load Balancer", "my-clb", Counters{
