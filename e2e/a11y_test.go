@@ -282,7 +282,9 @@ func TestKeyboard(t *testing.T) {
 	// Start button that replaced Stop (not lost to the page).
 	Eval[bool](p, `(document.querySelector('[data-testid="stop-1"]').focus(), true)`)
 	p.key(kb.Enter)
-	p.waitAnnounced(func(s string) bool { return strings.HasPrefix(s, "Instance 1 stopped: the load balancer keeps sending it requests") })
+	p.waitAnnounced(func(s string) bool {
+		return strings.HasPrefix(s, "Instance 1 stopped: the load balancer keeps sending it requests")
+	})
 	p.trWait("the focus on Start instance", func() bool { return p.focused() == "start-1" })
 	p.key(kb.Enter)
 	p.waitAnnounced(func(s string) bool { return strings.HasPrefix(s, "Instance 1 started") })
