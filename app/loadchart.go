@@ -72,6 +72,9 @@ type chartData struct {
 	lost, moved          int64 // totals in the window
 	markers              []chartMarker
 	groups               []groupLoad // behind a weighted rule (chartgroups.go)
+	// sharedStore: the sessions are in the external store, which every
+	// instance reads, so each instance's count is the store's.
+	sharedStore bool
 }
 
 // height is the chart's height: the share panel adds to it.
@@ -274,6 +277,7 @@ func (c *LoadChart) poll(p *player) bool {
 	c.samples = p.lb.History(c.samples[:0], c.window)
 	names, groups := chartNames(p.lb) // chartgroups.go
 	c.d = buildChart(c.samples, names, groups, c.window, p.rec.markers)
+	_, c.d.sharedStore = p.lb.ExternalSessionStore()
 	return true
 }
 
@@ -326,7 +330,7 @@ func (c *LoadChart) Render() app.UI {
 	for _, p := range []struct {
 		top, bottom, max float64
 		title            string
-	}{{rpsTop, rpsBottom, d.maxRPS, "Requests per second"}, {sesTop, sesBottom, d.maxSessions, "Active sessions"}} {
+	}{{rpsTop, rpsBottom, d.maxRPS, "Requests per second"}, {sesTop, sesBottom, d.maxSessions, sessionsTitle(d.sharedStore)}} {
 		elems = append(elems,
 			svgText(chartLeft, p.top-8, "", true, p.title),
 			svgLine(chartLeft, chartRight, p.top, p.top, "#eef1f4"),
@@ -399,7 +403,7 @@ func (c *LoadChart) Render() app.UI {
 				return app.Li().Class(map[bool]string{true: "", false: "out"}[s.inService]).DataSet("testid", "legend-"+strconv.Itoa(s.number)).DataSet("slow-start", s.slowStart).Body(
 					app.Span().Class("swatch").Style("background", s.color),
 					app.Strong().Text(s.name),
-					app.Span().Class("muted").Text(" "+formatRate(s.lastRPS)+" req/s · "+plural(int(s.lastSessions), "session")+" · "+state),
+					app.Span().Class("muted").Text(" "+formatRate(s.lastRPS)+" req/s · "+sessionsWords(int(s.lastSessions), d.sharedStore)+" · "+state),
 				)
 			}),
 		),
@@ -445,4 +449,22 @@ func markerLabel(x, y float64, label string) app.HTMLElem {
 		return svgText(x-3, y, "end", false, label).Attr("font-size", "9")
 	}
 	return svgText(x+3, y, "", false, label).Attr("font-size", "9")
+}
+
+// sessionsTitle is the sessions panel's title: with the external store, one
+// count that every instance shares.
+func sessionsTitle(shared bool) string {
+	if shared {
+		return "Active sessions (the external store's, shared)"
+	}
+	return "Active sessions"
+}
+
+// sessionsWords says an instance's sessions in the legend: its own, or the
+// external store's that it reads.
+func sessionsWords(n int, shared bool) string {
+	if shared {
+		return plural(n, "session") + " in the shared store"
+	}
+	return plural(n, "session")
 }

@@ -774,3 +774,27 @@ func TestLabTrafficURL(t *testing.T) {
 		t.Errorf("step without a crowd: %q", got)
 	}
 }
+
+// TestLoadChartSharedStore checks the chart's sessions with the external
+// store: one count that every instance reads, said so, not each
+// instance's own.
+func TestLoadChartSharedStore(t *testing.T) {
+	m, clock := trModel(t, "")
+	if err := m.applyPreset("external-store"); err != nil {
+		t.Fatal(err)
+	}
+	m.player.setSpeed(100)
+	for range 20 {
+		clock.Advance(100 * time.Millisecond)
+		m.player.frame(clock.now)
+	}
+	c := &LoadChart{}
+	c.poll(m.player)
+	tree := renderTree(t, c)
+	if got := tree.mustTestID(t, "legend-1").Text(); !strings.Contains(got, "sessions in the shared store") {
+		t.Errorf("legend %q", got)
+	}
+	if !strings.Contains(tree.Text(), "Active sessions (the external store's, shared)") {
+		t.Error("the sessions panel does not say the count is the store's")
+	}
+}
