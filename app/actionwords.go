@@ -14,7 +14,10 @@ func actionWords(a Action, lb *engine.LoadBalancer) string {
 	case DoDeleteCookie:
 		return "Cookie " + a.Name + " deleted from your browser."
 	case DoStopInstance:
-		return a.Instance + " stopped: the load balancer keeps sending it requests (" + lb.Type.Counters().Stopped + ") until its health checks fail."
+		if t := lb.Instance(a.Instance); t != nil && t.InService() {
+			return a.Instance + " stopped: the load balancer keeps sending it requests (" + lb.Type.Counters().Stopped + ") until its health checks fail."
+		}
+		return a.Instance + " stopped."
 	case DoStartInstance:
 		return a.Instance + " started: its health checks pass again once it answers."
 	case DoFailChecks:

@@ -136,7 +136,7 @@ type RequestMessage struct {
 	Version int    `json:"version"`
 	Target  string `json:"target"`  // "Instance 2", "" when no target answered
 	Reason  string `json:"reason"`  // engine.Reason's name: sticky, new-client…
-	Status  int    `json:"status"`  // 200, 502, 503
+	Status  int    `json:"status"`  // 200, 502, 503; 0: no HTTP answer (engine.Exchange.Failure)
 	Session string `json:"session"` // new, resumed, lost or none
 }
 
@@ -211,8 +211,12 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return c, true, fmt.Errorf("the %s message is not JSON the lab reads: %v", c.Type, err)
 	}
-	if given(raw.Version) && string(raw.Version) != strconv.Itoa(MessageVersion) {
-		return c, true, fmt.Errorf("version %s of the message format is not supported: use %d", raw.Version, MessageVersion)
+	switch v := string(raw.Version); {
+	case !given(raw.Version) || v == strconv.Itoa(MessageVersion):
+	case v[0] == '"':
+		return c, true, fmt.Errorf("version must be the number %d, not the string %s", MessageVersion, v)
+	default:
+		return c, true, fmt.Errorf("version %s of the message format is not supported: use %d", v, MessageVersion)
 	}
 	switch c.Type {
 	case CmdSetAttributes:

@@ -112,7 +112,8 @@ func TestParseCommand(t *testing.T) {
 		{`"stickylab:refresh"`, false, "", "", ""},
 		{`[1,2]`, false, "", "", ""},
 		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, true, "bytes long: at most 16384 are read", CmdRefresh, ""},
-		{`{"type":"stickylab:refresh","version":"one"}`, true, `version "one" of the message format is not supported`, CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":"one"}`, true, `version must be the number 1, not the string "one"`, CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":"1"}`, true, `version must be the number 1, not the string "1"`, CmdRefresh, ""},
 		{`{"type":"stickylab:set-attributes","attributes":"stickiness.enabled=true"}`, true, `needs attributes, an object such as {"stickiness.enabled": "true"}, not "stickiness.enabled=true"`, CmdSetAttributes, ""},
 		{`{"type":"stickylab:set-attributes","attributes":{}}`, true, "needs attributes", CmdSetAttributes, ""},
 		{`{"type":"stickylab:refresh","version":1,}`, false, "", "", ""}, // not JSON: not a command at all

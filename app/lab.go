@@ -89,6 +89,9 @@ func (l *Lab) OnMount(ctx app.Context) {
 func (l *Lab) start(q map[string][]string) {
 	m, msgs := l.startWorld(q)
 	restored := m != nil
+	if restored {
+		q = l.saved.query // the restored lab's own address (persist.go)
+	}
 	if !restored {
 		setup, setupMsgs := ParseSetup(q)
 		msgs = append(msgs, setupMsgs...)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,16 +95,11 @@ func (l *Lab) adoptScenario() {
 	if err != nil || u.RawQuery == "" {
 		return
 	}
-	q := u.Query()
-	for k, vs := range l.saved.query { // embed, parent: the page's own
-		if _, ok := q[k]; !ok && !slices.Contains(setupParams, k) {
-			q[k] = vs
-		}
-	}
+	q := withPageParams(u.Query(), l.saved.query) // embed, parent: the page's own
 	u.RawQuery = q.Encode()
 	if l.embed.On && l.saved.opened == nil {
 		// The course page's frame reopens at its first address.
-		l.saved.opened = l.saved.params
+		l.saved.opened = openedOf(l.saved.params)
 	}
 	l.saved.query, l.saved.params = q, labParams(q)
 	if !app.IsServer {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,10 +55,14 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	}
 	w, err := decodeWorld(raw)
 	switch {
-	case err != nil, maps.Equal(w.Params, l.saved.params):
-	case len(w.Opened) > 0 && maps.Equal(w.Opened, l.saved.params):
-		// The course page reloaded the frame a scenario was loaded into.
-		l.saved.params, l.saved.opened = w.Params, w.Opened
+	case err != nil:
+	case maps.Equal(w.Params, l.saved.params):
+		l.saved.opened = w.Opened
+	case w.Opened != nil && maps.Equal(openedSetup(w.Opened), l.saved.params):
+		// The course page reloaded the frame a scenario was loaded into:
+		// the lab is the scenario's, at the frame's address.
+		q := withPageParams(paramsQuery(w.Params), l.saved.query)
+		l.saved.query, l.saved.params, l.saved.opened = q, w.Params, w.Opened
 	default:
 		return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
 			paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
@@ -74,6 +79,38 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	}
 	l.saved.at = w.Wall
 	return m, msgs
+}
+
+// openedMark is the key World.Opened always holds beside the frame's setup
+// parameters, so that a frame opened with none is told from no frame.
+const openedMark = "embed"
+
+// openedOf returns World.Opened for an embedded frame's setup parameters.
+func openedOf(params map[string]string) map[string]string {
+	o := maps.Clone(params)
+	if o == nil {
+		o = map[string]string{}
+	}
+	o[openedMark] = "1"
+	return o
+}
+
+// openedSetup returns the frame's setup parameters World.Opened holds.
+func openedSetup(opened map[string]string) map[string]string {
+	p := maps.Clone(opened)
+	delete(p, openedMark)
+	return p
+}
+
+// withPageParams adds to a lab's query q the page's own parameters (embed,
+// parent) from page, which a lab's setup does not hold.
+func withPageParams(q, page url.Values) url.Values {
+	for k, vs := range page {
+		if _, ok := q[k]; !ok && !slices.Contains(setupParams, k) {
+			q[k] = vs
+		}
+	}
+	return q
 }
 
 // wall returns the wall clock.

@@ -251,3 +251,38 @@ func TestReloadKeepsACommandsScenario(t *testing.T) {
 		t.Errorf("another address: notices %q", other.notices)
 	}
 }
+
+// TestReloadKeepsACommandsScenarioBareFrame is the same for a frame with no
+// setup of its own, a scenario with a lesson, and a lab taken over (its saved
+// world read again at the scenario's address) before the reload.
+func TestReloadKeepsACommandsScenarioBareFrame(t *testing.T) {
+	teacher, _ := teacherLab(t)
+	s, err := scenarioOf(teacher, map[string]string{"seed": "7", "lesson": "article"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := MarshalScenario(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const frame = "embed=1&parent=https://course.example"
+	b := newBrowserState()
+	l := b.load(t, frame)
+	if err := l.loadScenarioCommand(file); err != nil {
+		t.Fatal(err)
+	}
+	b.clock.Advance(time.Second)
+	r := b.load(t, frame)
+	if r.saved.at.IsZero() || len(r.notices) != 0 || r.m.setup.Seed != 7 || r.sc.lesson != "article" || !r.embed.On {
+		t.Fatalf("the reload: restored %v, notices %q, seed %d, lesson %q, embedded %v", !r.saved.at.IsZero(), r.notices, r.m.setup.Seed, r.sc.lesson, r.embed.On)
+	}
+	// Taken over: the saved world is read again at the lab's own address.
+	if m, msgs := r.startWorld(r.saved.query); m == nil || len(msgs) != 0 {
+		t.Fatalf("read again: %v %q", m != nil, msgs)
+	}
+	r.save()
+	b.clock.Advance(time.Second)
+	if again := b.load(t, frame); again.saved.at.IsZero() || again.m.setup.Seed != 7 {
+		t.Errorf("a reload after the lab was read again: restored %v, seed %d", !again.saved.at.IsZero(), again.m.setup.Seed)
+	}
+}

@@ -41,8 +41,9 @@ type World struct {
 	Version int               `json:"version"`
 	Params  map[string]string `json:"params"`
 	// Opened are the setup parameters of the frame's address an embedded
-	// lab was opened at, when a scenario loaded since replaced Params: a
-	// reload of the course page, at that address, goes on with this lab.
+	// lab was opened at, and embed=1 (openedOf), when a scenario loaded
+	// since replaced Params: a reload of the course page, at that address,
+	// goes on with this lab.
 	Opened  map[string]string `json:"opened,omitempty"`
 	Start   time.Time         `json:"start"`
 	Actions []Action          `json:"actions"`

@@ -31,7 +31,7 @@ func (e *worldJSON) world(w World) {
 	e.b = strconv.AppendInt(e.b, int64(w.Version), 10)
 	e.b = append(e.b, `,"params":`...)
 	e.stringMap(w.Params)
-	if len(w.Opened) > 0 {
+	if len(w.Opened) > 0 { // never empty: openedOf marks it
 		e.b = append(e.b, `,"opened":`...)
 		e.stringMap(w.Opened)
 	}

@@ -238,7 +238,7 @@ func (c *codec) openSealed(k cookieKind, b, dst []byte, now int64) (opened, erro
 	var aead cipher.AEAD
 	switch {
 	case k == kindELB && epoch != elbKeyEpoch:
-		return opened{}, ErrCookieMalformed
+		return opened{}, ErrCookieKey // an earlier version's rotating key, say
 	case k == kindELB:
 		aead = c.elbKey()
 	case keyRetired(epoch, now):

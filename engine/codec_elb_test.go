@@ -34,6 +34,12 @@ func TestELBCookieRoundTrip(t *testing.T) {
 	if _, err := c.open(kindLB, string(c.seal(kindLB, 1, 2, now)), later); !errors.Is(err, ErrCookieKey) {
 		t.Errorf("an AWSALB value a year later: %v, want ErrCookieKey", err)
 	}
+	// Another key epoch (an earlier version's daily key): a key this load
+	// balancer does not hold, not a malformed value.
+	other := v[:9] + "1" + v[10:]
+	if _, err := c.open(kindELB, other, now); !errors.Is(err, ErrCookieKey) {
+		t.Errorf("an AWSELB of key epoch 1: %v, want ErrCookieKey", err)
+	}
 	// The instance id is sealed, not shown: the value is opaque.
 	if strings.Contains(strings.ToLower(v), hex.EncodeToString([]byte(testInstanceID))) {
 		t.Errorf("AWSELB value shows the instance id in clear")

@@ -136,3 +136,30 @@ func TestWhyNewClientWithoutCookie(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkNoTargetResets checks a Network Load Balancer with no target
+// registered: the connection is reset, with no HTTP status, and the next
+// request opens a new one.
+func TestNetworkNoTargetResets(t *testing.T) {
+	a := DefaultAttributesFor(NetworkLoadBalancer)
+	a.DeregistrationDelay = 0
+	lb, err := New(Config{Seed: 3, Type: NetworkLoadBalancer, Attributes: &a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range lb.Instances() {
+		if err := lb.DeregisterTarget(x.Name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	for i := range 2 {
+		ex := lb.Do(c, "/")
+		if ex.Status != 0 || ex.Failure != FailureReset || ex.Reason != ReasonNoTargets || !ex.NewConnection {
+			t.Errorf("request %d: status %d, failure %q, %s, new connection %v; want a reset, then a new connection", i+1, ex.Status, ex.Failure, ex.Reason, ex.NewConnection)
+		}
+	}
+	if m := lb.Metrics(); m.FailedConnections != 2 || m.ELB503 != 0 {
+		t.Errorf("metrics %+v", m)
+	}
+}

@@ -13,8 +13,8 @@ type Sample struct {
 	Sticky    int32 // routed by a valid stickiness cookie
 	NonSticky int32 // stickiness on, but a new pick was needed
 	Lost      int32 // sessions lost
-	Moved     int32 // sticky clients moved off an unhealthy, draining or deregistered target
-	Errors    int32 // 502 and 503 answers
+	Moved     int32 // sticky clients moved off their target (Reason.Moved)
+	Errors    int32 // 502 and 503 answers, or a Network Load Balancer's failed connections
 	// Targets holds each instance's figures, by instance number - 1.
 	Targets [MaxInstances]TargetSample
 }

@@ -478,8 +478,8 @@ func (lb *LoadBalancer) finishDraining(t *Target) {
 }
 
 // StopInstance stops an instance. Its in-memory sessions are gone. The load
-// balancer keeps sending it requests, answered 502 Bad Gateway, until
-// health checks mark it unhealthy.
+// balancer keeps sending it requests, answered 502 Bad Gateway (a Network
+// Load Balancer's connections time out), until health checks mark it unhealthy.
 func (lb *LoadBalancer) StopInstance(idOrName string) error {
 	t, err := lb.instance(idOrName)
 	if err != nil {

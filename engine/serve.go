@@ -46,6 +46,9 @@ func (lb *LoadBalancer) serve(c *Client, path string, record bool) *Exchange {
 	}
 	switch {
 	case t == nil:
+		if lb.Type == NetworkLoadBalancer {
+			c.NewConnection() // reset: the next request opens another
+		}
 		return lb.fail(ex, nil)
 	case !t.Running:
 		// The load balancer cannot reach the instance: 502 (a Network

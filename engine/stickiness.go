@@ -176,7 +176,7 @@ func (tg *TargetGroup) routeCookie(k cookieKind, value string, d time.Duration, 
 		// Fail open: every target is unhealthy, so all of them are
 		// routable and the cookie is honoured (simulated assumption).
 		return t, ReasonSticky
-	case t.State == StateInitial:
+	case t.State == StateInitial && tg.lb.Type != ClassicLoadBalancer: // Classic: OutOfService, "unhealthy"
 		return nil, ReasonTargetInitial
 	default:
 		return nil, ReasonTargetUnhealthy

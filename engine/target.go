@@ -38,7 +38,8 @@ type Target struct {
 	// stateSince is when State last changed (zero: since the start).
 	stateSince time.Time
 	// Running reports whether the instance is running; a stopped instance
-	// answers nothing, so the load balancer returns 502 Bad Gateway.
+	// answers nothing, so the load balancer returns 502 Bad Gateway (a
+	// Network Load Balancer's connection times out).
 	Running bool
 	// FailHealthChecks makes the application answer health checks with an
 	// error while still serving requests.
