@@ -20,11 +20,7 @@ const (
 
 // loadBalancerTypes is the table of the types, in the order the lab offers
 // them: the console's title and a new load balancer's name.
-var loadBalancerTypes = [...]struct {
-	typ         LoadBalancerType
-	title, name string
-	counters    Counters
-}{
+var loadBalancerTypes = [...]lbTypeRow{
 	{ApplicationLoadBalancer, "Application Load Balancer", "my-alb", Counters{
 		NonSticky: "NonStickyRequestCount: stickiness on, new pick",
 		Errors:    "5xx", ErrorsNote: "502 and 503 from the load balancer itself",
@@ -42,6 +38,23 @@ var loadBalancerTypes = [...]struct {
 	}},
 }
 
+// lbTypeRow is a row of loadBalancerTypes.
+type lbTypeRow struct {
+	typ         LoadBalancerType
+	title, name string
+	counters    Counters
+}
+
+// row returns t's row of loadBalancerTypes, and whether the lab knows t.
+func (t LoadBalancerType) row() (lbTypeRow, bool) {
+	for _, x := range loadBalancerTypes {
+		if x.typ == t {
+			return x, true
+		}
+	}
+	return lbTypeRow{}, false
+}
+
 // Counters are the words the lab's counters use for a type of load
 // balancer, after its CloudWatch metrics: the non-sticky count's note, the
 // load balancer's own errors (label and note), and what a request sent to a
@@ -52,12 +65,11 @@ type Counters struct {
 	Stopped            string
 }
 
-// Counters returns the counters' words for type t.
+// Counters returns the counters' words for type t (an Application Load
+// Balancer's for a type the lab does not know).
 func (t LoadBalancerType) Counters() Counters {
-	for _, x := range loadBalancerTypes {
-		if x.typ == t {
-			return x.counters
-		}
+	if x, ok := t.row(); ok {
+		return x.counters
 	}
 	return loadBalancerTypes[0].counters
 }
@@ -74,10 +86,8 @@ var LoadBalancerTypes = func() []LoadBalancerType {
 
 // Title returns the console's name of the type, e.g. "Classic Load Balancer".
 func (t LoadBalancerType) Title() string {
-	for _, x := range loadBalancerTypes {
-		if x.typ == t {
-			return x.title
-		}
+	if x, ok := t.row(); ok {
+		return x.title
 	}
 	return string(t)
 }
@@ -85,12 +95,8 @@ func (t LoadBalancerType) Title() string {
 // defaultName returns a new load balancer's name for type t, and whether
 // the lab knows t.
 func defaultName(t LoadBalancerType) (string, bool) {
-	for _, x := range loadBalancerTypes {
-		if x.typ == t {
-			return x.name, true
-		}
-	}
-	return "", false
+	x, ok := t.row()
+	return x.name, ok
 }
 
 // ErrLoadBalancerType is returned for a Config.Type the lab does not know.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -607,16 +608,17 @@ func (lb *LoadBalancer) Imbalance(window int) float64 {
 // and one in service for less than imbalanceMinAge is left out.
 func (lb *LoadBalancer) groupImbalance(tg *TargetGroup, window int) float64 {
 	now := lb.now.Unix()
+	judged := func(t *Target) bool { return t.InService() && t.stateAge(now) >= imbalanceMinAge }
 	w := int64(window)
 	for _, t := range tg.targets {
-		if age := now - t.stateSince.Unix() + 1; t.InService() && !t.stateSince.IsZero() && age >= imbalanceMinAge {
-			w = min(w, age)
+		if judged(t) {
+			w = min(w, t.stateAge(now))
 		}
 	}
 	var sum, busiest int64
 	n := 0
 	for _, t := range tg.targets {
-		if !t.InService() || !t.stateSince.IsZero() && now-t.stateSince.Unix()+1 < imbalanceMinAge {
+		if !judged(t) {
 			continue
 		}
 		r := lb.RecentRequests(t, int(w))
@@ -628,6 +630,16 @@ func (lb *LoadBalancer) groupImbalance(tg *TargetGroup, window int) float64 {
 		return 0
 	}
 	return float64(busiest) / (float64(sum) / float64(n))
+}
+
+// stateAge is how many seconds, counting the one under way, t has been in
+// its state at now (Unix seconds); without a change since the start, longer
+// than any window.
+func (t *Target) stateAge(now int64) int64 {
+	if t.stateSince.IsZero() {
+		return math.MaxInt64
+	}
+	return now - t.stateSince.Unix() + 1
 }
 
 // imbalanceMinAge is the seconds a target must have been in service to
