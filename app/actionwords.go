@@ -10,43 +10,42 @@ import (
 // page shows it; "" for an action whose answer is announced elsewhere (a
 // request, a saved form).
 func actionWords(a Action, lb *engine.LoadBalancer) string {
-	switch a.Do {
-	case DoDeleteCookie:
+	t := lb.Instance(a.Instance)
+	switch {
+	case a.Do == DoDeleteCookie:
 		return "Cookie " + a.Name + " deleted from your browser."
-	case DoStopInstance:
-		if t := lb.Instance(a.Instance); t != nil && t.InService() {
-			return a.Instance + " stopped: the load balancer keeps sending it requests (" + lb.Type.Counters().Stopped + ") until its health checks fail."
-		}
-		return a.Instance + " stopped."
-	case DoStartInstance:
-		return a.Instance + " started: its health checks pass again once it answers."
-	case DoFailChecks:
-		return a.Instance + " now fails its health checks, while still answering requests."
-	case DoPassChecks:
-		return a.Instance + " passes its health checks again."
-	case DoDeregister:
-		if t := lb.Instance(a.Instance); t != nil && t.TargetGroup() != nil {
-			return a.Instance + " deregistered: it drains for the deregistration delay, " + durationWords(t.TargetGroup().Attributes().DeregistrationDelay) + ", and gets no new requests."
-		}
-		return a.Instance + " deregistered."
-	case DoRegister:
-		return a.Instance + " registered: its health checks start."
-	case DoSlowDown:
-		return a.Instance + " slowed down."
-	case DoSpeedUp:
-		return a.Instance + " back to its normal speed."
-	case DoLaunch:
-		return "An instance launched: it is registered and its health checks start."
-	case DoExternalStoreOn:
-		return "External session store on: every instance reads and writes the sessions in one store."
-	case DoExternalStoreOff:
-		return "External session store off: each instance keeps its sessions in its own memory again."
-	case DoPreset:
+	case a.Do == DoStopInstance && t != nil && t.InService():
+		return a.Instance + " stopped: the load balancer keeps sending it requests (" + lb.Type.Counters().Stopped + ") until its health checks fail."
+	case a.Do == DoDeregister && t != nil && t.TargetGroup() != nil:
+		return a.Instance + " deregistered: it drains for the deregistration delay, " + durationWords(t.TargetGroup().Attributes().DeregistrationDelay) + ", and gets no new requests."
+	case a.Do == DoPreset:
 		if p, ok := engine.PresetByID(a.Name); ok {
 			return "Lesson staged: " + p.Title + "."
 		}
+	case instanceWords[a.Do] != "":
+		return a.Instance + instanceWords[a.Do]
 	}
-	return ""
+	return actionSentences[a.Do]
+}
+
+// instanceWords end the sentence that names the instance an action did
+// something to.
+var instanceWords = map[string]string{
+	DoStopInstance:  " stopped.",
+	DoStartInstance: " started: its health checks pass again once it answers.",
+	DoFailChecks:    " now fails its health checks, while still answering requests.",
+	DoPassChecks:    " passes its health checks again.",
+	DoDeregister:    " deregistered.",
+	DoRegister:      " registered: its health checks start.",
+	DoSlowDown:      " slowed down.",
+	DoSpeedUp:       " back to its normal speed.",
+}
+
+// actionSentences say the actions that name no instance.
+var actionSentences = map[string]string{
+	DoLaunch:           "An instance launched: it is registered and its health checks start.",
+	DoExternalStoreOn:  "External session store on: every instance reads and writes the sessions in one store.",
+	DoExternalStoreOff: "External session store off: each instance keeps its sessions in its own memory again.",
 }
 
 // fastForwardWords says a fast-forward the learner started.

@@ -209,15 +209,7 @@ func TestReloadKeepsThePrediction(t *testing.T) {
 // lab goes on with the scenario and what the learner did since, without a
 // notice; another address still replaces it, naming no action code.
 func TestReloadKeepsACommandsScenario(t *testing.T) {
-	teacher, _ := teacherLab(t)
-	s, err := scenarioOf(teacher, map[string]string{"seed": "7", "duration": "60"}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := MarshalScenario(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	file := teacherScenarioFile(t, map[string]string{"seed": "7", "duration": "60"})
 	const frame = "embed=1&parent=https://course.example&stickiness=lb_cookie"
 	b := newBrowserState()
 	l := b.load(t, frame)
@@ -256,15 +248,7 @@ func TestReloadKeepsACommandsScenario(t *testing.T) {
 // setup of its own, a scenario with a lesson, and a lab taken over (its saved
 // world read again at the scenario's address) before the reload.
 func TestReloadKeepsACommandsScenarioBareFrame(t *testing.T) {
-	teacher, _ := teacherLab(t)
-	s, err := scenarioOf(teacher, map[string]string{"seed": "7", "lesson": "article"}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, err := MarshalScenario(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	file := teacherScenarioFile(t, map[string]string{"seed": "7", "lesson": "article"})
 	const frame = "embed=1&parent=https://course.example"
 	b := newBrowserState()
 	l := b.load(t, frame)
@@ -285,4 +269,20 @@ func TestReloadKeepsACommandsScenarioBareFrame(t *testing.T) {
 	if again := b.load(t, frame); again.saved.at.IsZero() || again.m.setup.Seed != 7 {
 		t.Errorf("a reload after the lab was read again: restored %v, seed %d", !again.saved.at.IsZero(), again.m.setup.Seed)
 	}
+}
+
+// teacherScenarioFile returns the scenario file of teacherLab's lab with
+// params, as a course page would send it in a load-scenario command.
+func teacherScenarioFile(t *testing.T, params map[string]string) []byte {
+	t.Helper()
+	teacher, _ := teacherLab(t)
+	s, err := scenarioOf(teacher, params, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := MarshalScenario(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
