@@ -241,12 +241,13 @@ var pageParams = []string{"view", "embed", "parent"}
 // course's typo. Others (utm_source, a course platform's own) pass quietly.
 func misspelledParams(q url.Values) []string {
 	var msgs []string
+	read := slices.Concat(setupParams, pageParams)
 	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if slices.Contains(setupParams, k) || slices.Contains(pageParams, k) {
+		if slices.Contains(read, k) {
 			continue
 		}
 		best, dist := "", 3
-		for _, known := range slices.Concat(setupParams, pageParams) {
+		for _, known := range read {
 			if d := editDistance(strings.ToLower(k), known); d < dist {
 				best, dist = known, d
 			}
