@@ -181,13 +181,23 @@ func TestSlowStartLesson(t *testing.T) {
 		p.trWait("the fast-forward", func() bool { return p.trAttr("sim-status", "data-ff") != "true" && p.trExists("ff-1m") })
 	}
 	p.Click("speed-10")
-	p.trWait("Instance 4 in slow start", func() bool { return p.trExists("instance-4-slow-start") })
+	// The card reads the target's state at once, the legend the chart's latest
+	// sample: wait for both while the clock runs, or a pause between them freezes the legend.
+	p.trWait("Instance 4 in slow start, on its card and in the legend", func() bool {
+		return p.trExists("instance-4-slow-start") && p.trAttr("legend-4", "data-slow-start") == "true"
+	})
 	p.Click("pause")
+	p.trWaitText("sim-status", func(s string) bool { return s == "paused" })
+	if !p.trExists("instance-4-slow-start") {
+		t.Fatal("Instance 4's slow start ended before the pause")
+	}
 	first := p.trNum("instance-4-slow-start", "data-share")
 	if got := p.trText("instance-4-slow-start"); !strings.HasPrefix(got, "Slow start: ") || !strings.Contains(got, "% of a full share, until ") {
 		t.Errorf("slow start line %q", got)
 	}
-	p.trWait("the legend's slow start", func() bool { return p.trAttr("legend-4", "data-slow-start") == "true" })
+	if p.trAttr("legend-4", "data-slow-start") != "true" {
+		t.Errorf("legend-4 after the pause: not in slow start")
+	}
 	p.Screenshot("slow-start-lesson")
 	p.Click("play")
 	p.trWait("the share growing", func() bool {
