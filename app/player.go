@@ -171,6 +171,7 @@ func (p *player) frame(wall time.Time) {
 func (p *player) fastForward(d time.Duration) {
 	p.skipped += d
 	p.ffUntil = p.simNow()
+	p.forgetSpeed()
 	p.sync()
 }
 
@@ -203,6 +204,13 @@ func (p *player) setRate(r int) {
 		p.simBase += time.Duration(p.rate) * w.Sub(p.rateWall)
 	}
 	p.rateWall, p.rate = w, r
+	p.forgetSpeed()
+}
+
+// forgetSpeed drops the speed measured before a change of rate or a
+// fast-forward: until a second of new frames measures it, none is shown.
+func (p *player) forgetSpeed() {
+	p.speed, p.effWall, p.effSim, p.prevFrame = 0, 0, 0, time.Time{}
 }
 
 // setSpeed plays at speed s, one of Speeds.

@@ -223,6 +223,43 @@ func TestPlayerSpeed(t *testing.T) {
 	}
 }
 
+// TestPlayerSpeedForgotten checks that a new speed or a fast-forward drops
+// the speed measured before it: the status does not say the browser keeps up
+// with 10× a moment after 100× was chosen.
+func TestPlayerSpeedForgotten(t *testing.T) {
+	p, clock := newTestPlayer(t)
+	startTestCrowd(t, p, engine.CrowdConfig{Clients: 2000, RequestRate: 50000})
+	measure := func() {
+		t.Helper()
+		for i := 0; i < 100 && p.speed == 0; i++ {
+			clock.Advance(time.Second / 60)
+			p.frame(clock.now)
+		}
+		if p.speed == 0 {
+			t.Fatal("no speed measured over 100 frames")
+		}
+	}
+	if err := p.setSpeed(10); err != nil {
+		t.Fatal(err)
+	}
+	clock.cost = 5 * time.Millisecond
+	measure()
+	if err := p.setSpeed(100); err != nil {
+		t.Fatal(err)
+	}
+	if p.speed != 0 {
+		t.Errorf("speed %v right after the change to 100×, want none until measured", p.speed)
+	}
+	if got := simClockOf(p).status; got != "playing at 100×" {
+		t.Errorf("status right after the change: %q", got)
+	}
+	measure()
+	p.fastForward(time.Minute)
+	if p.speed != 0 {
+		t.Errorf("speed %v right after a fast-forward began, want none until measured", p.speed)
+	}
+}
+
 // TestPlayerStep checks single steps: each one pauses, runs the engine to
 // exactly the next request and holds the clock there.
 func TestPlayerStep(t *testing.T) {
