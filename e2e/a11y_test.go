@@ -362,7 +362,9 @@ func TestAxeWeighted(t *testing.T) {
 	p.WaitTestID("group-load")
 	p.axe("the traffic lab during the blue/green lesson")
 	p.Click("preset-slow-start")
-	p.Click("speed-100")
+	p.trWaitText("preset-title", has("slow start"))
+	p.trFastForwardMinutes(3) // slow start lasts 2 minutes: at 10× a stalled machine still sees it
+	p.Click("speed-10")
 	p.trWait("a target in slow start", func() bool { return p.trExists("instance-4-slow-start") })
 	p.Click("pause")
 	p.axe("the traffic lab with a target in slow start")

@@ -148,7 +148,7 @@ func TestScenarioFile(t *testing.T) {
 	for range 3 {
 		teacher.refresh()
 	}
-	teacher.Click("open-instance-2")
+	teacher.load("open-instance-2") // the pane re-renders: the next click waits for it
 	teacher.Click("delete-cookie-SESSIONID")
 	teacher.refresh()
 	data := teacher.exportScenario()

@@ -97,6 +97,16 @@ func (p *Page) trOpen(query string) {
 	p.WaitTestID("load-chart")
 }
 
+// trFastForwardMinutes fast-forwards the traffic lab n minutes, one minute at
+// a time, each waited for.
+func (p *Page) trFastForwardMinutes(n int) {
+	p.T.Helper()
+	for range n {
+		p.Click("ff-1m")
+		p.trWait("the fast-forward", func() bool { return p.trAttr("sim-status", "data-ff") != "true" && p.trExists("ff-1m") })
+	}
+}
+
 func (p *Page) trClean() {
 	p.T.Helper()
 	if errs := p.ConsoleErrors(); len(errs) > 0 {
@@ -138,7 +148,8 @@ func TestTrafficInstanceFails(t *testing.T) {
 	if lost := p.trNum("counter-lost", "data-value"); lost != 0 {
 		t.Errorf("%v sessions lost with stickiness and a healthy fleet", lost)
 	}
-	if got := p.trText("sim-status"); got != "playing at 10×" {
+	// A loaded machine's browser may lag: the status then adds how fast it keeps up.
+	if got := p.trText("sim-status"); !strings.HasPrefix(got, "playing at 10×") {
 		t.Errorf("status %q", got)
 	}
 	p.Screenshot("traffic-1-crowd")
@@ -182,6 +193,8 @@ func TestTrafficInstanceFails(t *testing.T) {
 	p.trWaitText("instance-1-state", func(s string) bool { return s == "draining" })
 	p.Click("launch-instance")
 	p.trWaitText("instance-4-state", func(s string) bool { return s == "initial" || s == "healthy" })
+	// Five passed checks take about 2½ minutes: fast-forwarded, not tied to how fast the browser plays.
+	p.trFastForwardMinutes(3)
 	p.trWaitText("instance-4-state", func(s string) bool { return s == "healthy" })
 	// Every client holds a cookie for Instance 3 by now: the new instance
 	// is in service but idle (the scale-out lesson).
@@ -270,6 +283,7 @@ func TestTrafficLesson(t *testing.T) {
 	if !Eval[bool](p, `document.querySelector('[data-testid="stickiness-enabled"]').checked`) {
 		t.Error("the lesson's stickiness is not on in the attributes form")
 	}
+	p.choose("chart-window", "900") // the markers of 1:00 stay in the window at 100×
 	p.Click("speed-100")
 	p.trWaitText("instance-5-state", func(s string) bool { return s == "healthy" })
 	p.trWait("the imbalance of the scale-out", func() bool { return p.trNum("counter-imbalance", "data-value") > 1.3 })

@@ -139,12 +139,13 @@ func TestBlueGreenLesson(t *testing.T) {
 		p.Click("refresh")
 		return strings.HasPrefix(p.trText("share-green"), "100%")
 	})
+	// At once, within the group cookie's minute (6 s at 10×).
+	p.load("refresh")
+	if p.servedGroup() != "blue" || !strings.Contains(p.trText("served-group"), "group sticky") {
+		t.Errorf("the request after the shift: group %q, %q", p.servedGroup(), p.trText("served-group"))
+	}
 	p.trWait("the shift's marker on the chart", func() bool {
 		return Eval[bool](p, `document.querySelector('[data-testid="chart-marker"][data-kind="weights"][data-target="rule"]') !== null`)
-	})
-	p.Click("refresh")
-	p.trWait("a sticky request after the shift", func() bool {
-		return p.servedGroup() == "blue" && strings.Contains(p.trText("served-group"), "group sticky")
 	})
 	p.Click("ff-10m")
 	p.trWait("the fast-forward", func() bool { return p.trAttr("sim-status", "data-ff") != "true" })
@@ -176,10 +177,7 @@ func TestSlowStartLesson(t *testing.T) {
 	p := NewPage(t)
 	p.trOpen("view=traffic&preset=slow-start")
 	p.trWaitText("preset-title", has("slow start"))
-	for i := 0; i < 3; i++ { // the instances launch at 1 min, healthy about 2½ min later
-		p.Click("ff-1m")
-		p.trWait("the fast-forward", func() bool { return p.trAttr("sim-status", "data-ff") != "true" && p.trExists("ff-1m") })
-	}
+	p.trFastForwardMinutes(3) // the instances launch at 1 min, healthy about 2½ min later
 	p.Click("speed-10")
 	// The card reads the target's state at once, the legend the chart's latest
 	// sample: wait for both while the clock runs, or a pause between them freezes the legend.
