@@ -215,14 +215,17 @@ func (f *AttributesForm) Render() app.UI {
 			}),
 			app.Text(" Stickiness (turn on sticky sessions)"),
 		),
-		app.Label().Body(
-			app.Span().Text("Stickiness type"),
-			app.Select().DataSet("testid", "stickiness-type").Disabled(!d.enabled).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })).Body(
-				app.Range(types).Slice(func(i int) app.UI {
-					t := engine.StickinessType(types[i])
-					return app.Option().Value(string(t)).Selected(d.kind == t).Text(stickinessTypeLabel(t))
-				}),
-			),
+		// Radio buttons, as in the AWS console: a label wraps on a phone, a select's option is cut.
+		app.FieldSet().Class("choices").DataSet("testid", "stickiness-type").Disabled(!d.enabled).Body(
+			app.Legend().Text("Stickiness type"),
+			app.Range(types).Slice(func(i int) app.UI {
+				t := engine.StickinessType(types[i])
+				return app.Label().Class("check").Body(
+					app.Input().Type("radio").Name("stickiness-type-"+f.IGroup).Value(string(t)).DataSet("testid", "stickiness-type-"+string(t)).
+						Checked(d.kind == t).OnChange(f.onSelect(func(v string) { f.draft.kind = engine.StickinessType(v) })),
+					app.Text(" "+stickinessTypeLabel(t)),
+				)
+			}),
 		),
 		termNote(string(d.kind)),
 		app.If(!f.INetwork, app.Div().Class("row").Body(
@@ -285,14 +288,16 @@ var stickinessTypes = func() []string {
 	return s.Values
 }()
 
+// stickinessTypeLabel is the AWS console's name of a stickiness type; the
+// term note under the choices gives its API value (lb_cookie, app_cookie).
 func stickinessTypeLabel(t engine.StickinessType) string {
 	switch t {
 	case engine.LBCookie:
-		return "Load balancer generated cookie (lb_cookie)"
+		return "Load balancer generated cookie"
 	case engine.AppCookie:
-		return "Application-based cookie (app_cookie)"
+		return "Application-based cookie"
 	case engine.SourceIP:
-		return "Source IP (source_ip)"
+		return "Source IP"
 	}
 	return string(t)
 }

@@ -412,13 +412,7 @@ func TestAttributesFormFromSpecs(t *testing.T) {
 	if hint := ft.tree().Text(); !strings.Contains(hint, "1 second to 7 days") {
 		t.Errorf("the form does not show the range 1 second to 7 days: %q", hint)
 	}
-	optionValues := func(id string) string {
-		var vs []string
-		for _, o := range ft.tree().mustTestID(t, id).find(func(e *htmlNode) bool { return e.tag == "option" }) {
-			vs = append(vs, o.attrs["value"])
-		}
-		return strings.Join(vs, " ")
-	}
+	optionValues := func(id string) string { return strings.Join(ft.tree().mustTestID(t, id).choices(), " ") }
 	for key, id := range map[string]string{engine.KeyStickinessType: "stickiness-type", engine.KeyAlgorithm: "algorithm"} {
 		s, _ := engine.LookupAttribute(key)
 		if got, want := optionValues(id), strings.Join(s.Values, " "); got != want {

@@ -152,7 +152,23 @@ func (n *htmlNode) selected() string {
 			return o.attrs["value"]
 		}
 	}
+	for _, o := range n.find(func(e *htmlNode) bool { return e.tag == "input" && e.attrs["type"] == "radio" }) {
+		if o.flag("checked") {
+			return o.attrs["value"]
+		}
+	}
 	return ""
+}
+
+// choices returns the values a select's options or a group's radio buttons offer.
+func (n *htmlNode) choices() []string {
+	var vs []string
+	for _, o := range n.find(func(e *htmlNode) bool {
+		return e.tag == "option" || e.tag == "input" && e.attrs["type"] == "radio"
+	}) {
+		vs = append(vs, o.attrs["value"])
+	}
+	return vs
 }
 
 func TestParseHTML(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/stickylab/stickylab/engine"
 )
@@ -609,5 +610,40 @@ func TestAppCookieMoveWithExternalStore(t *testing.T) {
 		}
 	}
 	p.Screenshot("app-cookie-moved")
+	p.checkClean()
+}
+
+// TestStickinessTypeChoice picks the stickiness type as the AWS console does,
+// with radio buttons, by keyboard: the arrow key moves to Application-based
+// cookie, its cookie name field appears, and once saved the browser holds AWSALBAPP-0.
+func TestStickinessTypeChoice(t *testing.T) {
+	p := NewPage(t)
+	p.OpenLab("stickiness=lb_cookie")
+	p.WaitText("served-by", NonEmpty)
+	p.tabTo("stickiness-type-lb_cookie")
+	p.key(kb.ArrowDown)
+	p.WaitTestID("app-cookie-name")
+	if !prop[bool](p, "stickiness-type-app_cookie", "checked") || prop[bool](p, "stickiness-type-lb_cookie", "checked") {
+		t.Error("the arrow key did not move the choice to app_cookie")
+	}
+	if got := p.focused(); got != "stickiness-type-app_cookie" {
+		t.Errorf("focus on %q after the arrow key", got)
+	}
+	p.saveChanges()
+	p.WaitTestID("attributes-saved")
+	p.refresh()
+	p.refresh() // the first answer sets SESSIONID; the application's cookie is what AWSALBAPP-0 follows
+	if _, ok := p.Cookie("AWSALBAPP-0"); !ok {
+		var names []string
+		for _, c := range p.Cookies() {
+			names = append(names, c.Name)
+		}
+		t.Errorf("no AWSALBAPP-0 after app_cookie was saved; cookies %q", names)
+	}
+	p.setViewport(320, 800)
+	if got := Eval[string](p, layoutProblemsJS); got != "" {
+		t.Errorf("at 320 px:\n%s", got)
+	}
+	p.ScreenshotOf("stickiness-type-320", ".attributes")
 	p.checkClean()
 }

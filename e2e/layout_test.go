@@ -52,8 +52,8 @@ func (p *Page) ScreenshotOf(name, sel string) {
 }
 
 // layoutProblemsJS lists what does not fit: the page wider than the window, a
-// control outside it or its panel, a table wider than its panel, text cut,
-// the flow's columns or the crowd's inputs overlapping. "" when all fits.
+// control outside it or its panel, a table wider than its panel, text or a
+// select's option cut, the flow's columns or the crowd's inputs overlapping.
 const layoutProblemsJS = `(() => {
 	const out = [], W = window.innerWidth, doc = document.documentElement;
 	const name = e => e.tagName.toLowerCase() + (e.dataset && e.dataset.testid ? "[" + e.dataset.testid + "]" : "") +
@@ -78,6 +78,18 @@ const layoutProblemsJS = `(() => {
 	}
 	for (const e of document.querySelectorAll("main td, main .flow-row > span, main .flow-head > span, main label, main .counter")) {
 		if (shown(e) && e.scrollWidth > e.clientWidth + 1 && !e.classList.contains("flow-client")) out.push(name(e) + " is cut: " + e.scrollWidth + " px of text in " + e.clientWidth);
+	}
+	// A select cannot wrap: its longest option, in the select's font, must fit beside the arrow.
+	const ctx2d = document.createElement("canvas").getContext("2d");
+	for (const e of document.querySelectorAll("main select")) {
+		if (!shown(e)) continue;
+		const cs = getComputedStyle(e);
+		ctx2d.font = cs.font;
+		const room = e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 16;
+		for (const o of e.options) {
+			const w = ctx2d.measureText(o.text).width;
+			if (w > room) out.push(name(e) + ' cuts its option "' + o.text + '": ' + Math.round(w) + " px of text in " + Math.round(room));
+		}
 	}
 	for (const sel of [".flow-head > span", ".flow-rows > li:first-child > span", ".crowd-form input"]) {
 		const es = [...document.querySelectorAll(sel)].filter(shown);
