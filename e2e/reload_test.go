@@ -3,11 +3,13 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -264,4 +266,36 @@ func TestLoadedScenarioSurvivesReload(t *testing.T) {
 	if got := learner.pagesLoaded(); got != pages+1 || learner.Text("served-by") != served || learner.lastReason() != "sticky" {
 		t.Errorf("the reload: %d pages (%q, %s), want %d, sticky to %q", got, learner.Text("served-by"), learner.lastReason(), pages+1, served)
 	}
+}
+
+// blockedStorageJS makes the page as Chromium makes it when the learner
+// blocks cookies and site data: localStorage and sessionStorage throw
+// SecurityError, navigator.cookieEnabled is false and document.cookie keeps nothing.
+const blockedStorageJS = `for (const name of ["localStorage", "sessionStorage"]) {
+  Object.defineProperty(window, name, { configurable: true,
+    get() { throw new DOMException("Failed to read the '" + name + "' property from 'Window': Access is denied for this document.", "SecurityError"); } });
+}
+Object.defineProperty(Navigator.prototype, "cookieEnabled", { configurable: true, get: () => false });
+Object.defineProperty(Document.prototype, "cookie", { configurable: true, get: () => "", set: () => {} });`
+
+// TestStorageBlocked opens the lab in a browser that blocks cookies and site
+// data: the lab starts, says it cannot keep its state or cookies, and works.
+func TestStorageBlocked(t *testing.T) {
+	p := NewPage(t)
+	p.do("blocking storage and cookies", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: blockedStorageJS})
+		return err
+	}))
+	p.OpenLab("stickiness=lb_cookie")
+	notices := p.WaitText("notices", has("does not let the lab keep its state"))
+	if !strings.Contains(notices, "Access is denied for this document") {
+		t.Errorf("the store notice does not give the browser's reason: %q", notices)
+	}
+	p.WaitText("cookie-notice", NonEmpty)
+	first, _ := p.refresh()
+	if second, reason := p.refresh(); second != first || reason != "sticky" {
+		t.Errorf("refresh with cookies kept in memory: %q then %q (%s), want sticky", first, second, reason)
+	}
+	p.Screenshot("storage-blocked")
+	p.checkClean()
 }

@@ -72,6 +72,30 @@ func fixHead(b []byte) []byte {
 	return b
 }
 
+// storageJS, at the top of app.js, stands an in-memory Storage in for a
+// localStorage or sessionStorage the browser refuses (cookies blocked): go-app
+// reads them unguarded; wasm/browserstore reads stickylabStorageRefused and says so.
+const storageJS = `window.stickylabStorageRefused = {};
+for (const name of ["localStorage", "sessionStorage"]) {
+  let why = "";
+  try { if (!window[name]) why = name + " is not available"; } catch (e) { why = String((e && e.message) || e); }
+  if (!why) continue;
+  const m = new Map();
+  const memory = Object.create({
+    getItem(k) { k = String(k); return m.has(k) ? m.get(k) : null; },
+    setItem(k, v) { m.set(String(k), String(v)); },
+    removeItem(k) { m.delete(String(k)); },
+    clear() { m.clear(); },
+    key(i) { const ks = [...m.keys()]; return i >= 0 && i < ks.length ? ks[i] : null; },
+    get length() { return m.size; },
+  });
+  try {
+    Object.defineProperty(window, name, { value: memory, configurable: true });
+    window.stickylabStorageRefused[name] = why;
+  } catch (e) {}
+}
+`
+
 // earlyMessagesJS, at the top of app.js, keeps the messages a framed lab
 // receives before app.wasm has started (a course page's commands sent on
 // the frame's load event) for app/parent.go, which takes them once it listens.

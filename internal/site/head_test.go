@@ -57,8 +57,17 @@ func TestGeneratedHead(t *testing.T) {
 	if m := regexp.MustCompile(` (?:checked|selected|disabled)="false"`).FindAllString(html, -1); len(m) > 0 {
 		t.Errorf("the pre-rendered index.html keeps %q (true in HTML)", m)
 	}
-	if sel := regexp.MustCompile(`<option [^>]*selected[^>]*>`).FindAllString(html, -1); len(sel) != 3 {
-		t.Errorf("the pre-rendered form selects %q, want one option of each of its 3 selects", sel)
+	if sel := regexp.MustCompile(`<option [^>]*selected[^>]*>`).FindAllString(html, -1); len(sel) != 2 {
+		t.Errorf("the pre-rendered form selects %q, want one option of each of its 2 selects", sel)
+	}
+	if radios := regexp.MustCompile(`<input [^>]*type="radio"[^>]*>`).FindAllString(html, -1); len(radios) != 2 ||
+		strings.Count(strings.Join(radios, ""), "checked") != 1 {
+		t.Errorf("the pre-rendered stickiness types %q, want two radio buttons, one checked", radios)
+	}
+	for _, want := range []string{storageJS, earlyMessagesJS} {
+		if !strings.Contains(string(mustRead(t, filepath.Join(out, "app.js"))), want) {
+			t.Errorf("app.js lacks %.40q…", want)
+		}
 	}
 	js, err := os.ReadFile(filepath.Join(out, "app.js"))
 	if err != nil {
@@ -99,4 +108,13 @@ func TestFixHead(t *testing.T) {
 			t.Errorf("fixHead(%s) = %s, want an empty alt first", in, got)
 		}
 	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

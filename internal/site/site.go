@@ -259,7 +259,8 @@ func writeWasmExecJS(o Options) error {
 }
 
 // fixAppJS makes go-app's loader in app.js drive the progress bar
-// (goappProgress, appJSFix) and keep a frame's early messages (earlyMessagesJS).
+// (goappProgress, appJSFix), stand in for refused storage (storageJS) and keep
+// a frame's early messages (earlyMessagesJS).
 func fixAppJS(name string) error {
 	b, err := os.ReadFile(name)
 	if err != nil {
@@ -268,7 +269,7 @@ func fixAppJS(name string) error {
 	if !bytes.Contains(b, []byte(goappProgress)) {
 		return fmt.Errorf("site: %s: go-app's loader code changed, no %q", name, goappProgress)
 	}
-	b = append([]byte(earlyMessagesJS), bytes.Replace(b, []byte(goappProgress), []byte(appJSFix), 1)...)
+	b = append([]byte(storageJS+earlyMessagesJS), bytes.Replace(b, []byte(goappProgress), []byte(appJSFix), 1)...)
 	return os.WriteFile(name, b, 0o644)
 }
 

@@ -24,6 +24,13 @@ func NewLocal() (*Local, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The site's app.js stood an in-memory Storage in for one the browser refused.
+	if refused, err := g.Get("stickylabStorageRefused"); err == nil && refused.Type() == safejs.TypeObject {
+		if why, err := refused.Get("localStorage"); err == nil && why.Type() == safejs.TypeString {
+			s, _ := why.String()
+			return nil, fmt.Errorf("localStorage: %s", s)
+		}
+	}
 	ls, err := r.Call("get", g, "localStorage")
 	if err != nil {
 		return nil, fmt.Errorf("localStorage: %w", err)

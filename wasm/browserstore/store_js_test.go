@@ -5,6 +5,8 @@ package browserstore
 import (
 	"testing"
 	"time"
+
+	"github.com/hack-pad/safejs"
 )
 
 func TestLocalStorage(t *testing.T) {
@@ -27,6 +29,23 @@ func TestLocalStorage(t *testing.T) {
 	}
 	if _, ok, _ := s.Load(key); ok {
 		t.Fatal("Remove kept the key")
+	}
+}
+
+// TestLocalStorageRefused checks that a storage the site's app.js stood in
+// for (the browser refused it) is an error, with the browser's reason.
+func TestLocalStorageRefused(t *testing.T) {
+	g := safejs.Global()
+	refused, err := safejs.ValueOf(map[string]any{"localStorage": "Access is denied for this document."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Set("stickylabStorageRefused", refused); err != nil {
+		t.Fatal(err)
+	}
+	defer g.Delete("stickylabStorageRefused")
+	if _, err := NewLocal(); err == nil || err.Error() != "localStorage: Access is denied for this document." {
+		t.Errorf("NewLocal with a refused storage: %v", err)
 	}
 }
 
