@@ -223,6 +223,10 @@ func (l *Lab) refresh() {
 	l.post(newRequestMessage(&ex))
 }
 func (l *Lab) fastForward(d time.Duration) {
+	if l.m.player.simNow().Add(d).Sub(l.m.journal.Start) > maxLabClock {
+		l.act(errLabClockFull)
+		return
+	}
 	l.m.player.fastForward(d)
 	l.ensureFrames()
 	l.announce(fastForwardWords(d))

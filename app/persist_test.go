@@ -101,6 +101,9 @@ func TestBrokenSavesAreDropped(t *testing.T) {
 		"not JSON":      {`{"version":1,`, "The lab saved in this browser was dropped: it is not a saved lab"},
 		"newer version": {`{"version":99}`, "it was saved by another version of stickylab (format 99, this one reads 1)"},
 		"no clock":      {`{"version":1,"params":{}}`, "its clock is not valid"},
+		"decades": {`{"version":1,"params":{},"start":"1900-01-01T00:00:00Z","sim":"2026-03-02T14:31:00Z","wall":"2026-03-02T14:31:00Z"}`,
+			"its clock is not valid: more than a year past its start"},
+		"no wall": {`{"version":1,"params":{},"start":"2026-03-02T14:30:00Z","sim":"2026-03-02T14:31:00Z"}`, "its clock is not valid"},
 		"bad action": {`{"version":1,"params":{},"start":"2026-03-02T14:30:00Z","sim":"2026-03-02T14:31:00Z","wall":"2026-03-02T14:31:00Z","actions":[{"at":5,"do":"stop-instance","instance":"Instance 7"}]}`,
 			"action 1 (stop-instance) failed"},
 	} {
@@ -118,6 +121,40 @@ func TestBrokenSavesAreDropped(t *testing.T) {
 				t.Error("the broken save is still there")
 			}
 		})
+	}
+}
+
+// TestReloadOfALabBefore1970 restores a lab whose clock reads 1900 (saved
+// by a browser whose clock was wrong): it goes on, its requests counted.
+func TestReloadOfALabBefore1970(t *testing.T) {
+	b := newBrowserState()
+	b.store[worldKey("")] = `{"version":1,"params":{"stickiness":"lb_cookie"},"start":"1900-01-01T00:00:00Z","sim":"1900-01-01T00:00:05Z","wall":"1900-01-01T00:00:05Z","rate":1,` +
+		`"actions":[{"at":0,"do":"refresh"},{"at":2000,"do":"refresh"}]}`
+	l := b.load(t, "stickiness=lb_cookie")
+	// A century away: the clock runs on maxAbsence only, so the cookie has run out.
+	if len(l.notices) != 0 || l.m.requests != 3 || l.m.last.Reason != engine.ReasonNewClient {
+		t.Errorf("the 1900 lab after a reload: notices %q, %d requests, last %s", l.notices, l.m.requests, l.m.last.Reason)
+	}
+	if got, want := l.m.lb.Now().Sub(time.Date(1900, 1, 1, 0, 0, 5, 0, time.UTC)), maxAbsence; got < want || got > want+time.Second {
+		t.Errorf("the clock caught up %s, want maxAbsence (%s)", got, want)
+	}
+}
+
+// TestFastForwardStopsAtTheLabsClockLimit refuses a fast-forward past a year
+// from the lab's start, with a message; the lab's clock stays.
+func TestFastForwardStopsAtTheLabsClockLimit(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "stickiness=lb_cookie")
+	for range 365 {
+		l.fastForward(24 * time.Hour)
+	}
+	if l.err != "" {
+		t.Fatalf("365 days refused: %s", l.err)
+	}
+	before := l.m.player.simNow()
+	l.fastForward(48 * time.Hour)
+	if l.err != errLabClockFull.Error() || !l.m.player.simNow().Equal(before) {
+		t.Errorf("past a year: error %q, clock moved %s", l.err, l.m.player.simNow().Sub(before))
 	}
 }
 

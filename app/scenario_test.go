@@ -302,6 +302,8 @@ func TestScenarioFileErrors(t *testing.T) {
 		"cookie on stop": {strings.Replace(good, `"do": "refresh"}]`, `"do": "stop-instance", "instance": "Instance 1", "withoutCookies": ["AWSALB"]}]`, 1),
 			"action 2 (stop-instance) has cookies"},
 		"trailing": {good + "{}", "it is not valid JSON (at byte 153: '{' after top-level value)"},
+		"decades": {strings.Replace(good, `"actions"`, `"elapsedMs": 2000000000000, "actions"`, 1),
+			"its clock (2000000000000 ms) is more than a year (31622400000 ms) past its start"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, err := UnmarshalScenario([]byte(tc.file))

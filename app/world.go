@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"time"
+
+	"github.com/stickylab/stickylab/engine"
 )
 
 // Store keeps the lab's saved world in the browser (localStorage); the
@@ -85,6 +87,17 @@ func (m *model) world(params map[string]string, wall time.Time) World {
 	}
 }
 
+// maxLabClock is how far past its start a lab's simulated clock may run: a
+// saved lab or scenario beyond it is refused (its replay would hold the page).
+const maxLabClock = 366 * 24 * time.Hour
+
+// maxAbsence is the most a reload's clock runs on for the time the page was
+// closed: by then every cookie the lab sets has run out, and the replay stays short.
+const maxAbsence = engine.CookieExpiry + time.Hour
+
+// errLabClockFull is the fast-forward's answer at maxLabClock.
+var errLabClockFull = errors.New("The lab's clock runs at most a year past its start: Reset lab starts a new lab")
+
 // decodeWorld reads a saved world, refusing one of another version.
 func decodeWorld(s string) (World, error) {
 	var w World
@@ -94,8 +107,11 @@ func decodeWorld(s string) (World, error) {
 	if w.Version != WorldVersion {
 		return w, fmt.Errorf("it was saved by another version of stickylab (format %d, this one reads %d)", w.Version, WorldVersion)
 	}
-	if w.Start.IsZero() || w.Sim.Before(w.Start) {
+	switch {
+	case w.Start.IsZero() || w.Wall.IsZero() || w.Sim.Before(w.Start):
 		return w, errors.New("its clock is not valid")
+	case w.Sim.Sub(w.Start) > maxLabClock:
+		return w, errors.New("its clock is not valid: more than a year past its start")
 	}
 	return w, nil
 }
@@ -123,7 +139,7 @@ func restoreWorld(w World, opts Options) (*model, []string, error) {
 	now := m.player.now()
 	sim := w.Sim
 	if d := now.Sub(w.Wall); w.Rate != 0 && m.lb.Crowd() == nil && d > 0 {
-		sim = sim.Add(d)
+		sim = sim.Add(min(d, maxAbsence, maxLabClock-sim.Sub(w.Start)))
 	}
 	m.lb.AdvanceTo(sim)
 	m.player.resume(sim, time.Duration(w.Ahead)*time.Millisecond)

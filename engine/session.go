@@ -176,7 +176,7 @@ func (r *recentCounter) add(unixSec int64) {
 		r.buckets[r.lastIdx]++ // most requests fall in the same second as the one before
 		return
 	}
-	i := unixSec % int64(len(r.buckets))
+	i := bucketOf(unixSec)
 	if r.sec[i] != unixSec {
 		r.sec[i], r.buckets[i] = unixSec, 0
 	}
@@ -184,12 +184,22 @@ func (r *recentCounter) add(unixSec int64) {
 	r.lastIdx = int(i)
 }
 
+// bucketOf is the bucket of second unixSec, also before 1970 (a scenario
+// replayed in a browser whose clock reads 1970 starts before it).
+func bucketOf(unixSec int64) int64 {
+	const n = int64(len(recentCounter{}.buckets))
+	if i := unixSec % n; i >= 0 {
+		return i
+	}
+	return unixSec%n + n
+}
+
 // sum returns the count over the window seconds ending with unixSec
 // (window ≤ 60).
 func (r *recentCounter) sum(unixSec int64, window int) int64 {
 	var n int64
 	for s := unixSec - int64(window) + 1; s <= unixSec; s++ {
-		i := s % int64(len(r.buckets))
+		i := bucketOf(s)
 		if r.sec[i] == s {
 			n += int64(r.buckets[i])
 		}

@@ -112,3 +112,31 @@ func TestSessionDroppedWhileHeld(t *testing.T) {
 		}
 	}
 }
+
+// TestClockBefore1970 runs a lab whose clock starts before the Unix epoch
+// (a scenario replayed in a browser whose clock reads 1970) across it: the
+// per-second counts keep working instead of indexing a negative bucket.
+func TestClockBefore1970(t *testing.T) {
+	lb, err := New(Config{Seed: 5, Start: time.Date(1969, 12, 31, 23, 59, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	for range 90 {
+		if ex := lb.Do(c, "/"); ex.Status != 200 {
+			t.Fatalf("%s: status %d", lb.Now().Format(time.TimeOnly), ex.Status)
+		}
+		lb.Advance(time.Second)
+	}
+	var r recentCounter
+	for s := int64(-70); s < 0; s++ {
+		r.add(s)
+	}
+	if got := r.sum(-1, 60); got != 60 {
+		t.Errorf("the last 60 seconds before 1970 count %d requests, want 60", got)
+	}
+	r.add(0)
+	if got := r.sum(0, 60); got != 60 {
+		t.Errorf("the 60 seconds up to the epoch count %d, want 60", got)
+	}
+}
