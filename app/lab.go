@@ -100,6 +100,9 @@ func (l *Lab) start(q map[string][]string) {
 			msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
 			m, _ = newModel(DefaultSetup(), l.opts)
 		}
+		if l.saved.fresh {
+			m.jar.Clear() // the replaced lab's cookies, as Reset lab does
+		}
 	}
 	if l.opts.StoreProblem != "" {
 		msgs = append(msgs, "This browser does not let the lab keep its state ("+l.opts.StoreProblem+"): a reload starts a new lab.")
@@ -152,7 +155,9 @@ func (l *Lab) Render() app.UI {
 		app.Header().Class("lab-header").Body(
 			when(l.embed.On, func() app.UI { return &FullLabLink{IHref: l.fullHref()} }),
 			when(!l.embed.On, func() app.UI {
-				return app.H1().Body(app.A().Href(Href("/")).DataSet("testid", "home").Text("stickylab"))
+				// The lab's own address: a link to the bare page would show this lab under
+				// another address, and the next reload would replace it.
+				return app.H1().Body(app.A().Href(fullLabHref(l.saved.query)).DataSet("testid", "home").Text("stickylab"))
 			}),
 			when(!l.embed.On, func() app.UI {
 				return app.P().Class("tagline").Text(tagline(lb.Type))

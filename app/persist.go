@@ -26,6 +26,7 @@ type labSaved struct {
 	query  url.Values        // the page's URL query
 	params map[string]string // its setup parameters (setupParams)
 	opened map[string]string // an embedded lab's first ones, when a scenario replaced them (World.Opened)
+	fresh  bool              // a saved lab was replaced or dropped: its cookies go with it
 	hold   int
 	err    string        // the last save's failure, "" when it worked
 	at     time.Time     // the wall clock of the restored world's save, zero for a new lab
@@ -54,6 +55,7 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		return nil, nil
 	}
 	w, err := decodeWorld(raw)
+	var kept string // why a link that cannot set a lab up leaves the saved one running
 	switch {
 	case err != nil:
 	case maps.Equal(w.Params, l.saved.params):
@@ -64,8 +66,12 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		q := withPageParams(paramsQuery(w.Params), l.saved.query)
 		l.saved.query, l.saved.params, l.saved.opened = q, w.Params, w.Opened
 	default:
-		return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
-			paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
+		if kept = linkProblem(q); kept == "" {
+			l.saved.fresh = true
+			return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
+				paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
+		}
+		l.saved.query, l.saved.params, l.saved.opened = withPageParams(paramsQuery(w.Params), l.saved.query), w.Params, w.Opened
 	}
 	var m *model
 	var msgs []string
@@ -75,10 +81,32 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	l.saved.took = l.wall().Sub(t0)
 	if err != nil {
 		_ = st.Remove(l.saved.key)
+		l.saved.fresh = true
 		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", strings.TrimSuffix(err.Error(), "."))}
 	}
 	l.saved.at = w.Wall
+	if kept != "" {
+		msgs = append([]string{"This link cannot set up a lab: " + kept + " The lab saved in this browser (" + paramsWords(w.Params) + ") goes on."}, msgs...)
+	} else {
+		msgs = append(misspelledParams(q), msgs...) // the saved lab's own parameters do not hold the page's typos
+	}
 	return m, msgs
+}
+
+// linkProblem says what is wrong with a link's setup or shared scenario, ""
+// when it sets a lab up: a bad link does not replace the saved lab.
+func linkProblem(q url.Values) string {
+	if _, msgs := ParseSetup(q); len(msgs) > 0 {
+		return msgs[0]
+	}
+	s, ok, err := scenarioFromQuery(q)
+	if ok && err == nil {
+		err = s.check()
+	}
+	if ok && err != nil {
+		return "its shared lab cannot be loaded (" + strings.TrimSuffix(err.Error(), ".") + ")."
+	}
+	return ""
 }
 
 // openedMark is the key World.Opened always holds beside the frame's setup

@@ -93,6 +93,61 @@ func TestAnotherLinkReplacesTheSavedLab(t *testing.T) {
 	}
 }
 
+// TestAnotherLinkStartsWithoutTheOldCookies: the replaced lab's cookies go
+// with it, so the new lab's first page is not a "Session lost".
+func TestAnotherLinkStartsWithoutTheOldCookies(t *testing.T) {
+	b := newBrowserState()
+	l := b.load(t, "stickiness=lb_cookie")
+	l.refresh()
+	r := b.load(t, "instances=2")
+	if ex := r.m.last; ex.Session != engine.SessionNew {
+		t.Errorf("the new lab's page load: session %s (%s), want a new one", ex.Session, ex.Reason)
+	}
+	if h := b.jar.Header(b.clock.Now()); strings.Contains(h, "AWSALB=") {
+		t.Errorf("the replaced lab's AWSALB is still in the browser: %s", h)
+	}
+}
+
+// TestABadLinkKeepsTheSavedLab: a link that cannot set a lab up (a bad
+// value, a typo, a broken shared lab) says so and the saved lab goes on.
+func TestABadLinkKeepsTheSavedLab(t *testing.T) {
+	for _, tc := range []struct{ link, want string }{
+		{"stickiness=garbage", `URL parameter stickiness="garbage" is not valid`},
+		{"stickiness=lb_cookie&instance=4", "did you mean instances?"},
+		{"stickiness=lb_cookie&" + linkParam + "=garbage", "its shared lab cannot be loaded"},
+	} {
+		t.Run(tc.link, func(t *testing.T) {
+			b := newBrowserState()
+			l := b.load(t, "stickiness=lb_cookie&instances=4")
+			l.refresh()
+			l.stopInstance("Instance 2")
+			r := b.load(t, tc.link)
+			notices := strings.Join(r.notices, " | ")
+			if !strings.Contains(notices, "This link cannot set up a lab: ") || !strings.Contains(notices, tc.want) ||
+				!strings.Contains(notices, "The lab saved in this browser (instances=4&stickiness=lb_cookie) goes on.") {
+				t.Errorf("notices: %q", r.notices)
+			}
+			if r.m.requests != 3 || r.m.lb.Instance("Instance 2").Running || len(r.m.lb.Instances()) != 4 {
+				t.Errorf("the saved lab did not go on: %d requests, Instance 2 running %v", r.m.requests, r.m.lb.Instance("Instance 2").Running)
+			}
+			if again := b.load(t, "stickiness=lb_cookie&instances=4"); len(again.notices) != 0 || again.m.requests != 4 {
+				t.Errorf("its own link after the bad one: notices %q, %d requests, want 4", again.notices, again.m.requests)
+			}
+		})
+	}
+}
+
+// TestATypoBesideTheSavedLab: the lab's own link with a typo goes on and
+// says the typo.
+func TestATypoBesideTheSavedLab(t *testing.T) {
+	b := newBrowserState()
+	b.load(t, "")
+	r := b.load(t, "Stickiness=lb_cookie")
+	if len(r.notices) != 1 || !strings.Contains(r.notices[0], "URL parameter Stickiness is not one the lab reads: did you mean stickiness?") || r.m.requests != 2 {
+		t.Errorf("notices %q, %d requests", r.notices, r.m.requests)
+	}
+}
+
 func TestBrokenSavesAreDropped(t *testing.T) {
 	for name, tc := range map[string]struct {
 		saved string
