@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -81,12 +82,25 @@ func (l *Lab) listenToParent(ctx app.Context) {
 		for i := range early.Length() {
 			take(early.Index(i))
 		}
+		if n := w.Get(earlyDropped); n.Type() == app.TypeNumber && n.Int() > 0 {
+			l.post(newErrorMessage(earlyDroppedError(n.Int(), early.Length())))
+		}
 	}
+}
+
+// earlyDroppedError says that n commands sent before the lab listened were
+// not kept, only the first kept messages.
+func earlyDroppedError(n, kept int) error {
+	return fmt.Errorf("%s sent before the lab was ready were not run: it keeps the first %d messages; send commands after stickylab:ready",
+		plural(n, "command"), kept)
 }
 
 // earlyMessages is the window property where the site's app.js keeps the
 // messages a frame receives before the lab listens (internal/site).
 const earlyMessages = "stickylabEarlyMessages"
+
+// earlyDropped is the window property where it counts the commands it dropped.
+const earlyDropped = "stickylabEarlyDropped"
 
 // messageJSON returns a message's data as JSON, if it is an object that
 // JSON.stringify can write.

@@ -185,6 +185,25 @@ func TestEmbedCommandsOnLoad(t *testing.T) {
 	}
 }
 
+// TestEmbedTooManyCommandsOnLoad posts 70 commands on the frame's load
+// event: the lab runs the 64 it kept and answers that 6 were not run.
+func TestEmbedTooManyCommandsOnLoad(t *testing.T) {
+	course := coursePage(t)
+	cmds := strings.Repeat(`{type: "stickylab:refresh"};`, 70)
+	p := NewPageOn(t, course)
+	p.Navigate(course.URL + "?src=" + url.QueryEscape("?embed=1&parent="+url.QueryEscape(course.Origin)) + "&onload=" + url.QueryEscape(strings.TrimSuffix(cmds, ";")))
+	fp := attachFrame(t, p, lab.URL)
+	fp.WaitReady()
+	errs := waitMessages(p, "stickylab:error", 1)
+	if got := errs[0].Data["message"]; got != "6 commands sent before the lab was ready were not run: it keeps the first 64 messages; send commands after stickylab:ready" {
+		t.Errorf("the error: %v", got)
+	}
+	fp.waitPages(65) // the page load's request and the 64 kept refreshes
+	if n := len(waitMessages(p, "stickylab:request", 65)); n != 65 {
+		t.Errorf("%d requests, want 65", n)
+	}
+}
+
 // TestEmbed embeds the lab with ?embed=1&parent= in a course page of another
 // site: no site chrome, 800×600 without scrolling sideways, stickiness,
 // where the cookies are, and the messages both ways, without cookie values.

@@ -96,14 +96,16 @@ for (const name of ["localStorage", "sessionStorage"]) {
 }
 `
 
-// earlyMessagesJS, at the top of app.js, keeps the messages a framed lab
-// receives before app.wasm has started (a course page's commands sent on
-// the frame's load event) for app/parent.go, which takes them once it listens.
+// earlyMessagesJS, at the top of app.js, keeps the first 64 messages a framed
+// lab receives before app.wasm has started (a course page's commands sent on
+// the frame's load event) for app/parent.go, and counts the commands it drops.
 const earlyMessagesJS = `if (window.parent !== window) {
   window.stickylabEarlyMessages = [];
+  window.stickylabEarlyDropped = 0;
   window.addEventListener("message", (e) => {
     const q = window.stickylabEarlyMessages;
     if (q && q.length < 64) q.push(e);
+    else if (q && e.source === window.parent && e.data && typeof e.data.type === "string" && e.data.type.startsWith("stickylab:")) window.stickylabEarlyDropped++;
   });
 }
 `
