@@ -58,20 +58,56 @@ type crowdError struct {
 
 func (e *crowdError) Error() string { return e.Message }
 
-// parseNumber reads a number as people type it: spaces, thousands commas
-// and underscores are ignored, and so is a trailing unit such as "%".
-func parseNumber(s, unit string) (float64, bool) {
+// errComma is parseNumber's error for a comma that does not separate
+// thousands in groups of three digits ("1,5"), instead of ignoring it.
+var errComma = errors.New("a comma that does not separate thousands")
+
+// parseNumber reads a number as people type it: spaces, underscores and
+// thousands commas ("10,000") are ignored, and so is a trailing unit ("%").
+func parseNumber(s, unit string) (float64, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.TrimSuffix(s, unit))
-	s = strings.NewReplacer(",", "", "_", "", " ", "", "\u00a0", "", "\u202f", "").Replace(s)
-	if s == "" {
-		return 0, false
+	s = strings.NewReplacer("_", "", " ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	if strings.Contains(s, ",") {
+		if !thousandsGroups(s) {
+			return 0, errComma
+		}
+		s = strings.ReplaceAll(s, ",", "")
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, false
+	if s == "" || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, errors.New("not a number")
 	}
-	return f, true
+	return f, nil
+}
+
+// thousandsGroups reports whether the commas of s separate its whole part
+// into groups of three digits after the first: "10,000", "-1,234.5".
+func thousandsGroups(s string) bool {
+	whole, fraction, _ := strings.Cut(strings.TrimLeft(s, "+-"), ".")
+	for i, g := range strings.Split(whole, ",") {
+		if g == "" || len(g) > 3 || i > 0 && len(g) != 3 || strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+	}
+	return !strings.Contains(fraction, ",")
+}
+
+// notNumber ends a crowd field's message on what was typed; a misplaced
+// comma is explained, with a decimal point's spelling unless whole.
+func notNumber(typed string, err error, whole bool) string {
+	if !errors.Is(err, errComma) {
+		return fmt.Sprintf("%q is not.", typed)
+	}
+	s := fmt.Sprintf("%q is not: a comma only separates thousands, in groups of three digits as in 10,000", typed)
+	if whole {
+		return s + "."
+	}
+	example := "1.5"
+	if t := strings.TrimSpace(typed); strings.Count(t, ",") == 1 && !strings.Contains(t, ".") {
+		example = strings.Replace(t, ",", ".", 1)
+	}
+	return s + fmt.Sprintf("; write a decimal with a point, as in %s.", example)
 }
 
 // parseCrowd reads the crowd form; the engine's CrowdConfig.Validate then
@@ -79,26 +115,26 @@ func parseNumber(s, unit string) (float64, bool) {
 // message says which field, what it holds and what it must be.
 func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 	var c engine.CrowdConfig
-	n, ok := parseNumber(d.clients, "")
-	if !ok || n != math.Trunc(n) || math.Abs(n) > math.MaxInt32 {
-		return c, &crowdError{"clients", fmt.Sprintf("Clients must be a whole number from 1 to %s; %q is not.", thousands(engine.MaxCrowd), d.clients)}
+	n, err := parseNumber(d.clients, "")
+	if err != nil || n != math.Trunc(n) || math.Abs(n) > math.MaxInt32 {
+		return c, &crowdError{"clients", fmt.Sprintf("Clients must be a whole number from 1 to %s; %s", thousands(engine.MaxCrowd), notNumber(d.clients, err, true))}
 	}
 	c.Clients = int(n)
 	if strings.TrimSpace(d.rate) != "" {
-		r, ok := parseNumber(d.rate, "/s")
-		if !ok || r == 0 {
-			return c, &crowdError{"rate", fmt.Sprintf("Request rate must be a number of requests per second from %s to %s, or empty to use the think time; %q is not.",
-				formatNumber(engine.MinRequestRate), thousands(int64(engine.MaxRequestRate)), d.rate)}
+		r, err := parseNumber(d.rate, "/s")
+		if err != nil || r == 0 {
+			return c, &crowdError{"rate", fmt.Sprintf("Request rate must be a number of requests per second from %s to %s, or empty to use the think time; %s",
+				formatNumber(engine.MinRequestRate), thousands(int64(engine.MaxRequestRate)), notNumber(d.rate, err, false))}
 		}
 		c.RequestRate = r
 	}
 	if strings.TrimSpace(d.think) == "" && c.RequestRate != 0 {
 		c.ThinkTime = engine.DefaultThinkTime
 	} else {
-		th, ok := parseNumber(d.think, "s")
-		if !ok || math.Abs(th) > math.MaxInt64/float64(time.Second) {
-			return c, &crowdError{"think", fmt.Sprintf("Think time must be a number of seconds from %s to %s; %q is not.",
-				formatNumber(engine.MinThinkTime.Seconds()), thousands(int64(engine.MaxThinkTime/time.Second)), d.think)}
+		th, err := parseNumber(d.think, "s")
+		if err != nil || math.Abs(th) > math.MaxInt64/float64(time.Second) {
+			return c, &crowdError{"think", fmt.Sprintf("Think time must be a number of seconds from %s to %s; %s",
+				formatNumber(engine.MinThinkTime.Seconds()), thousands(int64(engine.MaxThinkTime/time.Second)), notNumber(d.think, err, false))}
 		}
 		c.ThinkTime = time.Duration(th * float64(time.Second))
 	}
@@ -109,24 +145,24 @@ func parseCrowd(d crowdDraft) (engine.CrowdConfig, error) {
 		if strings.TrimSpace(f.value) == "" {
 			continue
 		}
-		p, ok := parseNumber(f.value, "%")
-		if !ok {
-			return c, &crowdError{f.key, fmt.Sprintf("The share of clients that %s must be a percentage from 0 to 100; %q is not.", f.what, f.value)}
+		p, err := parseNumber(f.value, "%")
+		if err != nil {
+			return c, &crowdError{f.key, fmt.Sprintf("The share of clients that %s must be a percentage from 0 to 100; %s", f.what, notNumber(f.value, err, false))}
 		}
 		shares[i] = p
 	}
 	c.ClearShare, c.BlockShare = shares[0]/100, shares[1]/100
 	if strings.TrimSpace(d.nat) != "" {
-		p, ok := parseNumber(d.nat, "%")
-		if !ok {
-			return c, &crowdError{"nat", fmt.Sprintf("The share of clients behind NAT gateways must be a percentage from 0 to 100; %q is not.", d.nat)}
+		p, err := parseNumber(d.nat, "%")
+		if err != nil {
+			return c, &crowdError{"nat", fmt.Sprintf("The share of clients behind NAT gateways must be a percentage from 0 to 100; %s", notNumber(d.nat, err, false))}
 		}
 		c.NATShare = p / 100
 	}
 	if strings.TrimSpace(d.gateway) != "" {
-		g, ok := parseNumber(d.gateway, "")
-		if !ok || g != math.Trunc(g) || math.Abs(g) > math.MaxInt32 || g < engine.MinNATGateways {
-			return c, &crowdError{"gateways", fmt.Sprintf("NAT gateways must be a whole number from %d to %d; %q is not.", engine.MinNATGateways, engine.MaxNATGateways, d.gateway)}
+		g, err := parseNumber(d.gateway, "")
+		if err != nil || g != math.Trunc(g) || math.Abs(g) > math.MaxInt32 || g < engine.MinNATGateways {
+			return c, &crowdError{"gateways", fmt.Sprintf("NAT gateways must be a whole number from %d to %d; %s", engine.MinNATGateways, engine.MaxNATGateways, notNumber(d.gateway, err, true))}
 		}
 		c.NATGateways = int(g)
 	}

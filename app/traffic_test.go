@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -97,6 +98,38 @@ func TestParseCrowd(t *testing.T) {
 		{crowdDraft{clients: "10", think: "5", clear: "60", block: "50"}, "block", "The shares of clients that clear cookies (60%) and block them (50%) add up to 110%: together they can be at most 100% of the clients."},
 	}
 	for _, tt := range bad {
+		_, err := parseCrowd(tt.d)
+		ce, ok := err.(*crowdError)
+		if !ok || ce.Field != tt.field || !strings.Contains(ce.Message, tt.words) {
+			t.Errorf("parseCrowd(%+v) = %v, want a %s error saying %q", tt.d, err, tt.field, tt.words)
+		}
+	}
+}
+
+// TestParseNumberCommas checks that a comma counts only as a thousands
+// separator in groups of three digits: "1,5" is refused, not read as 15.
+func TestParseNumberCommas(t *testing.T) {
+	for s, want := range map[string]float64{"10,000": 10000, "1,234,567": 1234567, "-1,234.5": -1234.5, "2,500%": 2500, "1 000": 1000, "1.5": 1.5} {
+		if got, err := parseNumber(s, "%"); err != nil || got != want {
+			t.Errorf("parseNumber(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"1,5", "1,0", "2,5%", "1,50", "10,00", "1,0000", ",5", "5,", "1,,000", "1,000.5,5", "1,000e3"} {
+		if got, err := parseNumber(s, "%"); !errors.Is(err, errComma) {
+			t.Errorf("parseNumber(%q) = %v, %v; want the comma refused", s, got, err)
+		}
+	}
+	// The form says why, on the field typed in.
+	for _, tt := range []struct {
+		d            crowdDraft
+		field, words string
+	}{
+		{crowdDraft{clients: "10", think: "1,5"}, "think", `Think time must be a number of seconds from 0.01 to 3,600; "1,5" is not: a comma only separates thousands, in groups of three digits as in 10,000; write a decimal with a point, as in 1.5.`},
+		{crowdDraft{clients: "1,0", think: "5"}, "clients", `Clients must be a whole number from 1 to 10,000; "1,0" is not: a comma only separates thousands, in groups of three digits as in 10,000.`},
+		{crowdDraft{clients: "10", think: "5", clear: "2,5%"}, "clear", `"2,5%" is not: a comma only separates thousands, in groups of three digits as in 10,000; write a decimal with a point, as in 2.5%.`},
+		{crowdDraft{clients: "10", rate: "0,5", think: "5"}, "rate", `"0,5" is not: a comma only separates thousands`},
+		{crowdDraft{clients: "10", think: "5", nat: "1,5"}, "nat", `"1,5" is not: a comma only separates thousands`},
+	} {
 		_, err := parseCrowd(tt.d)
 		ce, ok := err.(*crowdError)
 		if !ok || ce.Field != tt.field || !strings.Contains(ce.Message, tt.words) {
