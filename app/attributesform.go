@@ -119,8 +119,16 @@ func durationHint(s engine.AttributeSpec) string {
 func (f *AttributesForm) apply() (engine.Attributes, error) {
 	a := f.IAttributes
 	a.StickinessEnabled = f.draft.enabled
-	a.StickinessType = f.draft.kind
 	a.Algorithm = f.draft.algorithm
+	if f.draft.enabled {
+		a.StickinessType = f.draft.kind
+	}
+	switch {
+	case f.INetwork: // no duration: the TCP target group's rules
+		return a, a.ValidateFor(engine.NetworkLoadBalancer)
+	case !f.draft.enabled: // the disabled fields are ignored, as in the console: the saved values stay
+		return a, f.validateSlowStart(&a)
+	}
 	spec := durationSpec(a.StickinessType)
 	n, err := strconv.ParseInt(strings.TrimSpace(f.draft.amount), 10, 64)
 	if err != nil {
@@ -132,9 +140,6 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 			unit = u
 		}
 	}
-	if f.INetwork { // no duration: the TCP target group's rules
-		return a, a.ValidateFor(engine.NetworkLoadBalancer)
-	}
 	d := time.Duration(n) * unit.d
 	if n < 0 || n > int64(spec.MaxDuration()/unit.d) {
 		d = spec.MaxDuration() + time.Second // out of range, maybe too big to multiply: Validate gives AWS's message
@@ -145,21 +150,27 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 		a.LBCookieDuration = d
 	}
 	a.AppCookieName = strings.TrimSpace(f.draft.cookie)
-	ss, _ := engine.LookupAttribute(engine.KeySlowStart)
-	if n, err := strconv.ParseInt(strings.TrimSpace(f.draft.slowStart), 10, 64); err != nil {
-		return a, &engine.ValidationError{Key: ss.Key, Message: ss.Label + " must be a whole number of seconds, not \"" + f.draft.slowStart + "\""}
-	} else if n < 0 || n > ss.Max {
-		a.SlowStart = time.Duration(ss.Max+1) * time.Second // Validate gives AWS's message
-	} else {
-		a.SlowStart = time.Duration(n) * time.Second
-	}
-	err = a.Validate()
+	err = f.validateSlowStart(&a)
 	var v *engine.ValidationError
 	if errors.As(err, &v) && v.Key == spec.Key && unit.d != time.Second {
 		// AWS counts in seconds; say the range in the learner's unit too.
 		err = &engine.ValidationError{Key: v.Key, Message: fmt.Sprintf("%s (%s); you entered %d %s.", v.Message, durationHint(spec), n, unit.name)}
 	}
 	return a, err
+}
+
+// validateSlowStart reads the slow start draft into a, then validates a:
+// the engine's Validate, so AWS's message.
+func (f *AttributesForm) validateSlowStart(a *engine.Attributes) error {
+	ss, _ := engine.LookupAttribute(engine.KeySlowStart)
+	if n, err := strconv.ParseInt(strings.TrimSpace(f.draft.slowStart), 10, 64); err != nil {
+		return &engine.ValidationError{Key: ss.Key, Message: ss.Label + " must be a whole number of seconds, not \"" + f.draft.slowStart + "\""}
+	} else if n < 0 || n > ss.Max {
+		a.SlowStart = time.Duration(ss.Max+1) * time.Second // Validate gives AWS's message
+	} else {
+		a.SlowStart = time.Duration(n) * time.Second
+	}
+	return a.Validate()
 }
 
 // unsaved reports whether Save changes would change the running attributes
@@ -369,6 +380,10 @@ func (f *AttributesForm) save() {
 		return
 	}
 	f.err, f.errKey, f.saved = "", "", true
+	if !f.draft.enabled { // the disabled fields show the values kept
+		kept := draftOf(a)
+		f.draft.kind, f.draft.amount, f.draft.unit, f.draft.cookie = kept.kind, kept.amount, kept.unit, kept.cookie
+	}
 	f.IAttributes = a
 	f.lastSeen = a
 	if f.IOnSaved != nil {

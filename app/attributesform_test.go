@@ -323,6 +323,35 @@ func TestAttributesFormSaves(t *testing.T) {
 	}
 }
 
+// TestAttributesFormIgnoresDisabledFields unticks Stickiness with a bad
+// duration or cookie name typed: the disabled fields are not read, as in the
+// console, so Save turns stickiness off and keeps the saved values.
+func TestAttributesFormIgnoresDisabledFields(t *testing.T) {
+	for _, tt := range []struct {
+		query string
+		edit  func(*formDraft)
+	}{
+		{"stickiness=lb_cookie&duration=60", func(d *formDraft) { d.amount, d.enabled = "abc", false }},
+		{"stickiness=lb_cookie&duration=60", func(d *formDraft) { d.amount, d.unit, d.enabled = "99", "days", false }},
+		{"stickiness=app_cookie&duration=60", func(d *formDraft) { d.cookie, d.kind, d.enabled = "", engine.LBCookie, false }},
+	} {
+		ft := newFormTest(t, tt.query)
+		want := ft.m.lb.TargetGroup.Attributes()
+		want.StickinessEnabled = false
+		ft.edit(tt.edit)
+		ft.save()
+		if e := ft.errorText(); e != "" {
+			t.Errorf("%s: saving stickiness off fails: %q", tt.query, e)
+		}
+		if a := ft.m.lb.TargetGroup.Attributes(); a != want {
+			t.Errorf("%s: after Save the load balancer has\n%+v, want\n%+v", tt.query, a, want)
+		}
+		if v, u := ft.value("stickiness-duration"), ft.tree().mustTestID(t, "stickiness-duration-unit").selected(); v != "1" || u != "minutes" {
+			t.Errorf("%s: the disabled duration shows %s %s, want the 1 minutes kept", tt.query, v, u)
+		}
+	}
+}
+
 // TestAttributesFormFollowsOutsideChanges checks that the form reloads when
 // the running attributes change elsewhere and no refused edit is pending.
 func TestAttributesFormFollowsOutsideChanges(t *testing.T) {
