@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Algorithm is a target group's load_balancing.algorithm.type.
@@ -391,9 +392,11 @@ func checkCookieName(key, label, name string) *ValidationError {
 	if len(name) > maxAppCookieNameLength {
 		return invalid(key, "%s must be at most %d characters", label, maxAppCookieNameLength)
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+	for i, c := range name { // by character, so the message names 'É', not its first byte
+		if c <= ' ' || c >= 0x7f || strings.ContainsRune("()<>@,;:\\\"/[]?={}", c) {
+			if _, size := utf8.DecodeRuneInString(name[i:]); size == 1 && c == utf8.RuneError {
+				return invalid(key, "%s contains an invalid byte 0x%02X", label, name[i])
+			}
 			return invalid(key, "%s contains an invalid character %q", label, c)
 		}
 	}

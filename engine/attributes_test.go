@@ -249,6 +249,24 @@ func TestValidateAppCookieName(t *testing.T) {
 	}
 }
 
+// TestCookieNameCharacterMessage checks that an invalid character is named
+// as typed: 'É' in "ÉCOLE", not the first byte of its UTF-8 ('Ã').
+func TestCookieNameCharacterMessage(t *testing.T) {
+	for name, want := range map[string]string{
+		"ÉCOLE":      "App cookie name contains an invalid character 'É'",
+		"café":       "App cookie name contains an invalid character 'é'",
+		"a☃b":        "App cookie name contains an invalid character '☃'",
+		"a b":        "App cookie name contains an invalid character ' '",
+		"a\xffb":     "App cookie name contains an invalid byte 0xFF",
+		"x\uFFFDy":   "App cookie name contains an invalid character '�'",
+		"SESSION;ID": "App cookie name contains an invalid character ';'",
+	} {
+		if err := validateAppCookieName(name); err == nil || err.Message != want {
+			t.Errorf("validateAppCookieName(%q) = %v, want %q", name, err, want)
+		}
+	}
+}
+
 func TestSetParseErrors(t *testing.T) {
 	tests := []struct {
 		key, value string
