@@ -130,8 +130,9 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 		return a, f.validateSlowStart(&a)
 	}
 	spec := durationSpec(a.StickinessType)
-	n, err := strconv.ParseInt(strings.TrimSpace(f.draft.amount), 10, 64)
-	if err != nil {
+	amount := strings.TrimSpace(f.draft.amount)
+	n, err := strconv.ParseInt(amount, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // a whole number too big for int64 is out of range below
 		return a, &engine.ValidationError{Key: spec.Key, Message: spec.Label + " must be a whole number, not \"" + f.draft.amount + "\""}
 	}
 	unit := durationUnits[0]
@@ -154,7 +155,7 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 	var v *engine.ValidationError
 	if errors.As(err, &v) && v.Key == spec.Key && unit.d != time.Second {
 		// AWS counts in seconds; say the range in the learner's unit too.
-		err = &engine.ValidationError{Key: v.Key, Message: fmt.Sprintf("%s (%s); you entered %d %s.", v.Message, durationHint(spec), n, unit.name)}
+		err = &engine.ValidationError{Key: v.Key, Message: fmt.Sprintf("%s (%s); you entered %s %s.", v.Message, durationHint(spec), amount, unit.name)}
 	}
 	return a, err
 }
@@ -163,7 +164,7 @@ func (f *AttributesForm) apply() (engine.Attributes, error) {
 // the engine's Validate, so AWS's message.
 func (f *AttributesForm) validateSlowStart(a *engine.Attributes) error {
 	ss, _ := engine.LookupAttribute(engine.KeySlowStart)
-	if n, err := strconv.ParseInt(strings.TrimSpace(f.draft.slowStart), 10, 64); err != nil {
+	if n, err := strconv.ParseInt(strings.TrimSpace(f.draft.slowStart), 10, 64); err != nil && !errors.Is(err, strconv.ErrRange) {
 		return &engine.ValidationError{Key: ss.Key, Message: ss.Label + " must be a whole number of seconds, not \"" + f.draft.slowStart + "\""}
 	} else if n < 0 || n > ss.Max {
 		a.SlowStart = time.Duration(ss.Max+1) * time.Second // Validate gives AWS's message
