@@ -111,7 +111,7 @@ func (l *Lab) adoptScenario() {
 // scenarioFailed shows and announces why the scenario from what could not
 // be loaded.
 func (l *Lab) scenarioFailed(what string, err error) {
-	l.sc.err = fmt.Sprintf("%s cannot be loaded: %v. Your lab is kept as it was.", what, err)
+	l.sc.err = fmt.Sprintf("%s cannot be loaded: %s. Your lab is kept as it was.", what, clause(err.Error()))
 	l.announce(l.sc.err)
 }
 

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -82,7 +81,7 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	if err != nil {
 		_ = st.Remove(l.saved.key)
 		l.saved.fresh = true
-		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", strings.TrimSuffix(err.Error(), "."))}
+		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", clause(err.Error()))}
 	}
 	l.saved.at = w.Wall
 	if kept != "" {
@@ -104,7 +103,7 @@ func linkProblem(q url.Values) string {
 		err = s.check()
 	}
 	if ok && err != nil {
-		return "its shared lab cannot be loaded (" + strings.TrimSuffix(err.Error(), ".") + ")."
+		return "its shared lab cannot be loaded (" + clause(err.Error()) + ")."
 	}
 	return ""
 }

@@ -183,7 +183,7 @@ func (s Scenario) check() error {
 		}
 	}
 	if _, msgs := ParseSetup(paramsQuery(s.Params)); len(msgs) > 0 {
-		return errors.New(strings.TrimSuffix(msgs[0], "."))
+		return errors.New(clause(msgs[0]))
 	}
 	if v, ok := s.Params["view"]; ok && v != tabBrowser && v != tabTraffic {
 		return fmt.Errorf("parameter view=%q is not valid: use browser or traffic", v)

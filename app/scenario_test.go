@@ -373,6 +373,38 @@ func TestLabLoadsAScenario(t *testing.T) {
 	}
 }
 
+// TestMessagesJoinWithoutDoublePeriods checks the messages that join
+// another message into a sentence: the engine's ends with a period, the
+// joined sentence must not say "..".
+func TestMessagesJoinWithoutDoublePeriods(t *testing.T) {
+	lt := mountLab(t, "", nil)
+	file := `{"stickylab": "scenario", "version": 1, "params": {"view": "traffic"},
+	  "actions": [{"at": 0, "do": "start-crowd", "crowd": {"clients": 100000000, "thinkTimeMs": 5000}}]}`
+	lt.do(func(l *Lab) { l.importScenario("big.json", []byte(file), nil) })
+	got := lt.text("scenario-error")
+	if want := "Clients must be from 1 to 10,000, not 100000000. Your lab is kept as it was."; !strings.HasSuffix(got, want) {
+		t.Errorf("scenario-error %q, want it to end %q", got, want)
+	}
+	msgs := []string{got, lt.lab.said}
+	for _, q := range []string{"lb=x", "duration=abc", "lb=classic&duration=-1", "stickiness=lb_cookie&algorithm=weighted_random",
+		"lb=network&algorithm=least_outstanding_requests", "lb=classic&weights=80,20", "weights=80,x", "weights=1,2&stickiness=app_cookie",
+		"instances=99", "seed=-1", "group_stickiness=abc&weights=50,50"} {
+		v, _ := url.ParseQuery(q)
+		_, m := ParseSetup(v)
+		msgs = append(msgs, m...)
+	}
+	for _, m := range msgs {
+		if strings.Contains(m, "..") {
+			t.Errorf("a doubled period: %q", m)
+		}
+	}
+	for in, want := range map[string]string{"Not 0.": "Not 0", "a . ": "a ", "ok": "ok", "10.5": "10.5"} {
+		if got := clause(in); got != want {
+			t.Errorf("clause(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // TestLabKeepsItsLabOnABadLink checks a bad link at page load: the lab of
 // its readable parameters, and the message.
 func TestLabKeepsItsLabOnABadLink(t *testing.T) {

@@ -50,7 +50,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 	q = withLessonSetup(q) // a lesson brings its type and rule (lessons.go)
 	s := DefaultSetup()
 	bad := func(key, value, want, using string) {
-		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, want, using))
+		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, clause(want), using))
 	}
 	if v, ok := first(q, "lb"); ok {
 		if t := engine.LoadBalancerType(v); slices.Contains(engine.LoadBalancerTypes, t) {
@@ -85,7 +85,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 		}
 	}
 	if v, ok := first(q, "algorithm"); ok && s.Type != engine.ApplicationLoadBalancer && engine.Algorithm(v) != def.Algorithm {
-		msgs = append(msgs, fmt.Sprintf("URL parameter algorithm=%q does not apply to a %s: %s. Using %s.", v, s.Type.Title(), algorithmMessage(s.Type), def.Algorithm))
+		msgs = append(msgs, fmt.Sprintf("URL parameter algorithm=%q does not apply to a %s: %s. Using %s.", v, s.Type.Title(), clause(algorithmMessage(s.Type)), def.Algorithm))
 	} else if ok {
 		if a := engine.Algorithm(v); slices.Contains(engine.Algorithms, a) {
 			s.Algorithm = a
@@ -117,7 +117,7 @@ func ParseSetup(q url.Values) (Setup, []string) {
 	// (stickiness with weighted_random), and the algorithm gives way.
 	var v *engine.ValidationError
 	if err := s.Attributes().ValidateFor(s.Type); errors.As(err, &v) && v.Key == engine.KeyAlgorithm {
-		msgs = append(msgs, fmt.Sprintf("URL parameters stickiness=%s and algorithm=%s cannot be combined: %s. Using %s.", s.Stickiness, s.Algorithm, v.Message, def.Algorithm))
+		msgs = append(msgs, fmt.Sprintf("URL parameters stickiness=%s and algorithm=%s cannot be combined: %s. Using %s.", s.Stickiness, s.Algorithm, clause(v.Message), def.Algorithm))
 		s.Algorithm = def.Algorithm
 	}
 	msgs = append(msgs, parseGroups(q, &s)...) // weights, group_stickiness
@@ -131,6 +131,10 @@ func orList(words []string) string {
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
+
+// clause is a message to be joined into a longer one ("…: %s. Using…"):
+// without its closing period, so that sentences do not end in "..".
+func clause(msg string) string { return strings.TrimSuffix(strings.TrimSpace(msg), ".") }
 
 // durationWords says a duration in its largest whole unit of the
 // attributes form: "7 days", "1 day", "90 seconds".
@@ -202,7 +206,7 @@ func durationOf(t engine.LoadBalancerType, v string) []string {
 	if err == nil && n >= 0 && n <= int64(engine.MaxCookieExpirationPeriod/time.Second) {
 		return nil
 	}
-	return []string{fmt.Sprintf("URL parameter duration=%q is not valid: %s. Using no expiration period (a browser-session cookie).", v, engine.MessageCookieExpirationPeriod)}
+	return []string{fmt.Sprintf("URL parameter duration=%q is not valid: %s. Using no expiration period (a browser-session cookie).", v, clause(engine.MessageCookieExpirationPeriod))}
 }
 
 // algorithmMessage says why a type takes no algorithm, in the engine's words.

@@ -88,7 +88,7 @@ func (s Setup) forward(cfg *engine.Config) {
 func parseGroups(q url.Values, s *Setup) []string {
 	var msgs []string
 	bad := func(key, value, want, using string) {
-		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, want, using))
+		msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q is not valid: %s. Using %s.", key, value, clause(want), using))
 	}
 	message := func(err error) string {
 		if v := (*engine.ValidationError)(nil); errors.As(err, &v) {
@@ -108,7 +108,7 @@ func parseGroups(q url.Values, s *Setup) []string {
 		for _, k := range []string{"weights", "group_stickiness"} {
 			if v, ok := first(q, k); ok {
 				msgs = append(msgs, fmt.Sprintf("URL parameter %s=%q does not apply to a %s: %s. Using %s.", k, v, s.Type.Title(),
-					fmt.Sprintf(engine.MessageWeightedNotALB, s.Type.Title()), map[string]string{"weights": "one target group", "group_stickiness": "group stickiness off"}[k]))
+					clause(fmt.Sprintf(engine.MessageWeightedNotALB, s.Type.Title())), map[string]string{"weights": "one target group", "group_stickiness": "group stickiness off"}[k]))
 			}
 		}
 		return msgs
@@ -149,7 +149,7 @@ func parseGroups(q url.Values, s *Setup) []string {
 		s.Instances = per
 	}
 	if err := engine.ValidateForward(s.TargetGroups(), s.GroupStickinessConfig()); err != nil {
-		msgs = append(msgs, fmt.Sprintf("URL parameters weights=%s and stickiness=%s cannot be combined: %s. Using one target group.", s.Weights, s.Stickiness, message(err)))
+		msgs = append(msgs, fmt.Sprintf("URL parameters weights=%s and stickiness=%s cannot be combined: %s. Using one target group.", s.Weights, s.Stickiness, clause(message(err))))
 		s.Weights, s.GroupStickiness = "", 0
 	}
 	return msgs
