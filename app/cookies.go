@@ -16,28 +16,64 @@ type CookieView struct {
 	// ("" for other cookies); Accepted reports whether it would honour it.
 	Decoded  string
 	Accepted bool
+	// ID names the row: the cookie's name, then "AWSALB-2" for a second
+	// cookie of that name ("": the name).
+	ID string
 }
 
-// viewCookies describes the cookies a jar holds (listed, as DevTools
-// shows them) with the load balancer's own verdict on the request that
-// would carry them (sent): the engine's ExplainCookies, which routes it.
+// rowID returns the ID that names the cookie's row.
+func (c CookieView) rowID() string {
+	if c.ID == "" {
+		return c.Name
+	}
+	return c.ID
+}
+
+// viewCookies describes the cookies a jar holds (listed, as DevTools shows
+// them), each with the engine's verdict on its own value in the request that
+// would carry them (sent): ExplainCookies, which routes it.
 func viewCookies(lb *engine.LoadBalancer, listed, sent []engine.StoredCookie) []CookieView {
 	tg := lb.TargetGroup
-	verdicts := make(map[string]engine.CookieVerdict, len(sent))
-	for _, v := range lb.ExplainCookies(sent) {
-		if _, ok := verdicts[v.Name]; !ok {
-			verdicts[v.Name] = v
-		}
+	type sentCookie struct {
+		value string
+		v     engine.CookieVerdict
+		used  bool
+	}
+	byName := make(map[string][]*sentCookie, len(sent))
+	for i, v := range lb.ExplainCookies(sent) {
+		byName[v.Name] = append(byName[v.Name], &sentCookie{value: sent[i].Value, v: v})
 	}
 	out := make([]CookieView, 0, len(listed))
+	ids := make(map[string]bool, len(listed))
 	for _, c := range listed {
-		v := CookieView{StoredCookie: c}
-		if vd, ok := verdicts[c.Name]; ok {
-			v.Decoded, v.Accepted = describeVerdict(lb, tg, vd)
+		v := CookieView{StoredCookie: c, ID: c.Name}
+		for n := 2; ids[v.ID]; n++ {
+			v.ID = fmt.Sprintf("%s-%d", c.Name, n)
+		}
+		ids[v.ID] = true
+		if s := pickSent(byName[c.Name], func(s *sentCookie) bool { return !s.used && s.value == c.Value }, func(s *sentCookie) bool { return !s.used }); s != nil {
+			s.used = true
+			v.Decoded, v.Accepted = describeVerdict(lb, tg, s.v)
+			if note := s.v.NamesakeText(); note != "" && v.Decoded != "" {
+				v.Decoded += " " + note
+			}
 		}
 		out = append(out, v)
 	}
 	return out
+}
+
+// pickSent returns the first of ss that a test admits, trying the tests in
+// order; the zero T when none does.
+func pickSent[T any](ss []T, tests ...func(T) bool) (none T) {
+	for _, ok := range tests {
+		for _, s := range ss {
+			if ok(s) {
+				return s
+			}
+		}
+	}
+	return none
 }
 
 // describeVerdict words the load balancer's verdict on one cookie, and
@@ -132,11 +168,11 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 	if c.Secure {
 		secure = "✓"
 	}
-	return app.Tr().DataSet("testid", "cookie-"+c.Name).Body(
+	return app.Tr().DataSet("testid", "cookie-"+c.rowID()).Body(
 		app.Td().DataSet("label", "Name").Body(app.Code().Text(c.Name), termLink(cookieTerm(c.Name))),
 		app.Td().Class("value").DataSet("label", "Value").Body(
 			app.Code().Title(c.Value).Text(shorten(c.Value, 28)),
-			app.If(c.Decoded != "", app.Div().Class("decoded", map[bool]string{true: "ok", false: "bad"}[c.Accepted]).DataSet("testid", "decoded-"+c.Name).Text(c.Decoded)),
+			app.If(c.Decoded != "", app.Div().Class("decoded", map[bool]string{true: "ok", false: "bad"}[c.Accepted]).DataSet("testid", "decoded-"+c.rowID()).Text(c.Decoded)),
 		),
 		app.Td().DataSet("label", "Expires").Text(expires),
 		app.Td().DataSet("label", "Path").Text(c.Path),
@@ -144,7 +180,7 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		app.Td().DataSet("label", "Secure").Text(secure),
 		// The scope makes go-app swap the handler when a row shows another
 		// cookie (it compares handlers by code, not by captured name).
-		app.Td().Class("actions").Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.Name).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
+		app.Td().Class("actions").Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.rowID()).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
 			call1(p.IOnDelete, name)
 		}, name)),
 	)

@@ -174,3 +174,51 @@ func TestViewCookiesAskTheEngine(t *testing.T) {
 		t.Errorf("SESSIONID under app_cookie: %+v; want the application's cookie", v)
 	}
 }
+
+// TestViewCookiesNamesakes checks two cookies of one name (an AWSALB copied
+// under "/" in DevTools beside the lab's): each row reads its own value, says
+// which one the browser sends first, and has its own test id.
+func TestViewCookiesNamesakes(t *testing.T) {
+	m, _ := newTestModel(t, "stickiness=lb_cookie&instances=3", nil)
+	first := m.refresh().TargetName
+	firstValue := findCookieView(t, m, "AWSALB").Value
+	var other, otherValue string
+	for i := 0; i < 20 && other == ""; i++ {
+		m.jar.Clear()
+		if ex := m.refresh(); ex.TargetName != first {
+			other, otherValue = ex.TargetName, findCookieView(t, m, "AWSALB").Value
+		}
+	}
+	if other == "" {
+		t.Fatal("no cookie for another instance")
+	}
+	sent := []engine.StoredCookie{{Name: "AWSALB", Value: firstValue}, {Name: "AWSALB", Value: otherValue}}
+	lab := engine.StoredCookie{Name: "AWSALB", Value: firstValue, Path: "/stickylab/"}
+	copied := engine.StoredCookie{Name: "AWSALB", Value: otherValue}
+	for _, listed := range [][]engine.StoredCookie{{lab, copied}, {copied, lab}} {
+		views := viewCookies(m.lb, listed, sent)
+		byValue := map[string]CookieView{}
+		for _, v := range views {
+			byValue[v.Value] = v
+		}
+		read, skipped := byValue[firstValue], byValue[otherValue]
+		if !read.Accepted || !strings.HasPrefix(read.Decoded, "Names "+first+" (") ||
+			!strings.HasSuffix(read.Decoded, " 2 cookies are named AWSALB: your browser sends this one first, and the load balancer reads only the first.") {
+			t.Errorf("the AWSALB sent first: %+v", read)
+		}
+		if skipped.Accepted || !strings.HasPrefix(skipped.Decoded, "Names "+other+" (") ||
+			!strings.Contains(skipped.Decoded, "Not read: the load balancer reads only the first cookie of this name.") ||
+			!strings.HasSuffix(skipped.Decoded, "of this name. 2 cookies are named AWSALB: your browser sends this one after another.") {
+			t.Errorf("the AWSALB sent second: %+v", skipped)
+		}
+		if views[0].ID != "AWSALB" || views[1].ID != "AWSALB-2" {
+			t.Errorf("row ids %q, %q; want AWSALB, AWSALB-2", views[0].ID, views[1].ID)
+		}
+		tree := renderTree(t, &CookiePanel{ICookies: views})
+		for i, id := range []string{"AWSALB", "AWSALB-2"} {
+			if got := tree.mustTestID(t, "decoded-"+id).Text(); got != views[i].Decoded || !tree.has("cookie-"+id) || !tree.has("delete-cookie-"+id) {
+				t.Errorf("row %s shows %q, want %q", id, got, views[i].Decoded)
+			}
+		}
+	}
+}

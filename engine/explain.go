@@ -53,6 +53,10 @@ type CookieVerdict struct {
 	// BrowserSession is set for a Classic Load Balancer's AWSELB without an
 	// expiration period: a session cookie, routing while the browser keeps it.
 	BrowserSession bool
+	// Namesakes counts the request's cookies of this name (a copy made in
+	// DevTools under another path, say), and Nth is this one's place among
+	// them in the order the browser sends them: only the first (0) is read.
+	Namesakes, Nth int
 }
 
 // Text explains the verdict to a learner in one sentence.
@@ -94,18 +98,22 @@ func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 	followed := p.Follows(&r)
 	value, _ := r.Cookie(followed)
 	out := make([]CookieVerdict, 0, len(cs))
-	seen := make(map[string]bool, len(cs))
+	names := make(map[string]int, len(cs))
 	for _, c := range cs {
-		v := CookieVerdict{Name: c.Name}
+		names[c.Name]++
+	}
+	seen := make(map[string]int, len(cs))
+	for _, c := range cs {
+		v := CookieVerdict{Name: c.Name, Namesakes: names[c.Name], Nth: seen[c.Name]}
+		seen[c.Name]++
 		if lb.Type == ApplicationLoadBalancer && isGroupCookie(c.Name) {
-			lb.explainGroup(&v, c, &r, seen[c.Name])
-			seen[c.Name] = true
+			lb.explainGroup(&v, c, &r, v.Nth > 0)
 			out = append(out, v)
 			continue
 		}
 		sticky := lb.isStickinessCookie(c.Name)
 		switch {
-		case seen[c.Name] && (sticky || p.Reads(c.Name)):
+		case v.Nth > 0 && (sticky || p.Reads(c.Name)):
 			v.Role = RoleShadowed
 		case followed != "" && (c.Name == followed || c.Name+"CORS" == followed && c.Value == value):
 			v.Role, v.Reason = RoleFollowed, reason
@@ -118,13 +126,27 @@ func (lb *LoadBalancer) ExplainCookies(cs []StoredCookie) []CookieVerdict {
 		case sticky:
 			v.Role = RoleOtherType
 		}
-		seen[c.Name] = true
 		if sticky {
 			lb.decode(&v, c, tg)
 		}
 		out = append(out, v)
 	}
 	return out
+}
+
+// NamesakeText says which of several cookies of one name the browser sends
+// this one as, "" for a cookie alone of its name.
+func (v CookieVerdict) NamesakeText() string {
+	s := fmt.Sprintf("%d cookies are named %s: your browser sends this one ", v.Namesakes, v.Name)
+	switch {
+	case v.Namesakes < 2:
+		return ""
+	case v.Nth == 0:
+		return s + "first, and the load balancer reads only the first."
+	case v.Nth == 1:
+		return s + "after another."
+	}
+	return s + fmt.Sprintf("after %d others.", v.Nth)
 }
 
 // decode fills in what a stickiness cookie's sealed value says.
@@ -196,7 +218,7 @@ func (v CookieVerdict) readText(reason, plain, cors string) (string, bool) {
 	case RoleFollowed:
 		return "Read by the load balancer: " + reason + ".", true
 	case RoleShadowed:
-		if v.Name == plain {
+		if v.Name == plain && v.Nth == 0 {
 			return "Not read: " + cors + " is sent too, and the load balancer follows it first.", true
 		}
 		return "Not read: the load balancer reads only the first cookie of this name.", true

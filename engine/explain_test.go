@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -166,5 +167,51 @@ func TestExplainCookieLastSecond(t *testing.T) {
 	// Routing agrees with the verdict.
 	if ex := lb.Do(c, "/"); ex.Reason != ReasonCookieExpired {
 		t.Errorf("routing after 30.5 s: %s, want expired", ex.Reason)
+	}
+}
+
+// TestExplainNamesakes checks a request with two AWSALB cookies beside
+// AWSALBCORS: the second is skipped for being second (not for AWSALBCORS),
+// and each verdict says its place among its namesakes.
+func TestExplainNamesakes(t *testing.T) {
+	a := DefaultAttributes()
+	a.StickinessEnabled = true
+	lb, err := New(Config{Seed: 5, Attributes: &a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := lb.NewClient("learner", nil, KeepCookies)
+	lb.Do(c, "/")
+	var cs []StoredCookie
+	for _, k := range c.Jar.(*MemoryJar).Cookies(lb.Now()) {
+		cs = append(cs, k)
+		if k.Name == CookieAWSALB {
+			cs = append(cs, StoredCookie{Name: CookieAWSALB, Value: k.Value}, StoredCookie{Name: CookieAWSALB, Value: "copied"})
+		}
+	}
+	var albs []CookieVerdict
+	for _, v := range lb.ExplainCookies(cs) {
+		if v.Name == CookieAWSALB {
+			albs = append(albs, v)
+		} else if v.Namesakes != 1 || v.Nth != 0 || v.NamesakeText() != "" {
+			t.Errorf("%s alone of its name: %+v", v.Name, v)
+		}
+	}
+	want := []struct {
+		role      CookieRole
+		text, its string
+	}{
+		{RoleFollowed, "Read by the load balancer", "3 cookies are named AWSALB: your browser sends this one first, and the load balancer reads only the first."},
+		{RoleShadowed, "Not read: the load balancer reads only the first cookie of this name.", "3 cookies are named AWSALB: your browser sends this one after another."},
+		{RoleShadowed, "Not read: the load balancer reads only the first cookie of this name.", "3 cookies are named AWSALB: your browser sends this one after 2 others."},
+	}
+	if len(albs) != len(want) {
+		t.Fatalf("%d AWSALB verdicts: %+v", len(albs), albs)
+	}
+	for i, w := range want {
+		v := albs[i]
+		if v.Role != w.role || v.Nth != i || v.Namesakes != 3 || !strings.HasPrefix(v.Text(lb.TargetGroup), w.text) || v.NamesakeText() != w.its {
+			t.Errorf("AWSALB %d: %+v, %q, %q; want role %d, %q, %q", i+1, v, v.Text(lb.TargetGroup), v.NamesakeText(), w.role, w.text, w.its)
+		}
 	}
 }
