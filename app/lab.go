@@ -118,6 +118,9 @@ func (l *Lab) start(q map[string][]string) {
 	l.full = fullLabHref(q)
 	if restored {
 		l.sc.lesson, _ = first(q, "lesson") // the link's scenario is in the saved lab
+		if err := l.saved.link; err != nil {
+			l.scenarioFailed("This shared link", err)
+		}
 	} else {
 		l.startScenario(q) // a shared link's scenario replaces the lab (labscenario.go)
 	}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -26,6 +27,7 @@ type labSaved struct {
 	params map[string]string // its setup parameters (setupParams)
 	opened map[string]string // an embedded lab's first ones, when a scenario replaced them (World.Opened)
 	fresh  bool              // a saved lab was replaced or dropped: its cookies go with it
+	link   error             // why the page's shared link did not replace the saved lab
 	hold   int
 	err    string        // the last save's failure, "" when it worked
 	at     time.Time     // the wall clock of the restored world's save, zero for a new lab
@@ -65,12 +67,14 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		q := withPageParams(paramsQuery(w.Params), l.saved.query)
 		l.saved.query, l.saved.params, l.saved.opened = q, w.Params, w.Opened
 	default:
-		if kept = linkProblem(q); kept == "" {
+		var scenErr error
+		if kept, scenErr = linkProblem(q); kept == "" && scenErr == nil {
 			l.saved.fresh = true
 			return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
 				paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
 		}
 		l.saved.query, l.saved.params, l.saved.opened = withPageParams(paramsQuery(w.Params), l.saved.query), w.Params, w.Opened
+		l.saved.link = scenErr // said where a shared link's problems are (scenarioFailed)
 	}
 	var m *model
 	var msgs []string
@@ -84,28 +88,25 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", clause(err.Error()))}
 	}
 	l.saved.at = w.Wall
+	said := misspelledParams(q) // the saved lab's own parameters do not hold the page's typos
 	if kept != "" {
-		msgs = append([]string{"This link cannot set up a lab: " + kept + " The lab saved in this browser (" + paramsWords(w.Params) + ") goes on."}, msgs...)
-	} else {
-		msgs = append(misspelledParams(q), msgs...) // the saved lab's own parameters do not hold the page's typos
+		said = append(said, "This link cannot set up a lab: "+kept+" The lab saved in this browser ("+paramsWords(w.Params)+") goes on.")
 	}
-	return m, msgs
+	return m, append(said, msgs...)
 }
 
-// linkProblem says what is wrong with a link's setup or shared scenario, ""
-// when it sets a lab up: a bad link does not replace the saved lab.
-func linkProblem(q url.Values) string {
-	if _, msgs := ParseSetup(q); len(msgs) > 0 {
-		return msgs[0]
+// linkProblem says what is wrong with a link's setup values, or its shared
+// scenario's error: a bad link does not replace the saved lab (a misspelled
+// parameter is only ignored: the link's lab is still the one it sets up).
+func linkProblem(q url.Values) (string, error) {
+	if _, msgs := ParseSetup(q); len(msgs) > len(misspelledParams(q)) {
+		return strings.Join(msgs[len(misspelledParams(q)):], " "), nil
 	}
 	s, ok, err := scenarioFromQuery(q)
 	if ok && err == nil {
 		err = s.check()
 	}
-	if ok && err != nil {
-		return "its shared lab cannot be loaded (" + clause(err.Error()) + ")."
-	}
-	return ""
+	return "", err
 }
 
 // openedMark is the key World.Opened always holds beside the frame's setup

@@ -111,10 +111,12 @@ func TestAnotherLinkStartsWithoutTheOldCookies(t *testing.T) {
 // TestABadLinkKeepsTheSavedLab: a link that cannot set a lab up (a bad
 // value, a typo, a broken shared lab) says so and the saved lab goes on.
 func TestABadLinkKeepsTheSavedLab(t *testing.T) {
-	for _, tc := range []struct{ link, want string }{
-		{"stickiness=garbage", `URL parameter stickiness="garbage" is not valid`},
-		{"stickiness=lb_cookie&instance=4", "did you mean instances?"},
-		{"stickiness=lb_cookie&" + linkParam + "=garbage", "its shared lab cannot be loaded"},
+	const kept = "The lab saved in this browser (instances=4&stickiness=lb_cookie) goes on."
+	for _, tc := range []struct{ link, notice, scenarioErr string }{
+		{"stickiness=garbage", `This link cannot set up a lab: URL parameter stickiness="garbage" is not valid`, ""},
+		{"stickiness=lb_cookie&instances=99&styckiness=x", "URL parameter styckiness is not one the lab reads: did you mean stickiness? It is ignored. | This link cannot set up a lab: URL parameter instances=\"99\"", ""},
+		// A shared link's problem is said where a shared link's problems are.
+		{"stickiness=lb_cookie&" + linkParam + "=garbage", "", "This shared link cannot be loaded: "},
 	} {
 		t.Run(tc.link, func(t *testing.T) {
 			b := newBrowserState()
@@ -123,9 +125,11 @@ func TestABadLinkKeepsTheSavedLab(t *testing.T) {
 			l.stopInstance("Instance 2")
 			r := b.load(t, tc.link)
 			notices := strings.Join(r.notices, " | ")
-			if !strings.Contains(notices, "This link cannot set up a lab: ") || !strings.Contains(notices, tc.want) ||
-				!strings.Contains(notices, "The lab saved in this browser (instances=4&stickiness=lb_cookie) goes on.") {
+			if tc.notice != "" && (!strings.HasPrefix(notices, tc.notice) || !strings.Contains(notices, kept)) || tc.notice == "" && notices != "" {
 				t.Errorf("notices: %q", r.notices)
+			}
+			if !strings.HasPrefix(r.sc.err, tc.scenarioErr) || (tc.scenarioErr == "") != (r.sc.err == "") || tc.scenarioErr != "" && !strings.HasSuffix(r.sc.err, "Your lab is kept as it was.") {
+				t.Errorf("scenario error %q, want %q…", r.sc.err, tc.scenarioErr)
 			}
 			if r.m.requests != 3 || r.m.lb.Instance("Instance 2").Running || len(r.m.lb.Instances()) != 4 {
 				t.Errorf("the saved lab did not go on: %d requests, Instance 2 running %v", r.m.requests, r.m.lb.Instance("Instance 2").Running)

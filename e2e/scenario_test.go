@@ -175,21 +175,22 @@ func TestScenarioFile(t *testing.T) {
 // TestScenarioBadInputs feeds bad links and files: each is named, and the
 // lab (its pages, its cookies) is kept.
 func TestScenarioBadInputs(t *testing.T) {
-	p := NewPage(t)
 	for link, want := range map[string]string{
 		"stickiness=lb_cookie&actions=1.R.Rjg.Z1b2c3": "it was changed or cut short after it was made",
 		"stickiness=lb_cookie&actions=1.R.Rjg":        "it is cut short",
 		"actions=2.R.Z0":                              "it was made by a newer stickylab (link format 2; this lab reads 1)",
 	} {
-		p.OpenLab(link)
-		if got := p.WaitText("scenario-error", NonEmpty); !strings.Contains(got, "This shared link cannot be loaded: "+want) {
+		q := NewPage(t) // a browser with no saved lab
+		q.OpenLab(link)
+		if got := q.WaitText("scenario-error", NonEmpty); !strings.Contains(got, "This shared link cannot be loaded: "+want) {
 			t.Errorf("%s: scenario-error %q, want %q", link, got, want)
 		}
-		if n := p.pagesLoaded(); n != 1 {
-			t.Errorf("%s: the lab kept shows %d pages, want a fresh lab (its page load)", link, n)
+		if n := q.pagesLoaded(); n != 1 {
+			t.Errorf("%s: the lab shows %d pages, want a fresh lab (its page load)", link, n)
 		}
 	}
 
+	p := NewPage(t)
 	p.OpenLab("stickiness=lb_cookie")
 	p.refresh()
 	p.refresh()
@@ -210,6 +211,14 @@ func TestScenarioBadInputs(t *testing.T) {
 	}
 	if got := p.waitAnnounced(func(s string) bool { return strings.Contains(s, "cannot be loaded") }); got == "" {
 		t.Error("the error was not announced")
+	}
+	// A bad shared link opened beside the saved lab leaves it running.
+	p.OpenLab("stickiness=lb_cookie&actions=1.R.Rjg")
+	if got := p.WaitText("scenario-error", NonEmpty); !strings.Contains(got, "This shared link cannot be loaded: it is cut short") {
+		t.Errorf("the bad link beside the saved lab: scenario-error %q", got)
+	}
+	if n := p.pagesLoaded(); n != 4 {
+		t.Errorf("the saved lab after the bad link shows %d pages, want 4 (its three and this page load)", n)
 	}
 	p.checkClean()
 }
