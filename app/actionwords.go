@@ -22,6 +22,8 @@ func actionWords(a Action, lb *engine.LoadBalancer) string {
 		if p, ok := engine.PresetByID(a.Name); ok {
 			return "Lesson staged: " + p.Title + "."
 		}
+	case a.Do == DoLaunch && len(lb.Instances()) > 0:
+		return lb.Instances()[len(lb.Instances())-1].Name + " launched: it is registered and its health checks start."
 	case instanceWords[a.Do] != "":
 		return a.Instance + instanceWords[a.Do]
 	}
@@ -43,12 +45,17 @@ var instanceWords = map[string]string{
 
 // actionSentences say the actions that name no instance.
 var actionSentences = map[string]string{
-	DoLaunch:           "An instance launched: it is registered and its health checks start.",
 	DoExternalStoreOn:  "External session store on: every instance reads and writes the sessions in one store.",
 	DoExternalStoreOff: "External session store off: each instance keeps its sessions in its own memory again.",
 }
 
+// simClockWords says what happened to the clock and the time it reads.
+func simClockWords(what string, now time.Time) string {
+	return what + ": the simulated clock reads " + now.Format("15:04:05") + "."
+}
+
 // fastForwardWords says a fast-forward the learner started.
+
 func fastForwardWords(d time.Duration) string {
 	return "Fast-forwarding " + durationWords(d) + " of simulated time."
 }

@@ -218,7 +218,7 @@ func (f *AttributesForm) Render() app.UI {
 	}
 	// A form, so Enter in a field saves; Save changes is its submit button.
 	return app.Form().Class("panel", "attributes", map[bool]string{true: "unsaved", false: ""}[unsaved]).Aria("label", "Target group attributes").OnSubmit(f.onSave).Body(
-		app.H2().Text("Target group attributes"),
+		app.H2().Body(app.Text("Target group attributes "), termLink("target-group")),
 		app.P().Class("muted").DataSet("testid", "attributes-group").Text(intro),
 		app.Label().Class("check").Body(
 			app.Input().Type("checkbox").DataSet("testid", "stickiness-enabled").Checked(d.enabled).OnChange(func(ctx app.Context, e app.Event) {

@@ -55,7 +55,7 @@ func (b *BrowserPane) Render() app.UI {
 			app.Span().Class("muted").Text("Open an instance directly: "),
 			app.Range(b.IInstances).Slice(func(i int) app.UI {
 				name := b.IInstances[i]
-				return app.Button().Class("small").DataSet("testid", fmt.Sprintf("open-instance-%d", i+1)).Text(name).OnClick(func(ctx app.Context, e app.Event) {
+				return app.Button().Class("small").DataSet("testid", fmt.Sprintf("open-instance-%d", i+1)).Aria("label", "Open "+name+" directly").Text(name).OnClick(func(ctx app.Context, e app.Event) {
 					if b.IOnDirect != nil {
 						b.IOnDirect(name)
 					}

@@ -128,6 +128,6 @@ func counter(id, label string, n int64, note, class, term string) app.UI {
 	return app.Div().Class("counter", class).Body(
 		app.Span().Class("counter-label").Body(app.Text(label), when(term != "", func() app.UI { return termLink(term) })),
 		app.Strong().Class("counter-value").DataSet("testid", id).DataSet("value", n).Text(thousands(n)),
-		app.Small().Class("muted").Text(note),
+		app.Small().Class("muted").Body(camelBreaks(note)...),
 	)
 }

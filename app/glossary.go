@@ -31,6 +31,8 @@ const (
 	docsNetwork   = "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html"
 	docsListeners = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html"
 	docsEditTG    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html"
+	docsIntro     = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/introduction.html"
+	docsGroups    = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"
 )
 
 // docsTitles name the AWS pages in their links.
@@ -44,6 +46,8 @@ var docsTitles = map[string]string{
 	docsNetwork:   "AWS: Edit target group attributes for your Network Load Balancer",
 	docsListeners: "AWS: Listeners for your Application Load Balancers",
 	docsEditTG:    "AWS: Edit target group attributes for your Application Load Balancer",
+	docsIntro:     "AWS: What is an Application Load Balancer?",
+	docsGroups:    "AWS: Target groups for your Application Load Balancers",
 }
 
 // specDefault is the engine's default of attribute key, as AWS prints it.
@@ -61,6 +65,21 @@ func specRange(key string) string {
 // glossary is every term, in the order the glossary lists them; the
 // numbers in it are the engine's.
 var glossary = []glossaryTerm{
+	{"load-balancer", "Load balancer",
+		"The one address clients connect to: it spreads their requests over several servers (targets), so that one server failing or a crowd arriving does not take the application down.",
+		docsIntro},
+	{"listener", "Listener",
+		"The load balancer's port and protocol (such as HTTP on port 80) with its rules: each rule forwards the requests it matches to one target group, or to several by weight.",
+		docsListeners},
+	{"target-group", "Target group",
+		"The targets a listener forwards to, with the settings they share: health checks, the routing algorithm, stickiness (its attributes). my-target-group here.",
+		docsGroups},
+	{"target", "Target, instance",
+		"One server behind the load balancer: here an EC2 instance (Instance 1, 2, 3) running the legacy application, which keeps its users' sessions in its own memory.",
+		docsRegister},
+	{"health-check", "Health check",
+		"The load balancer's request to each target at a set interval: a target that fails enough of them in a row is unhealthy and gets no new requests until it passes again.",
+		docsHealth},
 	{"lb-cookie", "lb_cookie (duration-based stickiness)",
 		fmt.Sprintf("The load balancer makes its own cookie (%s, and %s for cross-origin requests) naming the target, and sends the client back there until the cookie has been idle longer than the stickiness duration.", engine.CookieAWSALB, engine.CookieAWSALBCORS),
 		docsSticky},

@@ -66,7 +66,7 @@ func (f *HealthCheckForm) Render() app.UI {
 		e.PreventDefault()
 		f.save()
 	}).Body(
-		app.H2().Text("Health check"),
+		app.H2().Body(app.Text("Health check "), termLink("health-check")),
 		app.P().Class("muted").Text("The load balancer checks each registered instance every interval: after the unhealthy threshold of failed checks in a row it is OutOfService, after the healthy threshold of passed ones InService again."),
 		app.P().DataSet("testid", "hc-ping-target").Body(app.Strong().Text(engine.LabelPingTarget+": "), app.Text(engine.ClassicPingTarget)),
 		app.Range(classicHealth).Slice(func(i int) app.UI {

@@ -15,7 +15,7 @@ import (
 var articleSteps = []string{
 	"Press Refresh a few times: each request may land on another instance, and the application loses your session.",
 	"Turn on Stickiness in Target group attributes and Save changes.",
-	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete the cookie and they spread again.",
+	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete the cookie and the next request is a new pick, which the new cookie then holds.",
 	"Turn stickiness off: your browser still sends the cookie, and the load balancer ignores it.",
 }
 
@@ -25,7 +25,7 @@ var (
 	classicSteps = []string{
 		"Press Refresh a few times: each request goes to the instance with the fewest outstanding requests, and the application loses your session.",
 		"In Edit stickiness, choose " + engine.LabelLBCookieStickiness + " and Save: with no " + engine.LabelCookieExpirationPeriod + ", the cookie lasts the browser session.",
-		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the requests spread again.",
+		"Refresh again: the first response sets the " + engine.CookieAWSELB + " and " + engine.CookieAWSELBCORS + " cookies in your browser and the next requests stay on that instance; delete them and the next request is a new pick, which the new cookie then holds.",
 		"Choose " + engine.LabelNoStickiness + " and Save: your browser still sends " + engine.CookieAWSELB + ", and the load balancer ignores it.",
 	}
 	networkSteps = []string{

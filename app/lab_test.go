@@ -450,8 +450,16 @@ func TestActionsAreAnnounced(t *testing.T) {
 		{func(l *Lab) { l.failChecks("Instance 2", true) }, "Instance 2 now fails its health checks"},
 		{func(l *Lab) { l.deregister("Instance 1") }, "Instance 1 deregistered: it drains for the deregistration delay, 5 minutes"},
 		{func(l *Lab) { l.setExternalStore(true) }, "External session store on"},
+		{func(l *Lab) { l.launch("") }, "Instance 4 launched: it is registered and its health checks start."},
 		{func(l *Lab) { l.fastForward(time.Minute) }, "Fast-forwarding 1 minute of simulated time."},
 		{func(l *Lab) { l.applyPreset("scale-out") }, "Lesson staged: Scale out"},
+		{func(l *Lab) { l.pause() }, "Paused: the simulated clock reads "},
+		{func(l *Lab) { l.setSpeed(10) }, "Playing at 10×."},
+		{func(l *Lab) { l.step() }, "Stepped to the next request: the simulated clock reads "},
+		{func(l *Lab) { l.setSpeed(0) }, "Playing at 10×."},
+		{func(l *Lab) { l.stopCrowd() }, "Crowd stopped: only your browser uses the load balancer."},
+		{func(l *Lab) { _ = l.startCrowd(engine.CrowdConfig{Clients: 300, ThinkTime: 2 * time.Second}) }, "Crowd started: 300 clients, about 150 requests/s"},
+		{func(l *Lab) { l.fastForward(time.Hour); l.cancelFastForward() }, "Fast-forward stopped: the simulated clock reads "},
 	} {
 		lt.do(c.do)
 		if got := lt.text("announcer"); !strings.Contains(got, c.want) {

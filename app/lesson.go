@@ -252,7 +252,7 @@ func (p *lessonProgress) questions(instances []string) []lessonQuestion {
 		{Text: fmt.Sprintf("You stopped %s while it held your session. Which instance told you the session was lost?", p.stopped), Choices: instances, Answer: p.lostOn,
 			Explain: fmt.Sprintf("%s Then it moved you to %s, a healthy instance. Your login lived in %s's memory, so %s did not know it and the legacy application started a new session: stickiness keeps you on an instance, it does not keep the instance alive.", waited, p.lostOn, p.stopped, p.lostOn)},
 		{Text: "How many times did the legacy application lose your session while stickiness was off? (a number)", Answer: fmt.Sprint(p.lostUnsticky),
-			Explain: "Count the Requests log's rows of a lost session whose reason is stickiness off or stickiness disabled. Each time, the algorithm sent you to an instance that had never seen your SESSIONID. With the external store on, none of them would have been lost."},
+			Explain: fmt.Sprintf("The lab counted %s while stickiness was off or disabled, each a page that said \"Session lost!\": the algorithm sent you to an instance that had never seen your SESSIONID. A request that happened to land on the instance holding your session kept it. With the external store on, none of them would have been lost.", plural(p.lostUnsticky, "lost session"))},
 	}
 }
 

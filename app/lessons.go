@@ -34,7 +34,8 @@ type guidedLesson struct {
 
 // guidedLessons are every guided lesson, in the order the README lists them.
 var guidedLessons = []*guidedLesson{
-	{ID: LessonArticle, Type: engine.ApplicationLoadBalancer, Title: "Guided lesson: sticky sessions, as the article shows them", Steps: articleLessonSteps[:]},
+	{ID: LessonArticle, Type: engine.ApplicationLoadBalancer, Title: "Guided lesson: sticky sessions, as the article shows them", Steps: articleLessonSteps[:],
+		Next: "no-stickiness"},
 	{ID: LessonClassic, Type: engine.ClassicLoadBalancer, Title: "Guided lesson: a Classic Load Balancer's AWSELB cookie", Steps: classicLessonSteps[:],
 		Next: "classic-duration"},
 	{ID: LessonNetwork, Type: engine.NetworkLoadBalancer, Title: "Guided lesson: a Network Load Balancer sticks without a cookie", Steps: networkLessonSteps[:],

@@ -402,3 +402,21 @@ func TestLessonGuideNetwork(t *testing.T) {
 		t.Errorf("lesson-next href %q", a.attrs["href"])
 	}
 }
+
+// TestLessonGuideArticleNext: the article's lesson, done, offers the traffic
+// lab's first lesson (a crowd without stickiness) as its next step.
+func TestLessonGuideArticleNext(t *testing.T) {
+	lt := mountLab(t, "lesson=article", nil)
+	if lt.tree().byTestID("lesson-next") != nil {
+		t.Error("the next lesson is offered before every step is done")
+	}
+	lt.do(func(l *Lab) {
+		r := l.m.lessons[LessonArticle].steps()
+		for i := range r.done {
+			r.done[i] = true
+		}
+	})
+	if a := lt.tree().mustTestID(t, "lesson-next"); !strings.HasSuffix(a.attrs["href"], "/?preset=no-stickiness") {
+		t.Errorf("lesson-next href %q", a.attrs["href"])
+	}
+}

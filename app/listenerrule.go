@@ -124,7 +124,7 @@ func (p *ListenerRulePanel) Render() app.UI {
 	}
 	spec, _ := engine.LookupAttribute(engine.KeyLBCookieDuration) // the same 1 s to 7 days
 	return app.Form().Class("panel", "rule").Aria("label", "Listener rule").OnSubmit(p.onSave).DataSet("testid", "listener-rule").Body(
-		app.H2().Text("Listener rule: forward to target groups"),
+		app.H2().Body(app.Text("Listener rule: forward to target groups "), termLink("listener")),
 		app.P().Class("muted").Text("Like the console's Edit rule page of the HTTP:80 listener: the weight of each target group, and target group stickiness. Change, then Save changes: traffic keeps flowing."),
 		app.Ul().Class("rule-groups").Body(
 			app.Range(p.IGroups).Slice(func(i int) app.UI {

@@ -38,11 +38,13 @@ func (p *PlaybackBar) Render() app.UI {
 				if p.IOnPause != nil {
 					p.IOnPause()
 				}
+				focusTestID(ctx, p, "play") // Pause is disabled now
 			}),
 			app.Button().Class("small").DataSet("testid", "play").Disabled(!paused).Title("Play at the chosen speed").Text("▶ Play").OnClick(func(ctx app.Context, e app.Event) {
 				if p.IOnSpeed != nil {
 					p.IOnSpeed(0)
 				}
+				focusTestID(ctx, p, "pause") // Play is disabled now
 			}),
 			app.Button().Class("small").DataSet("testid", "step").Title("Pause and run the simulation to its next request").Text("Step →").OnClick(func(ctx app.Context, e app.Event) {
 				if p.IOnStep != nil {

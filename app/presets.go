@@ -36,6 +36,7 @@ func (p *PresetPicker) Render() app.UI {
 						if p.IOnPreset != nil {
 							p.IOnPreset(pr.ID)
 						}
+						revealTestID(ctx, p, "preset-lesson") // below the nine buttons on a phone
 					}, pr.ID)
 			}),
 		),

@@ -41,7 +41,10 @@ func (s *SavedLab) Render() app.UI {
 		),
 		app.Button().Type("button").Class("secondary").DataSet("testid", "reset-lab").Text("Reset lab").
 			Title("Forget the lab saved in this browser and its cookies, and start the lab of this address afresh").
-			OnClick(func(ctx app.Context, e app.Event) { s.IOnReset() }),
+			OnClick(func(ctx app.Context, e app.Event) {
+				s.IOnReset()
+				focusTestID(ctx, s, "reset-lab") // the new lab's page is built anew
+			}),
 	)
 }
 

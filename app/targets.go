@@ -157,7 +157,7 @@ func (p *TargetsPanel) Render() app.UI {
 	}
 	groups := targetGroupsOf(p.ITargets)
 	return app.Section().Class("panel", "targets").Aria("label", title).Body(
-		app.H2().Text(title),
+		app.H2().Body(app.Text(title+" "), termLink("target")),
 		when(title == "Instances", func() app.UI {
 			return app.P().Class("muted").Text("Registered with the load balancer (a Classic Load Balancer has no target group); InService or OutOfService by its health check.")
 		}),

@@ -337,6 +337,7 @@ func (c *CrowdControls) Render() app.UI {
 				if c.IOnStop != nil {
 					c.IOnStop()
 				}
+				focusTestID(ctx, c, "crowd-start") // Stop crowd is disabled now
 			}),
 		),
 		when(c.err != nil, func() app.UI {

@@ -831,3 +831,26 @@ func TestLoadChartSharedStore(t *testing.T) {
 		t.Error("the sessions panel does not say the count is the store's")
 	}
 }
+
+// TestFastForwardEndAnnounced runs a fast-forward over frames: its end is
+// announced once, with the clock it reached.
+func TestFastForwardEndAnnounced(t *testing.T) {
+	tl := trMountLab(t, "view=traffic&preset=scale-out")
+	tl.clock.cost = time.Millisecond // a frame cannot run the hour at once
+	tl.do(func(l *Lab) { l.fastForward(time.Hour) })
+	ends := 0
+	for i := 0; i < 100000 && tl.lab.m.player.fastForwarding(); i++ {
+		tl.frame(time.Second / 60)
+		if strings.HasPrefix(tl.lab.said, "Fast-forward done") {
+			ends++
+		}
+	}
+	tl.frame(time.Second / 60)
+	want := "Fast-forward done: the simulated clock reads " + tl.lab.m.lb.Now().Format("15:04") // seconds moved on a frame
+	if got := tl.lab.said; !strings.HasPrefix(got, want) || tl.lab.m.player.fastForwarding() {
+		t.Errorf("after the fast-forward the announcer says %q, want %q…", got, want)
+	}
+	if ends > 1 {
+		t.Errorf("the end was announced in %d frames", ends)
+	}
+}

@@ -25,6 +25,7 @@ type labTraffic struct {
 	ctx   app.Context        // the Lab's mount context, for the frame loop
 	stop  context.CancelFunc // ends the frame loop; nil when it does not run
 	loops int                // frame loops started, for tests
+	ff    bool               // a fast-forward ran at the last frame (its end is announced)
 	held  bool               // paused once on opening, for reduced motion
 }
 
@@ -174,10 +175,16 @@ func (l *Lab) reducedMotion() bool {
 func (l *Lab) startCrowd(cfg engine.CrowdConfig) error {
 	err := l.m.startCrowd(cfg)
 	l.ensureFrames()
+	if c := l.m.lb.Crowd(); err == nil && c != nil {
+		l.announce("Crowd started: " + describeCrowd(c.Config) + ".")
+	}
 	return err
 }
 
-func (l *Lab) stopCrowd() { l.m.stopCrowd() }
+func (l *Lab) stopCrowd() {
+	l.m.stopCrowd()
+	l.announce("Crowd stopped: only your browser uses the load balancer.")
+}
 
 func (l *Lab) applyPreset(id string) {
 	err := l.m.applyPreset(id)
@@ -189,25 +196,40 @@ func (l *Lab) applyPreset(id string) {
 }
 
 func (l *Lab) setSpeed(s int) {
+	var err error
 	if s == 0 {
 		l.m.player.play()
 	} else {
-		l.act(l.m.player.setSpeed(s))
+		err = l.m.player.setSpeed(s)
+		l.act(err)
 	}
 	l.ensureFrames()
+	if err == nil {
+		l.announce(fmt.Sprintf("Playing at %d×.", l.m.player.rate))
+	}
 }
 
-func (l *Lab) pause() { l.m.player.pause() }
+func (l *Lab) pause() {
+	l.m.player.pause()
+	l.announce(simClockWords("Paused", l.m.lb.Now()))
+}
 
 func (l *Lab) step() {
 	l.err = ""
 	if err := l.m.player.step(); err != nil {
 		l.err = err.Error()
+		l.announce(l.err)
+	} else {
+		l.announce(simClockWords("Stepped to the next request", l.m.lb.Now()))
 	}
 	l.live.poll()
 }
 
-func (l *Lab) cancelFastForward() { l.m.player.cancelFastForward() }
+func (l *Lab) cancelFastForward() {
+	l.m.player.cancelFastForward()
+	l.tl.ff = false
+	l.announce(simClockWords("Fast-forward stopped", l.m.lb.Now()))
+}
 
 func (l *Lab) setExternalStore(on bool) {
 	l.do(Action{Do: map[bool]string{true: DoExternalStoreOn, false: DoExternalStoreOff}[on]})
@@ -280,6 +302,12 @@ func (l *Lab) frame(wall time.Time) {
 	l.m.player.frame(wall)
 	l.live.frame(wall)
 	l.sayPrediction()
+	if ff := l.m.player.fastForwarding(); ff != l.tl.ff {
+		l.tl.ff = ff
+		if !ff {
+			l.announce(simClockWords("Fast-forward done", l.m.lb.Now()))
+		}
+	}
 	if !l.wantFrames() && l.tl.stop != nil {
 		l.tl.stop()
 		l.tl.stop = nil

@@ -406,3 +406,22 @@ func TestReflowWeighted(t *testing.T) {
 	lesson.ScreenshotOf("layout-blue-green-chart", ".chart")
 	lesson.checkClean()
 }
+
+// TestStagedLessonInViewOnPhone stages a traffic lesson on a 320 px phone,
+// where its text sits below the nine lesson buttons: the page scrolls to it,
+// and the focus stays on the button pressed.
+func TestStagedLessonInViewOnPhone(t *testing.T) {
+	p := NewPage(t)
+	p.setViewport(320, 640)
+	p.trOpen("view=traffic")
+	p.Click("preset-scale-out")
+	p.trWaitText("preset-title", has("Scale out"))
+	p.trWait("the staged lesson in view", func() bool {
+		return Eval[bool](p, `(r => r.top >= -1 && r.top < innerHeight / 2)(document.querySelector('[data-testid="preset-lesson"]').getBoundingClientRect())`)
+	})
+	if got := p.focused(); got != "preset-scale-out" {
+		t.Errorf("focus on %q, want the lesson's button", got)
+	}
+	p.Screenshot("staged-lesson-320")
+	p.checkClean()
+}
