@@ -212,7 +212,9 @@ func parseCommand(data []byte) (c command, ok bool, err error) {
 		return c, true, fmt.Errorf("the %s message is not JSON the lab reads: %v", c.Type, err)
 	}
 	switch v := string(raw.Version); {
-	case !given(raw.Version) || v == strconv.Itoa(MessageVersion):
+	case len(raw.Version) == 0 || v == strconv.Itoa(MessageVersion):
+	case v == "null":
+		return c, true, fmt.Errorf("version must be the number %d, not null: leave it out or send %d", MessageVersion, MessageVersion)
 	case v[0] == '"':
 		return c, true, fmt.Errorf("version must be the number %d, not the string %s", MessageVersion, v)
 	default:

@@ -114,6 +114,7 @@ func TestParseCommand(t *testing.T) {
 		{`{"type":"stickylab:refresh","pad":"` + strings.Repeat("x", maxCommandBytes) + `"}`, true, "bytes long: at most 16384 are read", CmdRefresh, ""},
 		{`{"type":"stickylab:refresh","version":"one"}`, true, `version must be the number 1, not the string "one"`, CmdRefresh, ""},
 		{`{"type":"stickylab:refresh","version":"1"}`, true, `version must be the number 1, not the string "1"`, CmdRefresh, ""},
+		{`{"type":"stickylab:refresh","version":null}`, true, `version must be the number 1, not null: leave it out or send 1`, CmdRefresh, ""},
 		{`{"type":"stickylab:set-attributes","attributes":"stickiness.enabled=true"}`, true, `needs attributes, an object such as {"stickiness.enabled": "true"}, not "stickiness.enabled=true"`, CmdSetAttributes, ""},
 		{`{"type":"stickylab:set-attributes","attributes":{}}`, true, "needs attributes", CmdSetAttributes, ""},
 		{`{"type":"stickylab:refresh","version":1,}`, false, "", "", ""}, // not JSON: not a command at all

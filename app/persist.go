@@ -158,6 +158,9 @@ func paramsWords(ps map[string]string) string {
 	if len(setup) > 0 {
 		words = paramsQuery(setup).Encode()
 	}
+	if len(words) > 2*maxShownValue {
+		words = strings.ToValidUTF8(words[:2*maxShownValue], "") + "…"
+	}
 	if _, ok := ps[linkParam]; ok {
 		words += ", and a shared lab's actions"
 	}

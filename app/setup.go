@@ -47,6 +47,7 @@ const MaxLabInstances = 10
 // says what was wrong and what the lab uses instead.
 func ParseSetup(q url.Values) (Setup, []string) {
 	msgs := misspelledParams(q)
+	q = clipValues(q)
 	q = withLessonSetup(q) // a lesson brings its type and rule (lessons.go)
 	s := DefaultSetup()
 	bad := func(key, value, want, using string) {
@@ -134,6 +135,28 @@ func orList(words []string) string {
 
 // clause is a message to be joined into a longer one ("…: %s. Using…"):
 // without its closing period, so that sentences do not end in "..".
+// maxShownValue is the most of a URL parameter's value a message quotes.
+const maxShownValue = 80
+
+// clipValues returns q with each setup value longer than any valid one cut
+// to maxShownValue bytes and "…": a message quotes it, never 100 KB of it.
+func clipValues(q url.Values) url.Values {
+	long := func(k, v string) bool { return len(v) > maxShownValue && k != linkParam }
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(q)), func(k string) bool { return slices.ContainsFunc(q[k], func(v string) bool { return long(k, v) }) }) {
+		return q
+	}
+	c := make(url.Values, len(q))
+	for k, vs := range q {
+		c[k] = slices.Clone(vs)
+		for i, v := range vs {
+			if long(k, v) {
+				c[k][i] = strings.ToValidUTF8(v[:maxShownValue], "") + "…"
+			}
+		}
+	}
+	return c
+}
+
 func clause(msg string) string { return strings.TrimSuffix(strings.TrimSpace(msg), ".") }
 
 // durationWords says a duration in its largest whole unit of the
@@ -243,11 +266,15 @@ var pageParams = []string{"view", "embed", "parent"}
 // misspelledParams names each URL parameter the lab does not read that is
 // one or two letters away from one it does (instance=4, styckyness=…): a
 // course's typo. Others (utm_source, a course platform's own) pass quietly.
+// A parameter it reads given twice with other values is named too.
 func misspelledParams(q url.Values) []string {
 	var msgs []string
 	read := slices.Concat(setupParams, pageParams)
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if slices.Contains(read, k) {
+			if vs := slices.Compact(slices.Clone(q[k])); len(vs) > 1 && k != linkParam {
+				msgs = append(msgs, fmt.Sprintf("URL parameter %s is given %d times: the lab uses the first, %q.", k, len(q[k]), clipValues(url.Values{k: vs[:1]})[k][0]))
+			}
 			continue
 		}
 		best, dist := "", 3

@@ -61,8 +61,8 @@ func TestParseSetup(t *testing.T) {
 		{"stickiness=LB_COOKIE", def, [][]string{{`stickiness="LB_COOKIE"`, "Using off."}}},
 		{"stickiness=", def, [][]string{{`stickiness=""`, "Using off."}}},
 		{"stickiness=source_ip", def, [][]string{{`stickiness="source_ip"`, "is not valid: an Application Load Balancer takes off, lb_cookie or app_cookie", "Using off."}}},
-		// The first value of a repeated parameter counts.
-		{"stickiness=lb_cookie&stickiness=banana", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), nil},
+		// The first value of a repeated parameter counts, and is said.
+		{"stickiness=lb_cookie&stickiness=banana", with(func(s *Setup) { s.Stickiness = "lb_cookie" }), [][]string{{"stickiness is given 2 times: the lab uses the first, \"lb_cookie\""}}},
 
 		{"duration=1", with(func(s *Setup) { s.Duration = time.Second }), nil},
 		{"duration=60", with(func(s *Setup) { s.Duration = time.Minute }), nil},
@@ -235,5 +235,31 @@ func TestSetupPerType(t *testing.T) {
 	}
 	if ex := m.refresh(); ex.SourcePort == 0 || !ex.NewConnection || strings.Contains(setCookieNames(&ex), "AWS") {
 		t.Errorf("a Network lab's first request: port %d, new %v, sets %s", ex.SourcePort, ex.NewConnection, setCookieNames(&ex))
+	}
+}
+
+// TestLongValuesAreClipped: a huge bad value is quoted cut short, in the
+// setup's message and in the replaced lab's words.
+func TestLongValuesAreClipped(t *testing.T) {
+	huge := strings.Repeat("x", 100_000)
+	_, msgs := ParseSetup(url.Values{"stickiness": {huge}, "instances": {"4"}})
+	if len(msgs) != 1 || len(msgs[0]) > 400 || !strings.Contains(msgs[0], `stickiness="`+strings.Repeat("x", maxShownValue)+`…"`) {
+		t.Errorf("messages %.300q (%d bytes)", msgs, len(strings.Join(msgs, "")))
+	}
+	if w := paramsWords(map[string]string{"stickiness": huge}); len(w) > 3*maxShownValue || !strings.HasSuffix(w, "…") {
+		t.Errorf("paramsWords: %d bytes", len(w))
+	}
+	q := url.Values{"stickiness": {"lb_cookie"}}
+	if s, msgs := ParseSetup(q); len(msgs) != 0 || s.Stickiness != "lb_cookie" {
+		t.Errorf("a short value: %v %q", s.Stickiness, msgs)
+	}
+}
+
+// TestDuplicatedParams: a parameter given twice with another value says
+// which the lab uses; twice the same value says nothing.
+func TestDuplicatedParams(t *testing.T) {
+	s, msgs := ParseSetup(url.Values{"stickiness": {"lb_cookie", "off"}, "instances": {"4", "4"}})
+	if want := `URL parameter stickiness is given 2 times: the lab uses the first, "lb_cookie".`; len(msgs) != 1 || msgs[0] != want || s.Stickiness != "lb_cookie" {
+		t.Errorf("messages %q, stickiness %q; want %q", msgs, s.Stickiness, want)
 	}
 }

@@ -56,9 +56,34 @@ func (l *Lab) startTraffic(q url.Values, restored bool) []string {
 			msgs = append(msgs, fmt.Sprintf("URL parameter preset=%q is not valid: use one of %s. No lesson is staged.", id, strings.Join(ids, ", ")))
 		} else {
 			l.tl.tab = tabOfQuery(q) // the lesson's tab, unless view names one
+			msgs = append(msgs, presetOverrides(q, id)...)
 		}
 	}
 	return msgs
+}
+
+// presetOverrides says which setup parameters of q the lesson id replaces
+// with its own lab (all but the seed), so that none is ignored silently; a
+// shared lab's link, which the lab wrote, says nothing.
+func presetOverrides(q url.Values, id string) []string {
+	if _, shared := q[linkParam]; shared {
+		return nil
+	}
+	var ignored []string
+	for _, k := range setupParams {
+		if _, ok := q[k]; ok && k != "preset" && k != "seed" {
+			ignored = append(ignored, k)
+		}
+	}
+	if len(ignored) == 0 {
+		return nil
+	}
+	words := "URL parameter " + ignored[0] + " is"
+	if len(ignored) > 1 {
+		words = "URL parameters " + strings.Join(ignored, ", ") + " are"
+	}
+	p, _ := engine.PresetByID(id)
+	return []string{fmt.Sprintf("%s ignored: the lesson preset=%s (%s) sets up its own lab.", words, id, p.Title)}
 }
 
 // tabBar switches between the learner's browser and the traffic lab.
