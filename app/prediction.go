@@ -14,6 +14,9 @@ type presetPrediction struct {
 	Preset   string
 	Question string
 	Choices  []string
+	// Order is the order the choices are shown in (indexes of Choices), nil
+	// for as listed: a scale stays in order, other right answers move about.
+	Order []int
 	// Horizon is when, after the preset starts, the incident has played
 	// out and the answer is measured.
 	Horizon time.Duration
@@ -36,7 +39,7 @@ var presetPredictions = []presetPrediction{
 		Question: "With stickiness on, how many sessions will the crowd lose in the first 2 minutes?",
 		Choices:  []string{"None", "A few (under 5% of requests)", "Many (5% or more)"},
 		measure:  lostSessions(0.05, true)},
-	{Preset: "instance-fails", Horizon: 3 * time.Minute,
+	{Preset: "instance-fails", Horizon: 3 * time.Minute, Order: []int{0, 2, 1},
 		Question: "At 1 min Instance 2 stops. What happens to the users it was serving?",
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
 			"502 errors for a while, then they move to another instance and lose their sessions",
@@ -64,13 +67,13 @@ var presetPredictions = []presetPrediction{
 		Question: "Stickiness off, sessions in an external store, 20% of users clearing their cookies, two instances launched at 1 min: how many sessions will be lost in 3 minutes?",
 		Choices:  []string{"None", "Some: the users who land on a new instance", "Many: without stickiness every move loses one"},
 		measure:  lostSessions(0.3, false)},
-	{Preset: "classic-duration", Horizon: 3 * time.Minute,
+	{Preset: "classic-duration", Horizon: 3 * time.Minute, Order: []int{1, 2, 0},
 		Question: "At 1 min Instance 2 stops. Its users hold an AWSELB cookie naming it: what happens to them?",
 		Choices: []string{"Nothing: the load balancer moves them at once and they keep their sessions",
 			"502 errors for a while, then, once it is OutOfService, they are routed as if there is no cookie and lose their sessions",
 			"Errors until Instance 2 comes back: AWSELB ties them to it"},
 		measure: afterStop(" (AWSELB, set once, also runs out two minutes after a user's first request)")},
-	{Preset: "nlb-office-nat", Horizon: 2 * time.Minute,
+	{Preset: "nlb-office-nat", Horizon: 2 * time.Minute, Order: []int{1, 0},
 		Question: "Half of the 300 users work behind one NAT gateway. With source IP stickiness, how will the second minute's requests spread over the three targets?",
 		Choices:  []string{"Evenly: about a third each", "Unevenly: one target carries the whole office"},
 		measure: func(s []engine.Sample) (int, string) {
@@ -84,17 +87,29 @@ var presetPredictions = []presetPrediction{
 			}
 			return 0, words
 		}},
-	{Preset: "slow-start", Horizon: 7 * time.Minute,
+	{Preset: "slow-start", Horizon: 7 * time.Minute, Order: []int{2, 0, 1},
 		Question: "Two instances launch at 1 min, with 2 minutes of slow start. Once they pass their health checks, how do their requests grow?",
 		Choices: []string{"At once to a full share", "Gradually, to a full share when slow start ends",
 			"Hardly: the first three instances keep the load"},
 		measure: measureSlowStart},
-	{Preset: "blue-green", Horizon: 8 * time.Minute,
+	{Preset: "blue-green", Horizon: 8 * time.Minute, Order: []int{2, 1, 0},
 		Question: "At 1 min the weights shift from blue 100 / green 0 to 0 / 100. What happens to the users on blue?",
 		Choices: []string{"They all move to green at once",
 			"They stay on blue while their group cookie is valid, and move to green (losing their session) once it runs out",
 			"They stay on blue for good"},
 		measure: measureBlueGreen},
+}
+
+// shown returns the indexes of q's choices in the order they are shown.
+func (q *presetPrediction) shown() []int {
+	if q.Order != nil {
+		return q.Order
+	}
+	order := make([]int, len(q.Choices))
+	for i := range order {
+		order[i] = i
+	}
+	return order
 }
 
 // afterStop answers what happened to Instance 2's users once it stopped at

@@ -56,7 +56,8 @@ func (p *PresetPrediction) Render() app.UI {
 			app.FieldSet().Body(
 				app.Legend().Text(q.Question),
 				app.Div().Class("prediction-choices").Body(
-					app.Range(q.Choices).Slice(func(i int) app.UI {
+					app.Range(q.shown()).Slice(func(k int) app.UI {
+						i := q.shown()[k]
 						return app.Label().Class("check").Body(
 							app.Input().Type("radio").Name("prediction").Value(i).Checked(p.draft == i+1).Required(true).
 								DataSet("testid", fmt.Sprintf("prediction-choice-%d", i+1)).

@@ -175,6 +175,8 @@ func TestLesson(t *testing.T) {
 	p.ScreenshotOf("lesson", `[data-testid="lesson"]`)
 	p.axe("the guided lesson done, with its questions checked")
 	p.checkLayout("lesson-guide")
+	p.setViewport(320, 800)
+	p.ScreenshotOf("lesson-questions-320", `[data-testid="lesson-questions"]`)
 	p.setViewport(1280, 1000)
 	p.emulateMedia("prefers-color-scheme", "dark")
 	p.axe("the guided lesson in dark mode")
