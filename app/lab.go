@@ -238,6 +238,7 @@ func (l *Lab) fastForward(d time.Duration) {
 	l.m.player.fastForward(d)
 	l.ensureFrames()
 	l.announce(fastForwardWords(d))
+	l.tl.ffSaid = l.said
 }
 func (l *Lab) deleteCookie(name string)  { l.do(Action{Do: DoDeleteCookie, Name: name}) }
 func (l *Lab) stopInstance(name string)  { l.do(Action{Do: DoStopInstance, Instance: name}) }

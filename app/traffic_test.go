@@ -833,9 +833,11 @@ func TestLoadChartSharedStore(t *testing.T) {
 }
 
 // TestFastForwardEndAnnounced runs a fast-forward over frames: its end is
-// announced once, with the clock it reached.
+// announced once, with the clock it reached; a lesson's prediction measured
+// during it is not replaced.
 func TestFastForwardEndAnnounced(t *testing.T) {
-	tl := trMountLab(t, "view=traffic&preset=scale-out")
+	tl := trMountLab(t, "view=traffic&stickiness=lb_cookie")
+	tl.do(func(l *Lab) { _ = l.startCrowd(engine.CrowdConfig{Clients: 300, ThinkTime: 2 * time.Second}) })
 	tl.clock.cost = time.Millisecond // a frame cannot run the hour at once
 	tl.do(func(l *Lab) { l.fastForward(time.Hour) })
 	ends := 0
@@ -852,5 +854,16 @@ func TestFastForwardEndAnnounced(t *testing.T) {
 	}
 	if ends > 1 {
 		t.Errorf("the end was announced in %d frames", ends)
+	}
+
+	lesson := trMountLab(t, "view=traffic&preset=scale-out")
+	lesson.clock.cost = time.Millisecond
+	lesson.do(func(l *Lab) { l.fastForward(time.Hour) })
+	for i := 0; i < 100000 && lesson.lab.m.player.fastForwarding(); i++ {
+		lesson.frame(time.Second / 60)
+	}
+	lesson.frame(time.Second / 60)
+	if got := lesson.lab.said; !strings.HasPrefix(got, "Prediction measured: ") {
+		t.Errorf("after the lesson's fast-forward the announcer says %q, want the prediction measured", got)
 	}
 }

@@ -21,12 +21,13 @@ const (
 // labTraffic is the Lab's state for the traffic lab: the tab shown and the
 // frame loop.
 type labTraffic struct {
-	tab   string
-	ctx   app.Context        // the Lab's mount context, for the frame loop
-	stop  context.CancelFunc // ends the frame loop; nil when it does not run
-	loops int                // frame loops started, for tests
-	ff    bool               // a fast-forward ran at the last frame (its end is announced)
-	held  bool               // paused once on opening, for reduced motion
+	tab    string
+	ctx    app.Context        // the Lab's mount context, for the frame loop
+	stop   context.CancelFunc // ends the frame loop; nil when it does not run
+	loops  int                // frame loops started, for tests
+	ff     bool               // a fast-forward ran at the last frame (its end is announced)
+	ffSaid string             // the announcement at its start: one made since is not replaced
+	held   bool               // paused once on opening, for reduced motion
 }
 
 // startTraffic reads the traffic lab's URL parameters: view=traffic opens
@@ -329,7 +330,7 @@ func (l *Lab) frame(wall time.Time) {
 	l.sayPrediction()
 	if ff := l.m.player.fastForwarding(); ff != l.tl.ff {
 		l.tl.ff = ff
-		if !ff {
+		if !ff && l.said == l.tl.ffSaid { // a prediction measured meanwhile says more
 			l.announce(simClockWords("Fast-forward done", l.m.lb.Now()))
 		}
 	}
