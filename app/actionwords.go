@@ -55,7 +55,6 @@ func simClockWords(what string, now time.Time) string {
 }
 
 // fastForwardWords says a fast-forward the learner started.
-
 func fastForwardWords(d time.Duration) string {
 	return "Fast-forwarding " + durationWords(d) + " of simulated time."
 }

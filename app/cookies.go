@@ -151,15 +151,32 @@ func (p *CookiePanel) Render() app.UI {
 					app.Th().Text("Name"), app.Th().Text("Value"), app.Th().Text("Expires"), app.Th().Text("Path"), app.Th().Text("SameSite"), app.Th().Text("Secure"), app.Th().Body(app.Span().Class("visually-hidden").Text("Actions")),
 				)),
 				app.TBody().Body(
-					app.Range(p.ICookies).Slice(func(i int) app.UI { return p.row(p.ICookies[i]) }),
+					app.Range(p.ICookies).Slice(func(i int) app.UI { return p.row(p.ICookies[i], p.namesakes(p.ICookies[i].Name)) }),
 				),
 			),
 		),
 	)
 }
 
-func (p *CookiePanel) row(c CookieView) app.UI {
+// namesakes counts the cookies called name.
+func (p *CookiePanel) namesakes(name string) int {
+	n := 0
+	for _, c := range p.ICookies {
+		if c.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// row is one cookie's row; Delete removes every cookie of its name (the
+// browser's store is keyed by name and path), which it says when there are n > 1.
+func (p *CookiePanel) row(c CookieView, n int) app.UI {
 	name := c.Name
+	label, text := "Delete cookie "+c.Name, "Delete"
+	if n > 1 {
+		label, text = fmt.Sprintf("Delete the %d cookies named %s", n, c.Name), fmt.Sprintf("Delete all %d", n)
+	}
 	expires := "Session"
 	if !c.Expires.IsZero() {
 		expires = c.Expires.Format("2006-01-02 15:04:05")
@@ -180,7 +197,7 @@ func (p *CookiePanel) row(c CookieView) app.UI {
 		app.Td().DataSet("label", "Secure").Text(secure),
 		// The scope makes go-app swap the handler when a row shows another
 		// cookie (it compares handlers by code, not by captured name).
-		app.Td().Class("actions").Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.rowID()).Text("Delete").Aria("label", "Delete cookie "+c.Name).OnClick(func(ctx app.Context, e app.Event) {
+		app.Td().Class("actions").Body(app.Button().Class("small").DataSet("testid", "delete-cookie-"+c.rowID()).Text(text).Aria("label", label).OnClick(func(ctx app.Context, e app.Event) {
 			call1(p.IOnDelete, name)
 		}, name)),
 	)

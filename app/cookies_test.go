@@ -219,6 +219,10 @@ func TestViewCookiesNamesakes(t *testing.T) {
 			if got := tree.mustTestID(t, "decoded-"+id).Text(); got != views[i].Decoded || !tree.has("cookie-"+id) || !tree.has("delete-cookie-"+id) {
 				t.Errorf("row %s shows %q, want %q", id, got, views[i].Decoded)
 			}
+			// Delete removes every cookie of the name, and says so.
+			if b := tree.mustTestID(t, "delete-cookie-"+id); b.Text() != "Delete all 2" || b.attrs["aria-label"] != "Delete the 2 cookies named AWSALB" {
+				t.Errorf("row %s's Delete: %q, %q", id, b.Text(), b.attrs["aria-label"])
+			}
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 var articleSteps = []string{
 	"Press Refresh a few times: each request may land on another instance, and the application loses your session.",
 	"Turn on Stickiness in Target group attributes and Save changes.",
-	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete the cookie and the next request is a new pick, which the new cookie then holds.",
+	"Refresh again: the first response sets the AWSALB and AWSALBCORS cookies in your browser and the next requests stay on that instance; delete both cookies and the next request is a new pick, which the new cookies then hold.",
 	"Turn stickiness off: your browser still sends the cookie, and the load balancer ignores it.",
 }
 

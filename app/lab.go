@@ -75,6 +75,7 @@ func (l *Lab) OnMount(ctx app.Context) {
 			case <-tick.C:
 				ctx.Dispatch(func(ctx app.Context) {
 					l.m.sync()
+					l.holdAtClockLimit()
 					if l.m.lb.Crowd() != nil || l.m.player.fastForwarding() {
 						l.save() // the clock moves apart from the wall clock
 					}
@@ -99,9 +100,6 @@ func (l *Lab) start(q map[string][]string) {
 		if m, err = newModel(setup, l.opts); err != nil {
 			msgs = append(msgs, "The lab could not start as the URL asks ("+err.Error()+"); it starts with the defaults.")
 			m, _ = newModel(DefaultSetup(), l.opts)
-		}
-		if l.saved.fresh {
-			m.jar.Clear() // the replaced lab's cookies, as Reset lab does
 		}
 	}
 	if l.opts.StoreProblem != "" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
@@ -68,7 +67,7 @@ func (l *Lab) loadScenario(s Scenario) error {
 		stale[c.Name] = true
 	}
 	for _, c := range m.jar.All(now) {
-		if stale[c.Name] || strings.HasPrefix(c.Name, "AWSALB") {
+		if stale[c.Name] || engine.LoadBalancerCookie(c.Name) {
 			m.jar.Delete(c.Name)
 		}
 	}

@@ -116,6 +116,7 @@ func newModelAt(setup Setup, opts Options, wall time.Time) (*model, error) {
 		jar = &engine.MemoryJar{}
 	}
 	m := &model{setup: setup, lb: lb, jar: jar, player: newPlayer(lb, now, wall), journal: Journal{Setup: setup, Start: wall}}
+	m.player.end = wall.Add(maxLabClock)
 	m.learner = lb.NewClient("student", jar, engine.KeepCookies)
 	m.lesson = newLessonProgress(lb)
 	m.lessons = newLessonRuns(m)
@@ -197,6 +198,16 @@ func (m *model) jarNotice() string {
 		return jarStateWords(r.State())
 	}
 	return ""
+}
+
+// forgetLabCookies deletes from the browser the cookies a lab sets: the load
+// balancer's and the application's session cookie; others stay.
+func (m *model) forgetLabCookies() {
+	for _, c := range m.jar.All(m.lb.Now()) {
+		if engine.LoadBalancerCookie(c.Name) || c.Name == engine.SessionCookie {
+			m.jar.Delete(c.Name)
+		}
+	}
 }
 
 // jarMode says where the learner's cookies are: document, partitioned or

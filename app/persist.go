@@ -57,24 +57,22 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	}
 	w, err := decodeWorld(raw)
 	var kept string // why a link that cannot set a lab up leaves the saved one running
+	var scenErr error
+	own := false // the lab goes on at its own address, not the page's
 	switch {
 	case err != nil:
 	case maps.Equal(w.Params, l.saved.params):
-		l.saved.opened = w.Opened
 	case w.Opened != nil && maps.Equal(openedSetup(w.Opened), l.saved.params):
 		// The course page reloaded the frame a scenario was loaded into:
 		// the lab is the scenario's, at the frame's address.
-		q := withPageParams(paramsQuery(w.Params), l.saved.query)
-		l.saved.query, l.saved.params, l.saved.opened = q, w.Params, w.Opened
+		own = true
 	default:
-		var scenErr error
-		if kept, scenErr = linkProblem(q); kept == "" && scenErr == nil {
+		if kept, scenErr = linkProblem(q, l.opts); kept == "" && scenErr == nil {
 			l.saved.fresh = true
 			return nil, []string{"This link sets up another lab: it replaces the one saved in this browser (" +
 				paramsWords(w.Params) + "). Reloading this page goes on with the new one."}
 		}
-		l.saved.query, l.saved.params, l.saved.opened = withPageParams(paramsQuery(w.Params), l.saved.query), w.Params, w.Opened
-		l.saved.link = scenErr // said where a shared link's problems are (scenarioFailed)
+		own = true
 	}
 	var m *model
 	var msgs []string
@@ -87,6 +85,11 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 		l.saved.fresh = true
 		return nil, []string{fmt.Sprintf("The lab saved in this browser was dropped: %s. A new lab starts.", clause(err.Error()))}
 	}
+	// Restored: the lab's address is its own now.
+	l.saved.opened, l.saved.link = w.Opened, scenErr // a shared link's problem is said where those are (scenarioFailed)
+	if own {
+		l.saved.query, l.saved.params = withPageParams(paramsQuery(w.Params), l.saved.query), w.Params
+	}
 	l.saved.at = w.Wall
 	said := misspelledParams(q) // the saved lab's own parameters do not hold the page's typos
 	if kept != "" {
@@ -95,18 +98,34 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 	return m, append(said, msgs...)
 }
 
-// linkProblem says what is wrong with a link's setup values, or its shared
-// scenario's error: a bad link does not replace the saved lab (a misspelled
-// parameter is only ignored: the link's lab is still the one it sets up).
-func linkProblem(q url.Values) (string, error) {
+// linkProblem says what is wrong with a link's setup values (without what a
+// new lab would use instead), or why its shared scenario does not replay: a
+// bad link does not replace the saved lab (a misspelled parameter is only
+// ignored: the link's lab is still the one it sets up).
+func linkProblem(q url.Values, opts Options) (string, error) {
 	if _, msgs := ParseSetup(q); len(msgs) > len(misspelledParams(q)) {
-		return strings.Join(msgs[len(misspelledParams(q)):], " "), nil
+		reasons := msgs[len(misspelledParams(q)):]
+		for i, r := range reasons {
+			reasons[i] = withoutFallback(r)
+		}
+		return strings.Join(reasons, " "), nil
 	}
 	s, ok, err := scenarioFromQuery(q)
 	if ok && err == nil {
-		err = s.check()
+		_, err = replayScenario(s, opts) // checks it, then replays it: an action may fail
 	}
 	return "", err
+}
+
+// withoutFallback drops from a setup message what a new lab would use
+// instead ("Using off."), untrue of the saved lab that goes on.
+func withoutFallback(msg string) string {
+	for _, tail := range []string{" Using ", " Ignoring it."} {
+		if i := strings.LastIndex(msg, tail); i > 0 {
+			return msg[:i]
+		}
+	}
+	return msg
 }
 
 // openedMark is the key World.Opened always holds beside the frame's setup
@@ -222,7 +241,15 @@ func (l *Lab) holdWorld(ctx app.Context, steal bool) {
 // pageLoad is the page's own request through the load balancer, with the
 // browser's real cookies, exactly like the Refresh button (whose journaled
 // action saves the lab).
-func (l *Lab) pageLoad() { l.refresh() }
+// A lab that replaced another, once this tab holds it, first forgets the
+// other lab's cookies: the new one would meet them as a stranger's.
+func (l *Lab) pageLoad() {
+	if l.saved.fresh {
+		l.saved.fresh = false
+		l.m.forgetLabCookies()
+	}
+	l.refresh()
+}
 
 // takeOver makes this tab run the world another tab saved last.
 func (l *Lab) takeOver() {

@@ -99,12 +99,13 @@ func TestAnotherLinkStartsWithoutTheOldCookies(t *testing.T) {
 	b := newBrowserState()
 	l := b.load(t, "stickiness=lb_cookie")
 	l.refresh()
+	b.jar.Put(b.clock.Now(), engine.StoredCookie{Name: "theme", Value: "dark", Path: "/", Expires: b.clock.Now().Add(time.Hour)})
 	r := b.load(t, "instances=2")
 	if ex := r.m.last; ex.Session != engine.SessionNew {
 		t.Errorf("the new lab's page load: session %s (%s), want a new one", ex.Session, ex.Reason)
 	}
-	if h := b.jar.Header(b.clock.Now()); strings.Contains(h, "AWSALB=") {
-		t.Errorf("the replaced lab's AWSALB is still in the browser: %s", h)
+	if h := b.jar.Header(b.clock.Now()); strings.Contains(h, "AWSALB=") || !strings.Contains(h, "theme=dark") {
+		t.Errorf("the browser's cookies after the new lab's page load: %s, want no AWSALB and the page's own theme", h)
 	}
 }
 
@@ -117,6 +118,9 @@ func TestABadLinkKeepsTheSavedLab(t *testing.T) {
 		{"stickiness=lb_cookie&instances=99&styckiness=x", "URL parameter styckiness is not one the lab reads: did you mean stickiness? It is ignored. | This link cannot set up a lab: URL parameter instances=\"99\"", ""},
 		// A shared link's problem is said where a shared link's problems are.
 		{"stickiness=lb_cookie&" + linkParam + "=garbage", "", "This shared link cannot be loaded: "},
+		// A link that decodes but whose replay fails (an instance the lab has not).
+		{"stickiness=lb_cookie&" + linkParam + "=" + encodeActions(Scenario{Params: map[string]string{"stickiness": "lb_cookie"},
+			Actions: []ScenarioAction{{Do: DoStopInstance, Instance: "Instance 9"}}}), "", `This shared link cannot be loaded: action 1 (stop-instance) failed`},
 	} {
 		t.Run(tc.link, func(t *testing.T) {
 			b := newBrowserState()
@@ -125,7 +129,8 @@ func TestABadLinkKeepsTheSavedLab(t *testing.T) {
 			l.stopInstance("Instance 2")
 			r := b.load(t, tc.link)
 			notices := strings.Join(r.notices, " | ")
-			if tc.notice != "" && (!strings.HasPrefix(notices, tc.notice) || !strings.Contains(notices, kept)) || tc.notice == "" && notices != "" {
+			if tc.notice != "" && (!strings.HasPrefix(notices, tc.notice) || !strings.Contains(notices, kept)) || tc.notice == "" && notices != "" ||
+				strings.Contains(notices, " Using ") { // what a new lab would use is untrue of the saved one
 				t.Errorf("notices: %q", r.notices)
 			}
 			if !strings.HasPrefix(r.sc.err, tc.scenarioErr) || (tc.scenarioErr == "") != (r.sc.err == "") || tc.scenarioErr != "" && !strings.HasSuffix(r.sc.err, "Your lab is kept as it was.") {
@@ -214,6 +219,18 @@ func TestFastForwardStopsAtTheLabsClockLimit(t *testing.T) {
 	l.fastForward(48 * time.Hour)
 	if l.err != errLabClockFull.Error() || !l.m.player.simNow().Equal(before) {
 		t.Errorf("past a year: error %q, clock moved %s", l.err, l.m.player.simNow().Sub(before))
+	}
+	// Played on past the year, the lab pauses there, and its save still loads.
+	l.err = ""
+	b.clock.Advance(3 * 24 * time.Hour)
+	l.m.sync()
+	l.holdAtClockLimit()
+	if l.m.player.rate != 0 || l.err != errLabClockFull.Error() {
+		t.Errorf("played past a year: rate %d, error %q", l.m.player.rate, l.err)
+	}
+	l.save()
+	if r := b.load(t, "stickiness=lb_cookie"); len(r.notices) != 0 || r.saved.at.IsZero() {
+		t.Errorf("the reload of the year-old lab: notices %q", r.notices)
 	}
 }
 

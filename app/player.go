@@ -40,6 +40,7 @@ type player struct {
 	now func() time.Time // the wall clock
 
 	simStart time.Time     // simulated time when the player started, at the wall clock's start
+	end      time.Time     // the simulated time the clock stops at; zero for none
 	skipped  time.Duration // fast-forwarded time
 	rate     int           // play speed: 0 paused, 1, 10 or 100
 	choice   int           // the speed Play resumes at
@@ -95,7 +96,10 @@ func (p *player) simAt(wall time.Time) time.Time {
 	if p.rate != 0 {
 		d += time.Duration(p.rate) * wall.Sub(p.rateWall)
 	}
-	return p.simStart.Add(d)
+	if t := p.simStart.Add(d); p.end.IsZero() || !t.After(p.end) {
+		return t
+	}
+	return p.end
 }
 
 // simNow returns the simulated time that matches the wall clock now.

@@ -220,8 +220,8 @@ func (s Scenario) check() error {
 	switch {
 	case s.ElapsedMs < last:
 		return fmt.Errorf("its clock (%d ms) is before its last action (%d ms)", s.ElapsedMs, last)
-	case s.ElapsedMs > maxLabClock.Milliseconds():
-		return fmt.Errorf("its clock (%d ms) is more than a year (%d ms) past its start", s.ElapsedMs, maxLabClock.Milliseconds())
+	case s.ElapsedMs > maxSavedClock.Milliseconds():
+		return fmt.Errorf("its clock (%d ms) is more than a year (%d ms) past its start", s.ElapsedMs, maxSavedClock.Milliseconds())
 	case s.AheadMs < 0 || s.AheadMs > s.ElapsedMs:
 		return fmt.Errorf("its fast-forwarded time (%d ms) is not between 0 and its clock (%d ms)", s.AheadMs, s.ElapsedMs)
 	}

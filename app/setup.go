@@ -133,8 +133,6 @@ func orList(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
-// clause is a message to be joined into a longer one ("…: %s. Using…"):
-// without its closing period, so that sentences do not end in "..".
 // maxShownValue is the most of a URL parameter's value a message quotes.
 const maxShownValue = 80
 
@@ -157,6 +155,8 @@ func clipValues(q url.Values) url.Values {
 	return c
 }
 
+// clause is a message to be joined into a longer one ("…: %s. Using…"):
+// without its closing period, so that sentences do not end in "..".
 func clause(msg string) string { return strings.TrimSuffix(strings.TrimSpace(msg), ".") }
 
 // durationWords says a duration in its largest whole unit of the

@@ -63,6 +63,15 @@ func (l *Lab) startTraffic(q url.Values, restored bool) []string {
 	return msgs
 }
 
+// holdAtClockLimit pauses the lab once its clock reached maxLabClock, and
+// says why: a saved lab past maxSavedClock would be refused.
+func (l *Lab) holdAtClockLimit() {
+	if l.m.player.rate != 0 && l.m.lb.Now().Sub(l.m.journal.Start) >= maxLabClock {
+		l.m.player.pause()
+		l.act(errLabClockFull)
+	}
+}
+
 // presetOverrides says which setup parameters of q the lesson id replaces
 // with its own lab (all but the seed), so that none is ignored silently; a
 // shared lab's link, which the lab wrote, says nothing.
@@ -72,7 +81,7 @@ func presetOverrides(q url.Values, id string) []string {
 	}
 	var ignored []string
 	for _, k := range setupParams {
-		if _, ok := q[k]; ok && k != "preset" && k != "seed" {
+		if _, ok := q[k]; ok && k != "preset" && k != "seed" && k != "lesson" { // a guided lesson runs beside it
 			ignored = append(ignored, k)
 		}
 	}
@@ -326,6 +335,7 @@ func (l *Lab) ensureFrames() {
 // refresh, and the loop stops when nothing needs it any more.
 func (l *Lab) frame(wall time.Time) {
 	l.m.player.frame(wall)
+	l.holdAtClockLimit()
 	l.live.frame(wall)
 	l.sayPrediction()
 	if ff := l.m.player.fastForwarding(); ff != l.tl.ff {

@@ -87,15 +87,19 @@ func (m *model) world(params map[string]string, wall time.Time) World {
 	}
 }
 
-// maxLabClock is how far past its start a lab's simulated clock may run: a
-// saved lab or scenario beyond it is refused (its replay would hold the page).
+// maxLabClock is how far past its start a lab's simulated clock runs: there
+// it pauses, and a fast-forward beyond it is refused (a long replay holds the page).
 const maxLabClock = 366 * 24 * time.Hour
 
+// maxSavedClock is the most a saved lab or scenario may hold: maxLabClock and
+// what a frame or a tick may run past it before the lab pauses.
+const maxSavedClock = maxLabClock + time.Hour
+
 // maxAbsence is the most a reload's clock runs on for the time the page was
-// closed: by then every cookie the lab sets has run out, and the replay stays short.
+// closed: past the browser lifetime of the load balancer's cookies, and the replay stays short.
 const maxAbsence = engine.CookieExpiry + time.Hour
 
-// errLabClockFull is the fast-forward's answer at maxLabClock.
+// errLabClockFull is the lab's answer at maxLabClock.
 var errLabClockFull = errors.New("The lab's clock runs at most a year past its start: Reset lab starts a new lab")
 
 // decodeWorld reads a saved world, refusing one of another version.
@@ -110,7 +114,7 @@ func decodeWorld(s string) (World, error) {
 	switch {
 	case w.Start.IsZero() || w.Wall.IsZero() || w.Sim.Before(w.Start):
 		return w, errors.New("its clock is not valid")
-	case w.Sim.Sub(w.Start) > maxLabClock:
+	case w.Sim.Sub(w.Start) > maxSavedClock:
 		return w, errors.New("its clock is not valid: more than a year past its start")
 	}
 	return w, nil

@@ -179,10 +179,14 @@ func TestURLParameters(t *testing.T) {
 	// Beside the saved lab, the bad link leaves it running, and says why.
 	p.OpenLab(bad)
 	notices := p.Text("notices")
-	for _, want := range append(wants, "This link cannot set up a lab: ", "The lab saved in this browser (duration=60&instances=5&seed=7&stickiness=lb_cookie) goes on.") {
+	for _, want := range []string{`stickiness="banana"`, `instances="99"`, "instance is not one the lab reads: did you mean instances?",
+		"This link cannot set up a lab: ", "The lab saved in this browser (duration=60&instances=5&seed=7&stickiness=lb_cookie) goes on."} {
 		if !strings.Contains(notices, want) {
 			t.Errorf("notices %q do not say %q", notices, want)
 		}
+	}
+	if strings.Contains(notices, "Using ") {
+		t.Errorf("notices %q say what a new lab would use, beside the saved lab that goes on", notices)
 	}
 	if !p.exists("instance-5") || !prop[bool](p, "stickiness-enabled", "checked") {
 		t.Error("the saved lab (5 instances, stickiness on) did not go on")

@@ -26,6 +26,12 @@ const (
 	CookieAWSALBTGCORS = "AWSALBTGCORS"
 )
 
+// LoadBalancerCookie reports whether name is one a load balancer sets
+// (AWSALB, AWSALBCORS, AWSALBAPP-0..3, AWSALBTG…, AWSELB, AWSELBCORS).
+func LoadBalancerCookie(name string) bool {
+	return strings.HasPrefix(name, "AWSALB") || strings.HasPrefix(name, CookieAWSELB)
+}
+
 // TimeFormat is the date layout of an Expires attribute (RFC 7231 IMF-fixdate,
 // the same as net/http.TimeFormat).
 const TimeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
