@@ -98,6 +98,16 @@ func TestListenerRulePanelErrors(t *testing.T) {
 	if p.errKey != engine.KeyGroupStickinessDuration {
 		t.Errorf("duration 1h: err %q key %q", p.err, p.errKey)
 	}
+	// A whole number too big to read gets the engine's range, not "whole number".
+	p.IOnSave = func(ws []int, s engine.TargetGroupStickinessConfig) error {
+		return engine.ValidateForward([]engine.TargetGroupConfig{{Name: "blue", Weight: ws[0]}, {Name: "green", Weight: ws[1]}}, s)
+	}
+	p.draft.duration = "99999999999999999999"
+	p.save()
+	if !strings.HasPrefix(p.err, "Target group stickiness duration must be between 1 and 604800 seconds") {
+		t.Errorf("duration 99999999999999999999: err %q", p.err)
+	}
+	p.IOnSave = func(ws []int, s engine.TargetGroupStickinessConfig) error { got = ws; return nil }
 	p.draft.duration = "90"
 	p.save()
 	if p.err != "" || !p.saved || len(got) != 2 || got[1] != 3 {

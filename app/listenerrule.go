@@ -97,7 +97,7 @@ func (p *ListenerRulePanel) parse() ([]int, engine.TargetGroupStickinessConfig, 
 	s := engine.TargetGroupStickinessConfig{Enabled: d.sticky}
 	if d.sticky {
 		n, err := strconv.Atoi(strings.TrimSpace(d.duration))
-		if err != nil {
+		if err != nil && !errors.Is(err, strconv.ErrRange) { // too big a whole number: the engine says its range
 			return nil, s, &engine.ValidationError{Key: engine.KeyGroupStickinessDuration,
 				Message: fmt.Sprintf("Target group stickiness duration must be a whole number of seconds, not %q", d.duration)}
 		}

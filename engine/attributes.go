@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -423,8 +424,11 @@ func (a *Attributes) Set(key, value string) error {
 		}
 	case *time.Duration:
 		n, err := strconv.ParseInt(value, 10, 64)
-		if err != nil || n < 0 || n > 1<<31 {
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange):
 			return invalid(key, "'%s' must be a whole number of seconds, not '%s'", key, value)
+		case err != nil || n < 0 || n > 1<<31: // whole, out of any range
+			return invalid(key, "%s, not '%s'", s.Message(), value)
 		}
 		*v = time.Duration(n) * time.Second
 	case *int:

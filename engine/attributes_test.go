@@ -667,3 +667,20 @@ func TestStickinessChoices(t *testing.T) {
 		}
 	}
 }
+
+// TestSetOutOfRangeMessage: a whole number of seconds too big (or below 0)
+// gets the attribute's range, not "must be a whole number".
+func TestSetOutOfRangeMessage(t *testing.T) {
+	spec, _ := LookupAttribute(KeyLBCookieDuration)
+	for value, want := range map[string]string{
+		"99999999999999999999": spec.Message() + ", not '99999999999999999999'",
+		"-1":                   spec.Message() + ", not '-1'",
+		"1.5":                  "'" + KeyLBCookieDuration + "' must be a whole number of seconds, not '1.5'",
+	} {
+		a := DefaultAttributes()
+		var ve *ValidationError
+		if err := a.Set(KeyLBCookieDuration, value); !errors.As(err, &ve) || ve.Message != want {
+			t.Errorf("Set(%q): %v, want %q", value, err, want)
+		}
+	}
+}
