@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v9/pkg/app"
 
@@ -214,9 +215,11 @@ func cookieTerm(name string) string {
 	return ""
 }
 
+// shorten cuts s to its first n bytes and "…" when longer, never inside a
+// character.
 func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return strings.ToValidUTF8(s[:n], "") + "…"
 }

@@ -392,12 +392,7 @@ func TestLessonGuideNetwork(t *testing.T) {
 	if got, want := string(b), `{"type":"stickylab:lesson-step","version":1,"lesson":"network","step":2,"id":"new-connection","done":2,"total":5}`; got != want {
 		t.Errorf("%s\nwant %s", got, want)
 	}
-	lt.do(func(l *Lab) {
-		r := l.m.lessons[LessonNetwork].steps()
-		for i := range r.done {
-			r.done[i] = true
-		}
-	})
+	lt.finishLesson(LessonNetwork)
 	if a := lt.tree().mustTestID(t, "lesson-next"); !strings.HasSuffix(a.attrs["href"], "/?preset=nlb-office-nat") {
 		t.Errorf("lesson-next href %q", a.attrs["href"])
 	}
@@ -410,13 +405,18 @@ func TestLessonGuideArticleNext(t *testing.T) {
 	if lt.tree().byTestID("lesson-next") != nil {
 		t.Error("the next lesson is offered before every step is done")
 	}
+	lt.finishLesson(LessonArticle)
+	if a := lt.tree().mustTestID(t, "lesson-next"); !strings.HasSuffix(a.attrs["href"], "/?preset=no-stickiness") {
+		t.Errorf("lesson-next href %q", a.attrs["href"])
+	}
+}
+
+// finishLesson marks every step of the guided lesson id done.
+func (lt *labTest) finishLesson(id string) {
 	lt.do(func(l *Lab) {
-		r := l.m.lessons[LessonArticle].steps()
+		r := l.m.lessons[id].steps()
 		for i := range r.done {
 			r.done[i] = true
 		}
 	})
-	if a := lt.tree().mustTestID(t, "lesson-next"); !strings.HasSuffix(a.attrs["href"], "/?preset=no-stickiness") {
-		t.Errorf("lesson-next href %q", a.attrs["href"])
-	}
 }

@@ -103,8 +103,8 @@ func (l *Lab) startWorld(q url.Values) (*model, []string) {
 // bad link does not replace the saved lab (a misspelled parameter is only
 // ignored: the link's lab is still the one it sets up).
 func linkProblem(q url.Values, opts Options) (string, error) {
-	if _, msgs := ParseSetup(q); len(msgs) > len(misspelledParams(q)) {
-		reasons := msgs[len(misspelledParams(q)):]
+	_, msgs := ParseSetup(q) // its misspelledParams first, then the refused values
+	if reasons := msgs[len(misspelledParams(q)):]; len(reasons) > 0 {
 		for i, r := range reasons {
 			reasons[i] = withoutFallback(r)
 		}
@@ -177,9 +177,7 @@ func paramsWords(ps map[string]string) string {
 	if len(setup) > 0 {
 		words = paramsQuery(setup).Encode()
 	}
-	if len(words) > 2*maxShownValue {
-		words = strings.ToValidUTF8(words[:2*maxShownValue], "") + "…"
-	}
+	words = shorten(words, 2*maxShownValue)
 	if _, ok := ps[linkParam]; ok {
 		words += ", and a shared lab's actions"
 	}

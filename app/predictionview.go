@@ -46,6 +46,7 @@ func (p *PresetPrediction) Render() app.UI {
 		body = app.P().Class("prediction-result", "pending").DataSet("testid", "prediction-result").DataSet("measured", -1).TabIndex(-1).
 			Text("You predicted: " + choice(p.IPredicted) + ". " + due + " Fast-forward to get there sooner.")
 	default:
+		order := q.shown()
 		body = app.Form().OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
 			if p.draft > 0 && p.IOnPredict != nil {
@@ -56,8 +57,8 @@ func (p *PresetPrediction) Render() app.UI {
 			app.FieldSet().Body(
 				app.Legend().Text(q.Question),
 				app.Div().Class("prediction-choices").Body(
-					app.Range(q.shown()).Slice(func(k int) app.UI {
-						i := q.shown()[k]
+					app.Range(order).Slice(func(k int) app.UI {
+						i := order[k]
 						return app.Label().Class("check").Body(
 							app.Input().Type("radio").Name("prediction").Value(i).Checked(p.draft == i+1).Required(true).
 								DataSet("testid", fmt.Sprintf("prediction-choice-%d", i+1)).

@@ -148,7 +148,7 @@ func clipValues(q url.Values) url.Values {
 		c[k] = slices.Clone(vs)
 		for i, v := range vs {
 			if long(k, v) {
-				c[k][i] = strings.ToValidUTF8(v[:maxShownValue], "") + "…"
+				c[k][i] = shorten(v, maxShownValue)
 			}
 		}
 	}
@@ -273,7 +273,7 @@ func misspelledParams(q url.Values) []string {
 	for _, k := range slices.Sorted(maps.Keys(q)) {
 		if slices.Contains(read, k) {
 			if vs := slices.Compact(slices.Clone(q[k])); len(vs) > 1 && k != linkParam {
-				msgs = append(msgs, fmt.Sprintf("URL parameter %s is given %d times: the lab uses the first, %q.", k, len(q[k]), clipValues(url.Values{k: vs[:1]})[k][0]))
+				msgs = append(msgs, fmt.Sprintf("URL parameter %s is given %d times: the lab uses the first, %q.", k, len(q[k]), shorten(vs[0], maxShownValue)))
 			}
 			continue
 		}

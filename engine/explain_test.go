@@ -6,16 +6,24 @@ import (
 	"time"
 )
 
+// explainLB returns a load balancer with lb_cookie stickiness (seed 5),
+// edited by edit if not nil, and a learner that keeps cookies.
+func explainLB(t *testing.T, edit func(*Attributes)) (*LoadBalancer, *Client) {
+	t.Helper()
+	a := DefaultAttributes()
+	a.StickinessEnabled = true
+	if edit != nil {
+		edit(&a)
+	}
+	lb := newTyped(t, Config{Seed: 5, Attributes: &a})
+	return lb, lb.NewClient("learner", nil, KeepCookies)
+}
+
 // TestExplainCookies checks the verdict on each cookie of a request in the
 // situations the cookie panel shows, against the reason routing gives.
 func TestExplainCookies(t *testing.T) {
-	a := DefaultAttributes()
-	a.StickinessEnabled = true
-	lb, err := New(Config{Seed: 5, Attributes: &a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := lb.NewClient("learner", nil, KeepCookies)
+	lb, c := explainLB(t, nil)
+	a := lb.TargetGroup.Attributes() // edited below, section by section
 	first := lb.Do(c, "/")
 	jar := c.Jar.(*MemoryJar)
 	roles := func(cs []StoredCookie) map[string]CookieVerdict {
@@ -137,14 +145,7 @@ func FuzzExplainCookies(f *testing.F) {
 // still routes through the whole second its duration ends in, with 0 left,
 // and expires the second after, never "sticky for -1s".
 func TestExplainCookieLastSecond(t *testing.T) {
-	a := DefaultAttributes()
-	a.StickinessEnabled = true
-	a.LBCookieDuration = 30 * time.Second
-	lb, err := New(Config{Seed: 5, Attributes: &a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := lb.NewClient("learner", nil, KeepCookies)
+	lb, c := explainLB(t, func(a *Attributes) { a.LBCookieDuration = 30 * time.Second })
 	lb.AdvanceTo(lb.Now().Add(600 * time.Millisecond))
 	lb.Do(c, "/")
 	verdict := func() CookieVerdict {
@@ -174,13 +175,7 @@ func TestExplainCookieLastSecond(t *testing.T) {
 // AWSALBCORS: the second is skipped for being second (not for AWSALBCORS),
 // and each verdict says its place among its namesakes.
 func TestExplainNamesakes(t *testing.T) {
-	a := DefaultAttributes()
-	a.StickinessEnabled = true
-	lb, err := New(Config{Seed: 5, Attributes: &a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := lb.NewClient("learner", nil, KeepCookies)
+	lb, c := explainLB(t, nil)
 	lb.Do(c, "/")
 	var cs []StoredCookie
 	for _, k := range c.Jar.(*MemoryJar).Cookies(lb.Now()) {
