@@ -64,11 +64,12 @@ const wasmGzippedJS = `(() => {
 // go-app's loader is there: its height, its label, whether the steps show.
 const paintProbeJS = `window.__paint = { frames: 0, maxHeight: 0, labels: [], widths: [], stepsShown: 0, indeterminate: 0, determinateAfter: 0 };
 (function sample() {
-  const l = document.getElementById("app-wasm-loader"), w = window.__paint;
-  if (l) {
+  // A frame of a page still parsing may hold the loader but not its label yet: not sampled.
+  const l = document.getElementById("app-wasm-loader"), ll = document.getElementById("app-wasm-loader-label"), w = window.__paint;
+  if (l && ll) {
     w.frames++;
     w.maxHeight = Math.max(w.maxHeight, l.getBoundingClientRect().height);
-    const label = document.getElementById("app-wasm-loader-label").innerText;
+    const label = ll.innerText;
     if (!w.labels.includes(label)) w.labels.push(label);
     const bar = getComputedStyle(l, "::before").width;
     if (!w.widths.includes(bar)) w.widths.push(bar);
